@@ -1,0 +1,1 @@
+"""Merchant subscriptions with Stripe: the only package that imports `stripe` (see ARCHITECTURE.md)."""

@@ -1,0 +1,96 @@
+"""The merchant console on the tenant host. Grows screen by screen as capabilities land."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from control_plane.storefront_templates.selectors import template_get_active, template_list_active
+from control_plane.tenancy.services import handoff_redeem, tenant_switch_template
+from core.errors import DomainError
+from tenants.staff.selectors import staff_member_for
+from tenants.storefront.selectors import storefront_layout_get
+
+
+def staff_required(view):
+    """Console pages need a logged-in staff member of *this* store (sessions live in the store's schema,
+    so a session from another store never authenticates here)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated or staff_member_for(user=request.user) is None:
+            return redirect(f"/console/login/?next={request.get_full_path()}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_http_methods(["GET", "POST"])
+def console_login(request: HttpRequest) -> HttpResponse:
+    error = ""
+    next_url = request.POST.get("next") or request.GET.get("next") or "/console/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/console/"
+    if request.method == "POST":
+        user = authenticate(request, username=request.POST.get("login", "").strip().lower(),
+                            password=request.POST.get("password", ""))
+        if user is not None and staff_member_for(user=user) is not None:
+            login(request, user)
+            return HttpResponseRedirect(next_url)
+        error = _("账号或密码不正确。")
+    return render(request, "console_frontend/console_login.html",
+                  {"error": error, "next": next_url, "store": request.tenant},
+                  status=400 if error else 200)
+
+
+@require_POST
+def console_logout(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("/console/login/")
+
+
+@require_GET
+def console_handoff(request: HttpRequest) -> HttpResponse:
+    """Redeems the one-time link from sign-up and logs the new owner in on this host."""
+    user_id = handoff_redeem(token=request.GET.get("token", ""), schema_name=connection.schema_name)
+    if user_id is None:
+        return render(request, "console_frontend/console_login.html",
+                      {"error": _("登录链接已失效，请用账号密码登录。"), "next": "/console/", "store": request.tenant},
+                      status=400)
+    user = get_user_model().objects.get(pk=user_id)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("/console/")
+
+
+@staff_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    layout = storefront_layout_get()
+    template = template_get_active(code=layout.template_code) if layout else None
+    return render(request, "console_frontend/dashboard.html",
+                  {"store": request.tenant, "layout": layout, "template": template, "nav": "dashboard"})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def storefront_settings(request: HttpRequest) -> HttpResponse:
+    layout = storefront_layout_get()
+    error = ""
+    if request.method == "POST":
+        try:
+            tenant_switch_template(tenant=request.tenant, template_code=request.POST.get("template", ""))
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("/console/storefront/?switched=1")
+    return render(request, "console_frontend/storefront.html",
+                  {"store": request.tenant, "layout": layout, "templates": template_list_active(),
+                   "error": error, "switched": request.GET.get("switched") == "1", "nav": "storefront"},
+                  status=400 if error else 200)

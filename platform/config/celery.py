@@ -1,0 +1,23 @@
+"""The Celery app. Tenant tasks carry the schema they were sent from (tenant-schemas-celery)."""
+
+from __future__ import annotations
+
+import os
+
+from celery.schedules import crontab
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+app = CeleryApp("distmall")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Each entry fans out: one task per active tenant, sent from inside that tenant's schema.
+app.conf.beat_schedule = {
+    "housekeeping-every-hour": {
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(minute=7),
+        "args": ("tenants.staff.tasks.housekeeping",),
+    },
+}

@@ -1,0 +1,188 @@
+"""Settings shared by every environment. Values come from the environment through core.env helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.env import env_bool, env_database_url, env_int, env_list, env_str
+from core.planes import CONTROL_PLANE_APPS, FRAMEWORK_APPS_IN_BOTH, TENANT_PLANE_APPS
+
+REPO_DIR = Path(__file__).resolve().parents[3]
+PLATFORM_DIR = REPO_DIR / "platform"
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+# Tenants live at {slug}.{PLATFORM_DOMAIN}; the bare PLATFORM_DOMAIN is the platform host (sign-up,
+# operators). Locally that is localhost:8000 and {slug}.localhost:8000.
+PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost").lower()
+PLATFORM_SCHEME = env_str("PLATFORM_SCHEME", "http")
+PLATFORM_PORT = env_str("PLATFORM_PORT", "8000")
+ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *env_list("EXTRA_ALLOWED_HOSTS", [])]
+
+INSTALLED_APPS_THIRD_PARTY = [
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+]
+
+SHARED_APPS = [
+    "django_tenants",
+    *FRAMEWORK_APPS_IN_BOTH,
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    *INSTALLED_APPS_THIRD_PARTY,
+    *CONTROL_PLANE_APPS,
+    "console_frontend",
+    "shop_api",
+]
+TENANT_APPS = [
+    *FRAMEWORK_APPS_IN_BOTH,
+    *TENANT_PLANE_APPS,
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenancy.Tenant"
+TENANT_DOMAIN_MODEL = "tenancy.Domain"
+PUBLIC_SCHEMA_URLCONF = "config.urls_platform"
+ROOT_URLCONF = "config.urls_tenant"
+# New tenants copy this migrated schema instead of replaying every migration (see tenancy.provisioning).
+TENANT_BASE_SCHEMA = "tenant_base"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+TENANT_LIMIT_SET_CALLS = True
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+
+MIDDLEWARE = [
+    "control_plane.tenancy.middleware.TenantResolutionMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.observability.TenantTagMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "control_plane.tenancy.middleware.StoreStatusMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "config.wsgi.application"
+
+_db = env_database_url("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/distmall")
+DATABASES = {
+    "default": {
+        "ENGINE": "django_tenants.postgresql_backend",
+        "NAME": _db.name,
+        "USER": _db.user,
+        "PASSWORD": _db.password,
+        "HOST": _db.host,
+        "PORT": _db.port,
+        "OPTIONS": _db.options,
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        "CONN_HEALTH_CHECKS": True,
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "distmall"),
+        # Every cache key carries the tenant schema, so tenants never read each other's entries.
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    }
+}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 60 * 60 * 12
+LOGIN_URL = "/console/login/"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PLATFORM_DIR / "locale"]
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# Static files come straight from the apps (whitenoise finders); production collects them (STATIC_ROOT).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(REPO_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "EXCEPTION_HANDLER": "shop_api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {"TITLE": "Distribution mall shop API", "VERSION": "1.0.0"}
+
+# Celery: Redis broker; tenant tasks carry their schema (tenant-schemas-celery).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TENANT_CACHE_SECONDS = 30
+CELERY_TIMEZONE = TIME_ZONE
+
+# Sign-up
+SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 5, minimum=1)  # sign-ups per IP per window
+SIGNUP_RATE_WINDOW_S = env_int("SIGNUP_RATE_WINDOW_S", 3600, minimum=1)
+TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 300, minimum=0)
+
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development")
+SENTRY_TRACES_SAMPLE_RATE = float(env_int("SENTRY_TRACES_PERCENT", 0, minimum=0)) / 100
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"tenant": {"()": "django_tenants.log.TenantContextFilter"}},
+    "formatters": {
+        "tenant": {"format": "%(asctime)s %(levelname)s [%(schema_name)s:%(domain_url)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["tenant"], "formatter": "tenant"},
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Imported last so it sees every setting above; it does nothing unless SENTRY_DSN is set.
+from config.observability import init_sentry  # noqa: E402
+
+init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)

@@ -1,0 +1,39 @@
+"""Production: safe by default. A real secret is required; cookies are secure; HSTS is on; only the
+platform domain, its tenant subdomains and verified custom domains are allowed hosts."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from core.env import env_bool, env_int, env_str
+
+from .base import *  # noqa: F403
+from .base import PLATFORM_DOMAIN, REPO_DIR
+
+DEBUG = False
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only") or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a real secret of at least 50 random characters.")
+if PLATFORM_DOMAIN in {"localhost", "127.0.0.1"}:
+    raise ImproperlyConfigured("PLATFORM_DOMAIN must be the public domain in production, not localhost.")
+
+# Hosts: the platform domain, its subdomains and custom domains that were verified (read lazily from the
+# tenancy tables, so verifying a domain needs no redeploy).
+from control_plane.tenancy.hosts import VerifiedHosts  # noqa: E402
+
+ALLOWED_HOSTS = VerifiedHosts([PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"])
+
+STATIC_ROOT = env_str("STATIC_ROOT", str(REPO_DIR / "staticfiles"))
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
+
+PLATFORM_SCHEME = "https"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"

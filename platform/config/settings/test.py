@@ -1,0 +1,18 @@
+"""Test settings: real PostgreSQL and Redis, separate database and Redis DB, fast hashing."""
+
+from core.env import env_str
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+TEST_REDIS_URL = env_str("TEST_REDIS_URL", REDIS_URL.rsplit("/", 1)[0] + "/15")
+CACHES["default"]["LOCATION"] = TEST_REDIS_URL
+CACHES["default"]["KEY_PREFIX"] = "distmall-test"
+CELERY_BROKER_URL = TEST_REDIS_URL
+CELERY_RESULT_BACKEND = TEST_REDIS_URL
+SIGNUP_RATE_LIMIT = 1000
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,18 @@
+"""URLs of the platform host (public schema): sign-up, operators, health."""
+
+from django.urls import path
+
+from config.health import healthz
+from console_frontend import operators, previews, signup
+
+urlpatterns = [
+    path("", signup.signup, name="signup"),
+    path("signup/slug-check/", signup.slug_check, name="signup-slug-check"),
+    path("templates/<slug:code>/preview.svg", previews.template_preview, name="template-preview"),
+    path("operators/login/", operators.operator_login, name="operator-login"),
+    path("operators/logout/", operators.operator_logout, name="operator-logout"),
+    path("operators/", operators.tenant_list, name="operator-tenants"),
+    path("operators/tenants/<int:tenant_id>/", operators.tenant_detail, name="operator-tenant"),
+    path("operators/audit/", operators.audit_log, name="operator-audit"),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditLog(models.Model):
+    """What an operator did, to which tenant, and why. Append-only: the database refuses UPDATE and
+    DELETE on this table (see migration 0002)."""
+
+    class Action(models.TextChoices):
+        TENANT_SUSPEND = "tenant.suspend", "Suspend tenant"
+        TENANT_RESUME = "tenant.resume", "Resume tenant"
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
+    tenant_id = models.BigIntegerField(null=True, db_index=True)
+    tenant_slug = models.CharField(max_length=30, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.tenant_slug}"

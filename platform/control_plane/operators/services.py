@@ -1,0 +1,43 @@
+"""Operator actions. Each one and its audit entry are one transaction."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from control_plane.tenancy.models import Tenant
+from control_plane.tenancy.services import tenant_resume, tenant_suspend
+from core.errors import ValidationFailed
+
+from .models import AuditLog
+
+
+def _audit(*, operator, action: str, tenant: Tenant, reason: str, ip: str | None) -> AuditLog:
+    return AuditLog.objects.create(
+        actor=operator, actor_label=operator.get_username(), action=action, tenant_id=tenant.pk,
+        tenant_slug=tenant.slug, reason=reason, ip_address=ip,
+    )
+
+
+@transaction.atomic
+def operator_suspend_tenant(*, operator, tenant: Tenant, reason: str, ip: str | None = None) -> Tenant:
+    tenant = tenant_suspend(tenant=tenant, reason=reason)
+    _audit(operator=operator, action=AuditLog.Action.TENANT_SUSPEND, tenant=tenant, reason=reason.strip(), ip=ip)
+    return tenant
+
+
+@transaction.atomic
+def operator_resume_tenant(*, operator, tenant: Tenant, reason: str, ip: str | None = None) -> Tenant:
+    if not reason.strip():
+        raise ValidationFailed(_("请填写恢复原因。"), fields={"reason": [_("请填写恢复原因。")]})
+    tenant = tenant_resume(tenant=tenant)
+    _audit(operator=operator, action=AuditLog.Action.TENANT_RESUME, tenant=tenant, reason=reason.strip(), ip=ip)
+    return tenant
+
+
+@transaction.atomic
+def operator_create(*, login: str, password: str):
+    """A platform operator account (public schema)."""
+    user = get_user_model().objects.create_user(username=login, password=password, is_staff=True)
+    return user

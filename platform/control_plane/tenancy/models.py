@@ -1,0 +1,51 @@
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+from control_plane.storefront_templates.models import StorefrontTemplate
+
+
+class Tenant(TenantMixin):
+    """A merchant's store. Its data lives in the PostgreSQL schema ``schema_name``."""
+
+    class Status(models.TextChoices):
+        TRIALING = "trialing", "Trialing"
+        ACTIVE = "active", "Active"
+        PAST_DUE = "past_due", "Past due"
+        SUSPENDED = "suspended", "Suspended"
+        CLOSED = "closed", "Closed"
+
+    # Schemas are created explicitly by tenancy.provisioning (clone or migrate), inside the sign-up
+    # transaction, never as a side effect of save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    slug = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(max_length=60)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.TRIALING, db_index=True)
+    status_before_suspension = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    suspension_reason = models.CharField(max_length=300, blank=True)
+    plan_code = models.CharField(max_length=40, default="trial")
+    template = models.ForeignKey(StorefrontTemplate, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="tenants")
+    owner_login = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def is_public(self) -> bool:
+        return self.schema_name == "public"
+
+
+class Domain(DomainMixin):
+    """A host name that reaches a tenant: ``{slug}.{PLATFORM_DOMAIN}`` or a merchant's own domain."""
+
+    is_custom = models.BooleanField(default=False)
+    # Custom domains serve traffic only once their ownership is verified.
+    is_verified = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)

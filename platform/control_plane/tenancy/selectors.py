@@ -1,0 +1,79 @@
+"""Reads of the tenant registry."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from .models import Domain, Tenant
+from .validators import slug_problems
+
+HOST_CACHE_PREFIX = "tenancy:host:"
+VERIFIED_CUSTOM_DOMAINS_KEY = "tenancy:verified-custom-domains"
+_NOT_FOUND = "-"
+
+
+def host_cache_key(hostname: str) -> str:
+    return HOST_CACHE_PREFIX + hostname
+
+
+def tenant_for_host(hostname: str, *, cache_seconds: int) -> Tenant | None:
+    """The tenant a host name reaches, cached in Redis (a miss is cached too, so a flood of made-up
+    hosts does not reach the database). Entries are dropped when a tenant or domain changes."""
+    key = host_cache_key(hostname)
+    with schema_context("public"):
+        cached = cache.get(key) if cache_seconds else None
+        if cached is not None:
+            return None if cached == _NOT_FOUND else cached
+        domain = (
+            Domain.objects.select_related("tenant")
+            .filter(domain=hostname, is_verified=True)
+            .first()
+        )
+        tenant = domain.tenant if domain else None
+        if cache_seconds:
+            cache.set(key, tenant if tenant is not None else _NOT_FOUND, timeout=cache_seconds)
+        return tenant
+
+
+def verified_custom_domains() -> list[str]:
+    with schema_context("public"):
+        domains = cache.get(VERIFIED_CUSTOM_DOMAINS_KEY)
+        if domains is None:
+            domains = list(
+                Domain.objects.filter(is_custom=True, is_verified=True).values_list("domain", flat=True)
+            )
+            cache.set(VERIFIED_CUSTOM_DOMAINS_KEY, domains, timeout=60)
+        return domains
+
+
+def tenant_search(*, query: str = "", status: str = "") -> QuerySet[Tenant]:
+    tenants = Tenant.objects.exclude(schema_name="public").select_related("template")
+    if query:
+        tenants = tenants.filter(
+            Q(slug__icontains=query) | Q(name__icontains=query) | Q(owner_login__icontains=query)
+            | Q(domains__domain__icontains=query)
+        ).distinct()
+    if status:
+        tenants = tenants.filter(status=status)
+    return tenants.order_by("-created_at")
+
+
+def tenant_schemas_for_fan_out() -> list[str]:
+    """Schemas whose periodic jobs should run: every store that is not suspended or closed."""
+    return list(
+        Tenant.objects.exclude(schema_name="public")
+        .filter(status__in=[Tenant.Status.TRIALING, Tenant.Status.ACTIVE, Tenant.Status.PAST_DUE])
+        .order_by("pk")
+        .values_list("schema_name", flat=True)
+    )
+
+
+def slug_availability_problems(slug: str) -> list[str]:
+    """Format problems, or that the (normalised) slug is taken; empty when it can be used."""
+    problems = slug_problems(slug)
+    if not problems and Tenant.objects.filter(slug=slug).exists():
+        problems = [_("这个域名前缀已被使用，请换一个。")]
+    return problems

@@ -1,0 +1,200 @@
+"""Tenant lifecycle: sign-up and provisioning, suspension and resumption."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from control_plane.storefront_templates.models import StorefrontTemplate
+from control_plane.storefront_templates.selectors import template_get_active
+from core.errors import Conflict, IllegalTransition, RateLimited, ValidationFailed
+from tenants.staff.services import staff_create_owner
+from tenants.storefront.services import storefront_apply_template
+
+from . import provisioning
+from .models import Domain, Tenant
+from .selectors import slug_availability_problems
+from .validators import (
+    normalize_owner_login,
+    normalize_slug,
+    owner_login_problems,
+    schema_name_for,
+)
+
+logger = logging.getLogger(__name__)
+
+HANDOFF_SALT = "tenancy.console-handoff"
+HANDOFF_MAX_AGE_S = 120
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    tenant: Tenant
+    owner_user_id: int
+    console_handoff_url: str
+
+
+def tenant_host(tenant: Tenant) -> str:
+    return f"{tenant.slug}.{settings.PLATFORM_DOMAIN}"
+
+
+def tenant_base_url(tenant: Tenant) -> str:
+    port = settings.PLATFORM_PORT
+    suffix = f":{port}" if port and port not in {"80", "443"} else ""
+    return f"{settings.PLATFORM_SCHEME}://{tenant_host(tenant)}{suffix}"
+
+
+def signup_rate_check(*, client_ip: str) -> None:
+    """At most SIGNUP_RATE_LIMIT provisioning attempts per IP per window (a fixed window in Redis)."""
+    key = f"signup-rate:{client_ip}"
+    cache.add(key, 0, timeout=settings.SIGNUP_RATE_WINDOW_S)
+    if cache.incr(key) > settings.SIGNUP_RATE_LIMIT:
+        raise RateLimited(_("注册过于频繁，请稍后再试。"))
+
+
+def _signup_problems(*, name: str, slug: str, owner_login: str, password: str, template_code: str) -> dict:
+    fields: dict[str, list[str]] = {}
+    if not name or len(name) > 60:
+        fields["store_name"] = [_("请填写店铺名称（最多 60 个字）。")]
+    if problems := slug_availability_problems(slug):
+        fields["slug"] = problems
+    if problems := owner_login_problems(owner_login):
+        fields["owner_login"] = problems
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        fields["password"] = list(exc.messages)
+    if template_get_active(code=template_code) is None:
+        fields["template"] = [_("请选择一个店铺模板。")]
+    return fields
+
+
+def tenant_signup(*, store_name: str, slug: str, owner_login: str, password: str, template_code: str,
+                  client_ip: str, provision_by_clone: bool = True) -> SignupResult:
+    """Create a store: tenant row, domain, schema (cloned from the base schema), template layout and the
+    owner's console login, all in one transaction. If anything fails nothing is left behind: PostgreSQL
+    DDL is transactional, so the new schema is rolled back with the rows."""
+    store_name = store_name.strip()
+    slug = normalize_slug(slug)
+    owner_login = normalize_owner_login(owner_login)
+    fields = _signup_problems(name=store_name, slug=slug, owner_login=owner_login, password=password,
+                              template_code=template_code)
+    if fields:
+        raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
+    signup_rate_check(client_ip=client_ip)
+    template = template_get_active(code=template_code)
+    assert template is not None  # checked above
+
+    try:
+        with transaction.atomic():
+            tenant = tenant_provision(slug=slug, name=store_name, template_code=template_code,
+                                      owner_login=owner_login, by_clone=provision_by_clone)
+            with schema_context(tenant.schema_name):
+                storefront_apply_template(template=template)
+                owner = staff_create_owner(login=owner_login, password=password)
+                handoff_url = _handoff_url(tenant=tenant, user_id=owner.pk)
+    except IntegrityError:
+        # Two sign-ups raced for the same slug: the loser gets the same field error as a slow typist.
+        raise ValidationFailed(_("请修正标出的字段。"),
+                               fields={"slug": [_("这个域名前缀已被使用，请换一个。")]}) from None
+    logger.info("tenant signed up", extra={"tenant_slug": slug})
+    return SignupResult(tenant=tenant, owner_user_id=owner.pk, console_handoff_url=handoff_url)
+
+
+def tenant_provision(*, slug: str, name: str, template_code: str, owner_login: str = "",
+                     by_clone: bool = True) -> Tenant:
+    """The tenant row, its platform domain and its schema. Call inside a transaction."""
+    schema_name = schema_name_for(slug)
+    tenant = Tenant.objects.create(
+        schema_name=schema_name, slug=slug, name=name, owner_login=owner_login,
+        template=StorefrontTemplate.objects.get(code=template_code),
+    )
+    Domain.objects.create(domain=tenant_host(tenant), tenant=tenant, is_primary=True)
+    if by_clone:
+        provisioning.schema_create_by_clone(schema_name)
+    else:
+        provisioning.schema_create_by_migration(schema_name)
+    return tenant
+
+
+def _handoff_url(*, tenant: Tenant, user_id: int) -> str:
+    """A single-use, two-minute link that logs the new owner into the console on the tenant's own host
+    (the sign-up page is on the platform host, whose cookies the tenant host never sees)."""
+    nonce = secrets.token_urlsafe(16)
+    # Stored under the tenant's cache prefix: only that tenant's host can redeem it.
+    transaction.on_commit(lambda: _store_nonce(tenant.schema_name, nonce))
+    token = signing.dumps({"s": tenant.schema_name, "u": user_id, "n": nonce}, salt=HANDOFF_SALT)
+    return f"{tenant_base_url(tenant)}/console/handoff/?token={token}"
+
+
+def _store_nonce(schema_name: str, nonce: str) -> None:
+    with schema_context(schema_name):
+        cache.set(f"handoff:{nonce}", 1, timeout=HANDOFF_MAX_AGE_S)
+
+
+def handoff_redeem(*, token: str, schema_name: str) -> int | None:
+    """The user id a handoff token logs in, or None if it is forged, expired, used or for another store."""
+    try:
+        data = signing.loads(token, salt=HANDOFF_SALT, max_age=HANDOFF_MAX_AGE_S)
+    except signing.BadSignature:
+        return None
+    if data.get("s") != schema_name:
+        return None
+    with schema_context(schema_name):
+        if not cache.delete(f"handoff:{data['n']}"):
+            return None
+    return int(data["u"])
+
+
+@transaction.atomic
+def tenant_suspend(*, tenant: Tenant, reason: str) -> Tenant:
+    """Close the storefront and API of a store; its data stays intact."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("请填写暂停原因。"), fields={"reason": [_("请填写暂停原因。")]})
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if tenant.is_public:
+        raise Conflict(_("平台本身不能被暂停。"))
+    if tenant.status in {Tenant.Status.SUSPENDED, Tenant.Status.CLOSED}:
+        raise IllegalTransition(_("店铺当前状态为“%(status)s”，不能暂停。") % {"status": tenant.get_status_display()})
+    tenant.status_before_suspension = tenant.status
+    tenant.status = Tenant.Status.SUSPENDED
+    tenant.suspension_reason = reason[:300]
+    tenant.save(update_fields=["status", "status_before_suspension", "suspension_reason", "updated_at"])
+    return tenant
+
+
+@transaction.atomic
+def tenant_resume(*, tenant: Tenant) -> Tenant:
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if tenant.status != Tenant.Status.SUSPENDED:
+        raise IllegalTransition(_("只有已暂停的店铺可以恢复。"))
+    tenant.status = tenant.status_before_suspension or Tenant.Status.ACTIVE
+    tenant.status_before_suspension = ""
+    tenant.suspension_reason = ""
+    tenant.save(update_fields=["status", "status_before_suspension", "suspension_reason", "updated_at"])
+    return tenant
+
+
+@transaction.atomic
+def tenant_switch_template(*, tenant: Tenant, template_code: str):
+    """Give the store a fresh copy of another catalog template and record the choice in the registry."""
+    template = template_get_active(code=template_code)
+    if template is None:
+        raise ValidationFailed(_("请选择一个模板。"), fields={"template": [_("请选择一个模板。")]})
+    with schema_context("public"):
+        registry_row = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        registry_row.template = StorefrontTemplate.objects.get(code=template_code)
+        registry_row.save(update_fields=["template", "updated_at"])
+    with schema_context(tenant.schema_name):
+        return storefront_apply_template(template=template)

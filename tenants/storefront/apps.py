@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+from core.planes import TENANT
+
+
+class StorefrontConfig(AppConfig):
+    name = "tenants.storefront"
+    label = "storefront"
+    verbose_name = "Storefront"
+    plane = TENANT

@@ -1,0 +1,63 @@
+"""Writes to the store's storefront layout."""
+
+from __future__ import annotations
+
+import copy
+from typing import Protocol
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.errors import ValidationFailed
+from core.storefront_layout import validate_layout, validate_theme
+
+from .models import StorefrontLayout
+
+
+class TemplateLike(Protocol):
+    code: str
+    version: int
+    theme: dict
+    layout: dict
+
+
+@transaction.atomic
+def storefront_apply_template(*, template: TemplateLike) -> StorefrontLayout:
+    """Replace the layout with a fresh copy of a catalog template (at sign-up, or when the merchant
+    switches template)."""
+    layout = StorefrontLayout.objects.select_for_update().filter(singleton=1).first()
+    values = {
+        "template_code": template.code,
+        "template_version": template.version,
+        "theme": copy.deepcopy(template.theme),
+        "layout": copy.deepcopy(template.layout),
+        "customised": False,
+    }
+    if layout is None:
+        return StorefrontLayout.objects.create(**values)
+    for field, value in values.items():
+        setattr(layout, field, value)
+    layout.revision += 1
+    layout.save()
+    return layout
+
+
+@transaction.atomic
+def storefront_update_layout(*, layout: dict, theme: dict, expected_revision: int | None = None) -> StorefrontLayout:
+    """The merchant's own edits. ``expected_revision`` guards against two editors overwriting each other."""
+    problems = validate_layout(layout)
+    theme_problems = validate_theme(theme)
+    if problems or theme_problems:
+        fields = {}
+        if problems:
+            fields["layout"] = problems
+        if theme_problems:
+            fields["theme"] = theme_problems
+        raise ValidationFailed(_("布局无效。"), fields=fields)
+    current = StorefrontLayout.objects.select_for_update().get(singleton=1)
+    if expected_revision is not None and current.revision != expected_revision:
+        raise ValidationFailed(_("布局已被其他人修改，请刷新后再试。"), code="stale_revision")
+    current.layout, current.theme, current.customised = layout, theme, True
+    current.revision += 1
+    current.save()
+    return current

@@ -1,0 +1,134 @@
+"""Fixtures shared by every test.
+
+Two stores exist for the whole session, cloned from the base schema like any real sign-up:
+``alpha`` (owner Ann, and Otto, a staff member with fewer rights) and ``bravo`` (owner Ben), whose people
+must never see or touch alpha's data. Tests run inside a transaction that is rolled back; Redis (a test
+DB of its own) is emptied before each test; and a guard makes any query against the wrong plane raise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from control_plane.tenancy.bootstrap import platform_bootstrap
+from control_plane.tenancy.models import Tenant
+from control_plane.tenancy.services import tenant_provision
+from core.planes import CONTROL, TENANT
+from core.schema_guard import SchemaGuard
+from tenants.staff.models import StaffMember
+from tenants.staff.services import staff_create_owner
+from tenants.storefront.services import storefront_apply_template
+
+PASSWORD = "Correct-Horse-42"
+
+
+@dataclass(frozen=True)
+class Store:
+    tenant: Tenant
+    host: str
+    owner_login: str
+    staff_login: str | None = None
+
+    @property
+    def schema(self) -> str:
+        return self.tenant.schema_name
+
+
+def _create_store(slug: str, name: str, owner_login: str, staff_login: str | None) -> None:
+    from control_plane.storefront_templates.selectors import template_get_active
+
+    tenant = tenant_provision(slug=slug, name=name, template_code="beauty", owner_login=owner_login)
+    tenant.status = Tenant.Status.ACTIVE
+    tenant.save(update_fields=["status"])
+    with schema_context(tenant.schema_name):
+        storefront_apply_template(template=template_get_active(code="beauty"))
+        staff_create_owner(login=owner_login, password=PASSWORD)
+        if staff_login:
+            user = get_user_model().objects.create_user(username=staff_login, password=PASSWORD)
+            StaffMember.objects.create(user=user, role=StaffMember.Role.OPERATIONS)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        platform_bootstrap()
+        _create_store("alpha", "Alpha 美妆", "ann@alpha.test", "otto@alpha.test")
+        _create_store("bravo", "Bravo 生鲜", "ben@bravo.test", None)
+        get_user_model().objects.create_user(username="olga", password=PASSWORD, is_staff=True)
+    yield
+
+
+def _store(slug: str, owner: str, staff: str | None) -> Store:
+    with schema_context("public"):
+        tenant = Tenant.objects.get(slug=slug)
+    return Store(tenant=tenant, host=f"{slug}.localhost", owner_login=owner, staff_login=staff)
+
+
+@pytest.fixture
+def store_a(db) -> Store:
+    return _store("alpha", "ann@alpha.test", "otto@alpha.test")
+
+
+@pytest.fixture
+def store_b(db) -> Store:
+    return _store("bravo", "ben@bravo.test", None)
+
+
+@pytest.fixture
+def platform_client(db) -> Client:
+    return Client(HTTP_HOST="localhost")
+
+
+@pytest.fixture
+def client_a(store_a) -> Client:
+    return Client(HTTP_HOST=store_a.host)
+
+
+@pytest.fixture
+def client_b(store_b) -> Client:
+    return Client(HTTP_HOST=store_b.host)
+
+
+def console_login(client: Client, login: str, password: str = PASSWORD):
+    return client.post("/console/login/", {"login": login, "password": password})
+
+
+@pytest.fixture
+def operator_client(platform_client) -> Client:
+    response = platform_client.post("/operators/login/", {"login": "olga", "password": PASSWORD})
+    assert response.status_code == 302, response.content
+    return platform_client
+
+
+@pytest.fixture(autouse=True)
+def _clean_redis_and_schema():
+    cache.clear()  # the test Redis DB (settings.test): cached host lookups, rate limits, nonces
+    yield
+    connection.set_schema_to_public()
+
+
+def _plane_tables() -> tuple[set[str], set[str]]:
+    control, tenant = set(), set()
+    for model in apps.get_models(include_auto_created=True):
+        plane = getattr(model._meta.app_config, "plane", None)
+        if plane == CONTROL:
+            control.add(model._meta.db_table)
+        elif plane == TENANT:
+            tenant.add(model._meta.db_table)
+    return control, tenant
+
+
+@pytest.fixture(autouse=True)
+def _schema_guard():
+    control, tenant = _plane_tables()
+    guard = SchemaGuard(control_tables=control, tenant_tables=tenant, schema_name=lambda: connection.schema_name)
+    with connection.execute_wrapper(guard):
+        yield
