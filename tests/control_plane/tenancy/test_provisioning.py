@@ -1,0 +1,59 @@
+"""Clone provisioning, migration detection and the fleet migration command."""
+
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from control_plane.tenancy import provisioning
+from control_plane.tenancy.services import tenant_provision
+
+
+def _tables(schema: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [schema])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_clone_and_migration_give_the_same_schema(db):
+    cloned = tenant_provision(slug="cloned", name="C", template_code="beauty", by_clone=True)
+    migrated = tenant_provision(slug="migrated", name="M", template_code="beauty", by_clone=False)
+    assert _tables(cloned.schema_name) == _tables(migrated.schema_name)
+    assert "storefront_storefrontlayout" in _tables(cloned.schema_name)
+    assert "tenancy_tenant" not in _tables(cloned.schema_name)  # control-plane tables stay in public
+    for schema in (cloned.schema_name, migrated.schema_name):
+        assert provisioning.expected_migrations() <= provisioning.applied_migrations(schema)
+
+
+def test_pending_migrations_are_found_in_one_pass(store_a, store_b):
+    assert provisioning.schemas_with_pending_migrations([store_a.schema, store_b.schema]) == []
+    with connection.cursor() as cursor:
+        cursor.execute(f'DELETE FROM "{store_b.schema}".django_migrations WHERE app = %s', ["storefront"])
+    assert provisioning.schemas_with_pending_migrations([store_a.schema, store_b.schema]) == [store_b.schema]
+
+
+def test_fleet_migration_skips_schemas_with_nothing_to_apply(store_a, store_b):
+    with mock.patch.object(provisioning, "migrate_schema") as migrate:
+        call_command("migrate_fleet", skip_public=True, no_progress=True, stdout=StringIO())
+    migrate.assert_not_called()
+
+
+def test_fleet_migration_applies_what_is_pending(store_b):
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TABLE "{store_b.schema}".storefront_storefrontlayout')
+        cursor.execute(f'DELETE FROM "{store_b.schema}".django_migrations WHERE app = %s', ["storefront"])
+    with pytest.raises(CommandError, match=store_b.schema):
+        call_command("migrate_fleet", check=True, stdout=StringIO())
+    out = StringIO()
+    call_command("migrate_fleet", skip_public=True, no_progress=True, stdout=out)
+    assert "1 migrated" in out.getvalue()
+    assert "storefront_storefrontlayout" in _tables(store_b.schema)
+    call_command("migrate_fleet", check=True, stdout=StringIO())
+
+
+def test_clone_without_a_base_schema_is_a_clear_error(db, settings):
+    settings.TENANT_BASE_SCHEMA = "no_such_base"
+    with pytest.raises(provisioning.ProvisioningError, match="migrate_fleet"):
+        provisioning.schema_create_by_clone("t_orphan")
