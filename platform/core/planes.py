@@ -16,6 +16,10 @@ CONTROL_PLANE_APPS = [
 TENANT_PLANE_APPS = [
     "tenants.staff",
     "tenants.storefront",
+    "tenants.catalog",
+    "tenants.members",
+    "tenants.orders",
+    "tenants.payments",
 ]
 
 # Django's own apps live in both planes on purpose: each schema has its own users, sessions and content

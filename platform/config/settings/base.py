@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from pathlib import Path
 
 from core.env import env_bool, env_database_url, env_int, env_list, env_str
@@ -31,6 +33,7 @@ SHARED_APPS = [
     *FRAMEWORK_APPS_IN_BOTH,
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     *INSTALLED_APPS_THIRD_PARTY,
     *CONTROL_PLANE_APPS,
     "console_frontend",
@@ -143,7 +146,7 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["shop_api.auth.MemberTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [],
     "EXCEPTION_HANDLER": "shop_api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
@@ -158,6 +161,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_TIMEZONE = TIME_ZONE
+
+# Secrets stored in tenant schemas (merchant keys, app secrets) are encrypted with these Fernet keys
+# (comma-separated, newest first). Development derives one from SECRET_KEY; production requires its own.
+FIELD_ENCRYPTION_KEYS = tuple(env_list("FIELD_ENCRYPTION_KEYS", []) or [
+    base64.urlsafe_b64encode(hashlib.sha256(("field-encryption:" + SECRET_KEY).encode()).digest()).decode()
+])
 
 # Sign-up
 SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 5, minimum=1)  # sign-ups per IP per window

@@ -3,7 +3,7 @@ platform domain, its tenant subdomains and verified custom domains are allowed h
 
 from django.core.exceptions import ImproperlyConfigured
 
-from core.env import env_bool, env_int, env_str
+from core.env import env_bool, env_int, env_list, env_str
 
 from .base import *  # noqa: F403
 from .base import PLATFORM_DOMAIN, REPO_DIR
@@ -12,6 +12,9 @@ DEBUG = False
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only") or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a real secret of at least 50 random characters.")
+FIELD_ENCRYPTION_KEYS = tuple(env_list("FIELD_ENCRYPTION_KEYS"))
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must list at least one Fernet key in production.")
 if PLATFORM_DOMAIN in {"localhost", "127.0.0.1"}:
     raise ImproperlyConfigured("PLATFORM_DOMAIN must be the public domain in production, not localhost.")
 

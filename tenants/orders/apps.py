@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+from core.planes import TENANT
+
+
+class OrdersConfig(AppConfig):
+    name = "tenants.orders"
+    label = "orders"
+    plane = TENANT

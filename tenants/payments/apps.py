@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+from core.planes import TENANT
+
+
+class PaymentsConfig(AppConfig):
+    name = "tenants.payments"
+    label = "payments"
+    plane = TENANT

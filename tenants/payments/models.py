@@ -1,0 +1,81 @@
+"""WeChat Pay v3 for one store: its merchant credentials, payments, refunds and the notifications seen."""
+
+from django.db import models
+
+from tenants.orders.models import AfterSale, Order
+
+
+class WechatPayMerchant(models.Model):
+    """The store's own WeChat Pay merchant account. Secrets are encrypted at rest (core.crypto). One row."""
+
+    singleton = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
+    appid = models.CharField(max_length=32)
+    mchid = models.CharField(max_length=32)
+    merchant_private_key_encrypted = models.TextField()
+    merchant_cert_serial_no = models.CharField(max_length=64)
+    apiv3_key_encrypted = models.TextField()
+    # "WeChat Pay public key" mode: the platform key that signs responses and notifications.
+    platform_public_key = models.TextField()
+    platform_public_key_id = models.CharField(max_length=64)
+    # Sandbox mode: requests go to the local sandbox gateway instead of api.mch.weixin.qq.com.
+    sandbox = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.mchid
+
+
+class Payment(models.Model):
+    class Status(models.TextChoices):
+        CREATED = "created", "待支付"
+        SUCCEEDED = "succeeded", "已支付"
+        CLOSED = "closed", "已关闭"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    out_trade_no = models.CharField(max_length=32, unique=True)
+    amount_fen = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED, db_index=True)
+    prepay_id = models.CharField(max_length=64, blank=True)
+    transaction_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    payer_openid = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.out_trade_no
+
+
+class Refund(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发起"
+        PROCESSING = "processing", "处理中"
+        SUCCEEDED = "succeeded", "已退款"
+        FAILED = "failed", "失败"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    after_sale = models.OneToOneField(AfterSale, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="refund")
+    # Deterministic: derived from the order number and a per-order sequence; never re-issued under another.
+    out_refund_no = models.CharField(max_length=64, unique=True)
+    amount_fen = models.PositiveBigIntegerField()
+    lines = models.JSONField(default=dict)  # {"<order_line_id>": {"quantity": q, "amount_fen": a}}
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    refund_id = models.CharField(max_length=64, blank=True)
+    failure_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.out_refund_no
+
+
+class Notification(models.Model):
+    """Each WeChat Pay notification id handled once; replays are answered with success and ignored."""
+
+    notification_id = models.CharField(max_length=64, unique=True)
+    event_type = models.CharField(max_length=40)
+    resource_type = models.CharField(max_length=40, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.notification_id
