@@ -20,6 +20,7 @@ TENANT_PLANE_APPS = [
     "tenants.members",
     "tenants.orders",
     "tenants.payments",
+    "tenants.ledger",
 ]
 
 # Django's own apps live in both planes on purpose: each schema has its own users, sessions and content

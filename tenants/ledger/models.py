@@ -1,0 +1,70 @@
+"""An append-only double-entry ledger.
+
+Every movement of money (commission accrual, release, claw-back, withdrawal, payout, fee) is a Journal
+whose Entries sum to zero. Entries and journals are never updated or deleted (the database refuses it),
+a journal's idempotency key is unique, and the zero sum is checked by the database at commit. An
+account's balance is the sum of its entries; ``balance_fen`` caches it and reconciliation proves it.
+
+Sign convention: an entry's amount is what it adds to the account's balance. Distributor accounts hold
+what the store owes the distributor (positive); the store's own accounts mirror them.
+"""
+
+from django.db import models
+
+
+class Account(models.Model):
+    class Kind(models.TextChoices):
+        DISTRIBUTOR_FROZEN = "distributor_frozen", "分销员冻结佣金"
+        DISTRIBUTOR_AVAILABLE = "distributor_available", "分销员可提现"
+        DISTRIBUTOR_WITHDRAWING = "distributor_withdrawing", "分销员提现中"
+        STORE_COMMISSION_EXPENSE = "store_commission_expense", "店铺佣金支出"
+        STORE_PAYOUT_CLEARING = "store_payout_clearing", "店铺已打款"
+        STORE_FEE_INCOME = "store_fee_income", "店铺提现手续费收入"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    owner_id = models.BigIntegerField(null=True, blank=True)  # the distributor for distributor accounts
+    balance_fen = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "owner_id"], name="ledger_account_unique_per_owner",
+                                    nulls_distinct=False),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.owner_id or '-'}"
+
+
+class Journal(models.Model):
+    class Kind(models.TextChoices):
+        ACCRUAL = "accrual", "佣金计提"
+        RELEASE = "release", "佣金解冻"
+        CLAWBACK = "clawback", "佣金追回"
+        WITHDRAWAL = "withdrawal", "申请提现"
+        WITHDRAWAL_REVERSAL = "withdrawal_reversal", "提现退回"
+        PAYOUT = "payout", "提现打款"
+        BONUS = "bonus", "奖励"
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    reference = models.CharField(max_length=64, blank=True, db_index=True)  # order / withdrawal number
+    memo = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.idempotency_key
+
+
+class Entry(models.Model):
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    amount_fen = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "created_at"], name="ledger_entry_account_time")]
+        constraints = [models.CheckConstraint(condition=~models.Q(amount_fen=0), name="ledger_entry_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.amount_fen:+d}"
