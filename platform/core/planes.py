@@ -21,6 +21,7 @@ TENANT_PLANE_APPS = [
     "tenants.orders",
     "tenants.payments",
     "tenants.ledger",
+    "tenants.distribution",
 ]
 
 # Django's own apps live in both planes on purpose: each schema has its own users, sessions and content

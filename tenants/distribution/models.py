@@ -1,0 +1,383 @@
+"""The distribution network of one store: who may distribute, who brought whom, what each sale earns.
+
+Amounts are integer fen and rates integer basis points. Commissions snapshot the rule version, rate and
+base they were computed from; the ledger (tenants.ledger) holds the money movements.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from tenants.members.models import Member
+
+MAX_LEVELS = 3  # legal cap: commissions never go past the third level
+
+
+class DistributionSettings(models.Model):
+    """The store's distribution rules. One row per store."""
+
+    class Recruitment(models.TextChoices):
+        OPEN = "open", "所有人可直接成为分销员"
+        APPLY = "apply", "申请并审核"
+        PURCHASE_PRODUCT = "purchase_product", "购买指定商品后"
+        SPEND_THRESHOLD = "spend_threshold", "累计消费达到门槛后"
+
+    class BindingMode(models.TextChoices):
+        ANY_VISIT = "any_visit", "任何访问即绑定"
+        NEW_CUSTOMERS_ONLY = "new_customers_only", "仅绑定新客户"
+
+    class Settlement(models.TextChoices):
+        DAILY = "daily", "每日"
+        WEEKLY = "weekly", "每周"
+        MONTHLY = "monthly", "每月"
+
+    singleton = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
+    enabled = models.BooleanField(default=True)
+    levels = models.PositiveSmallIntegerField(default=2)
+    recruitment = models.CharField(max_length=20, choices=Recruitment.choices, default=Recruitment.APPLY)
+    recruitment_product_id = models.BigIntegerField(null=True, blank=True)
+    recruitment_spend_fen = models.PositiveBigIntegerField(default=0)
+    # Extra questions on the application form: [{"name": "real_name", "label": "真实姓名", "required": true}]
+    application_fields = models.JSONField(default=list, blank=True)
+    binding_days = models.PositiveIntegerField(default=30)  # 0 = permanent
+    binding_mode = models.CharField(max_length=20, choices=BindingMode.choices, default=BindingMode.ANY_VISIT)
+    freeze_days = models.PositiveIntegerField(default=7)
+    self_purchase_commission = models.BooleanField(default=False)
+    # Anti-abuse: only the first order per device / payer earns commission.
+    first_order_per_device_only = models.BooleanField(default=False)
+    settlement = models.CharField(max_length=10, choices=Settlement.choices, default=Settlement.DAILY)
+    withdrawal_min_fen = models.PositiveBigIntegerField(default=100)
+    withdrawal_fee_bp = models.PositiveIntegerField(default=0)
+    withdrawal_daily_cap_fen = models.PositiveBigIntegerField(default=2_000_000)
+    withdrawal_auto_approve_below_fen = models.PositiveBigIntegerField(default=0)
+    # Off by default; the console shows the compliance notice: only sales, never recruitment, are rewarded.
+    team_bonus_enabled = models.BooleanField(default=False)
+    team_bonus_bp = models.PositiveIntegerField(default=0)
+    monthly_target_bonus_enabled = models.BooleanField(default=False)
+    monthly_target_sales_fen = models.PositiveBigIntegerField(default=0)
+    monthly_target_bonus_fen = models.PositiveBigIntegerField(default=0)
+    # Suspicious-pattern thresholds: orders from one device/address to one distributor within a day.
+    fraud_orders_per_device_per_day = models.PositiveIntegerField(default=5)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(levels__gte=1, levels__lte=MAX_LEVELS),
+                                   name="distribution_levels_1_to_3"),
+        ]
+
+    def __str__(self) -> str:
+        return "distribution settings"
+
+
+class Grade(models.Model):
+    """Distributor grades (e.g. junior, senior, mentor), ranked; higher grades may earn higher rates.
+    ``promotion_rules`` (all must hold): {"orders_30d": 5, "team_sales_fen": 1000000, "spent_fen": 50000}."""
+
+    name = models.CharField(max_length=20, unique=True)
+    rank = models.PositiveSmallIntegerField(unique=True)
+    promotion_rules = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RuleSet(models.Model):
+    """A versioned set of commission rules. Publishing makes a draft current; past commissions keep the
+    version they were computed under."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+        ARCHIVED = "archived", "已归档"
+
+    version = models.PositiveIntegerField(unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["status"], condition=models.Q(status="published"),
+                                    name="distribution_one_published_ruleset"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} ({self.status})"
+
+
+class LevelRate(models.Model):
+    """Rate per level, optionally for one grade (a grade-specific row wins over the grade-less one)."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="level_rates")
+    level = models.PositiveSmallIntegerField()
+    grade = models.ForeignKey(Grade, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    first_order_bp = models.PositiveIntegerField()
+    repeat_order_bp = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=MAX_LEVELS),
+                                   name="distribution_rate_level_1_to_3"),
+            models.UniqueConstraint(fields=["rule_set", "level", "grade"], nulls_distinct=False,
+                                    name="distribution_one_rate_per_level_grade"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.rule_set_id} L{self.level} {self.first_order_bp}/{self.repeat_order_bp}bp"
+
+
+class ProductOverride(models.Model):
+    """A product's (or one SKU's) own commission: a rate or a fixed amount per unit, per level."""
+
+    class Mode(models.TextChoices):
+        RATE = "rate", "按比例"
+        FIXED = "fixed", "固定金额"
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="product_overrides")
+    product_id = models.BigIntegerField()
+    sku_id = models.BigIntegerField(null=True, blank=True)
+    level = models.PositiveSmallIntegerField()
+    mode = models.CharField(max_length=5, choices=Mode.choices)
+    rate_bp = models.PositiveIntegerField(default=0)
+    fixed_fen = models.PositiveBigIntegerField(default=0)  # per unit
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=MAX_LEVELS),
+                                   name="distribution_override_level_1_to_3"),
+            models.UniqueConstraint(fields=["rule_set", "product_id", "sku_id", "level"], nulls_distinct=False,
+                                    name="distribution_one_override_per_target_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.rule_set_id} p{self.product_id} L{self.level}"
+
+
+class Campaign(models.Model):
+    """A time-boxed rate (e.g. launch week) that replaces the level rate while it runs."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField(max_length=40)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    level = models.PositiveSmallIntegerField()
+    rate_bp = models.PositiveIntegerField()
+    product_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)  # empty = every product
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                   name="distribution_campaign_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Distributor(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "正常"
+        FROZEN = "frozen", "已冻结"
+
+    member = models.OneToOneField(Member, on_delete=models.PROTECT, related_name="distributor")
+    code = models.CharField(max_length=12, unique=True)  # in share links and QR scenes
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    grade = models.ForeignKey(Grade, null=True, blank=True, on_delete=models.PROTECT, related_name="distributors")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # Materialised upline, nearest first: [parent, grandparent], capped so that the distributor plus its
+    # upline never exceed MAX_LEVELS. The whole commission chain is in one row: no recursion.
+    upline_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    frozen_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "已拒绝"
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="distributor_applications")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    answers = models.JSONField(default=dict, blank=True)
+    inviter_code = models.CharField(max_length=12, blank=True)
+    reject_reason = models.CharField(max_length=200, blank=True)
+    reviewed_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["member"], condition=models.Q(status="pending"),
+                                    name="distribution_one_pending_application"),
+        ]
+
+    def __str__(self) -> str:
+        return f"application {self.pk} ({self.status})"
+
+
+class Binding(models.Model):
+    """A shopper bound to the distributor who brought them. First bind wins until it expires."""
+
+    class Source(models.TextChoices):
+        LINK = "link", "分享链接"
+        QR = "qr", "小程序码"
+        POSTER = "poster", "海报"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="bindings")
+    distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="bindings")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    scene = models.CharField(max_length=64, blank=True)
+    bound_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)  # null = permanent
+    ended_at = models.DateTimeField(null=True, blank=True)  # set when replaced after expiry
+
+    class Meta:
+        ordering = ["-bound_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["member"], condition=models.Q(ended_at__isnull=True),
+                                    name="distribution_one_open_binding"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}->{self.distributor_id}"
+
+
+class Commission(models.Model):
+    """What one order line earned one distributor at one level, with everything needed to explain it."""
+
+    class Status(models.TextChoices):
+        FROZEN = "frozen", "冻结中"
+        AVAILABLE = "available", "已解冻"
+        REVERSED = "reversed", "已追回"
+
+    order_id = models.BigIntegerField(db_index=True)
+    order_number = models.CharField(max_length=40)
+    order_line_id = models.BigIntegerField()
+    line_position = models.PositiveSmallIntegerField()
+    distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="commissions")
+    level = models.PositiveSmallIntegerField()
+    base_fen = models.PositiveBigIntegerField()  # what was paid for the line, after discounts, no shipping
+    quantity = models.PositiveIntegerField()
+    rate_bp = models.PositiveIntegerField(null=True, blank=True)  # null when a fixed amount applied
+    fixed_fen = models.PositiveBigIntegerField(null=True, blank=True)
+    amount_fen = models.PositiveBigIntegerField()
+    clawed_back_fen = models.PositiveBigIntegerField(default=0)
+    rule_version = models.PositiveIntegerField()
+    rate_source = models.CharField(max_length=20)  # level / grade / product / sku / campaign
+    is_first_order = models.BooleanField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.FROZEN)
+    release_at = models.DateTimeField(null=True, blank=True)  # receipt + freeze days, once received
+    released_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order_line_id", "level"],
+                                    name="distribution_one_commission_per_line_level"),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=MAX_LEVELS),
+                                   name="distribution_commission_level_1_to_3"),
+            models.CheckConstraint(condition=models.Q(clawed_back_fen__lte=models.F("amount_fen")),
+                                   name="distribution_clawback_within_amount"),
+        ]
+        indexes = [
+            # Settlement scans frozen commissions whose release time has come.
+            models.Index(fields=["release_at"], condition=models.Q(status="frozen"),
+                         name="distribution_commission_due"),
+            models.Index(fields=["distributor", "-created_at"], name="distribution_commission_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_number}/{self.line_position}/L{self.level}"
+
+
+class GradeChange(models.Model):
+    distributor = models.ForeignKey(Distributor, on_delete=models.CASCADE, related_name="grade_changes")
+    from_grade = models.ForeignKey(Grade, null=True, on_delete=models.PROTECT, related_name="+")
+    to_grade = models.ForeignKey(Grade, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200)
+    actor = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.distributor_id}: {self.from_grade_id} -> {self.to_grade_id}"
+
+
+class FraudFlag(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理"
+        DISMISSED = "dismissed", "已忽略"
+        CONFIRMED = "confirmed", "已确认"
+
+    distributor = models.ForeignKey(Distributor, on_delete=models.CASCADE, related_name="fraud_flags")
+    order_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=30)
+    detail = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.status})"
+
+
+class Withdrawal(models.Model):
+    class Method(models.TextChoices):
+        WECHAT = "wechat", "微信零钱"
+        BANK = "bank", "银行卡"
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "待审核"
+        APPROVED = "approved", "待打款"
+        REJECTED = "rejected", "已拒绝"
+        PAYING = "paying", "打款中"
+        PAID = "paid", "已到账"
+        FAILED = "failed", "打款失败"
+
+    # Also the WeChat transfer's out_bill_no: deterministic, never re-issued under another number.
+    number = models.CharField(max_length=40, unique=True)
+    distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="withdrawals")
+    amount_fen = models.PositiveBigIntegerField()
+    fee_fen = models.PositiveBigIntegerField(default=0)
+    net_fen = models.PositiveBigIntegerField()
+    method = models.CharField(max_length=10, choices=Method.choices)
+    bank_account_encrypted = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    reject_reason = models.CharField(max_length=200, blank=True)
+    reviewed_by = models.CharField(max_length=150, blank=True)
+    transfer_bill_no = models.CharField(max_length=64, blank=True)  # WeChat's id for the transfer
+    failure_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SettlementRun(models.Model):
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    released_count = models.PositiveIntegerField(default=0)
+    released_fen = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"settlement {self.started_at:%Y-%m-%d %H:%M}"
