@@ -1,0 +1,112 @@
+"""Releasing matured commissions, set-based.
+
+One SQL statement per batch: pick frozen commissions whose release time has come and whose order has no
+open after-sale, mark them available, post one ledger journal each (frozen -> available, keyed
+``release:<commission id>``) and move the cached balances — all or nothing. A worker killed mid-run
+loses at most the batch it was in (rolled back); the rerun picks up exactly what is still frozen, so
+every commission is settled once. ``SKIP LOCKED`` lets two runs of the same store share the work
+instead of waiting on each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+
+from tenants.ledger.models import Account, Entry, Journal
+from tenants.orders.models import AfterSale, Order
+
+from .models import Commission, SettlementRun
+
+RELEASE_SQL = """
+WITH due AS (
+    SELECT c.id, c.distributor_id, c.amount_fen - c.clawed_back_fen AS amount
+      FROM {commission} c
+     WHERE c.status = 'frozen' AND c.release_at <= %(now)s
+       AND NOT EXISTS (SELECT 1 FROM {after_sale} a
+                        WHERE a.order_id = c.order_id AND a.status = ANY(%(open_statuses)s))
+     ORDER BY c.id
+     LIMIT %(batch)s
+       FOR UPDATE OF c SKIP LOCKED
+), released AS (
+    UPDATE {commission} c SET status = 'available', released_at = %(now)s
+      FROM due WHERE c.id = due.id
+    RETURNING c.id, c.distributor_id, due.amount
+), journals AS (
+    INSERT INTO {journal} (kind, idempotency_key, reference, memo, created_at)
+    SELECT 'release', 'release:' || r.id, '', '', %(now)s FROM released r WHERE r.amount > 0
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id, idempotency_key
+), moves AS (
+    SELECT j.id AS journal_id, r.distributor_id, r.amount
+      FROM journals j JOIN released r ON j.idempotency_key = 'release:' || r.id
+), entries AS (
+    INSERT INTO {entry} (journal_id, account_id, amount_fen, created_at)
+    SELECT m.journal_id, a.id, CASE WHEN a.kind = 'distributor_frozen' THEN -m.amount ELSE m.amount END, %(now)s
+      FROM moves m
+      JOIN {account} a ON a.owner_id = m.distributor_id
+                      AND a.kind IN ('distributor_frozen', 'distributor_available')
+    RETURNING account_id, amount_fen
+), balances AS (
+    UPDATE {account} a SET balance_fen = a.balance_fen + d.delta
+      FROM (SELECT account_id, sum(amount_fen) AS delta FROM entries GROUP BY account_id) d
+     WHERE a.id = d.account_id
+    RETURNING a.id
+)
+SELECT (SELECT count(*) FROM released), (SELECT coalesce(sum(amount), 0) FROM released),
+       (SELECT count(*) FROM balances)
+"""
+
+
+@dataclass(frozen=True)
+class SettlementResult:
+    released_count: int
+    released_fen: int
+    batches: int
+
+
+def _release_sql() -> str:
+    return RELEASE_SQL.format(commission=Commission._meta.db_table, after_sale=AfterSale._meta.db_table,
+                              journal=Journal._meta.db_table, entry=Entry._meta.db_table,
+                              account=Account._meta.db_table)
+
+
+def settle_release_batch(*, now: datetime, batch_size: int = 10_000) -> tuple[int, int]:
+    """Release one batch; returns (commissions released, fen released). Its own transaction."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_release_sql(), {"now": now, "batch": batch_size,
+                                        "open_statuses": list(AfterSale.OPEN_STATUSES)})
+        count, amount, _ = cursor.fetchone()
+    return int(count), int(amount)
+
+
+STAMP_SQL = """
+UPDATE {commission} c SET release_at = o.received_at + make_interval(days => %(freeze_days)s)
+  FROM {order} o
+ WHERE c.order_id = o.id AND c.status = 'frozen' AND c.release_at IS NULL AND o.received_at IS NOT NULL
+"""
+
+
+def settle_stamp_release_times(*, freeze_days: int) -> int:
+    """Commissions of orders received since the last run get their release time: receipt + freeze days."""
+    with connection.cursor() as cursor:
+        cursor.execute(STAMP_SQL.format(commission=Commission._meta.db_table, order=Order._meta.db_table),
+                       {"freeze_days": freeze_days})
+        return cursor.rowcount
+
+
+def settle_matured(*, now: datetime, freeze_days: int, batch_size: int = 10_000) -> SettlementResult:
+    """Stamp release times, then release everything that is due, batch by batch, recording the run."""
+    settle_stamp_release_times(freeze_days=freeze_days)
+    run = SettlementRun.objects.create(started_at=now)
+    total_count = total_fen = batches = 0
+    while True:
+        count, amount = settle_release_batch(now=now, batch_size=batch_size)
+        if count == 0:
+            break
+        total_count, total_fen, batches = total_count + count, total_fen + amount, batches + 1
+    SettlementRun.objects.filter(pk=run.pk).update(finished_at=now, released_count=total_count,
+                                                    released_fen=total_fen)
+    return SettlementResult(released_count=total_count, released_fen=total_fen, batches=batches)
