@@ -15,6 +15,11 @@ app.autodiscover_tasks()
 
 # Each entry fans out: one task per active tenant, sent from inside that tenant's schema.
 app.conf.beat_schedule = {
+    "settlement-daily": {
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(hour=2, minute=30),
+        "args": ("tenants.distribution.settle",),
+    },
     "housekeeping-every-hour": {
         "task": "control_plane.tenancy.tasks.fan_out",
         "schedule": crontab(minute=7),

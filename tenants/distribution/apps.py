@@ -8,3 +8,7 @@ class DistributionConfig(AppConfig):
     label = "distribution"
     verbose_name = "Distribution network"
     plane = TENANT
+
+    def ready(self) -> None:
+        # Registers the settlement task with Celery (it lives beside the SQL it runs, not in tasks.py).
+        from . import settlement  # noqa: F401

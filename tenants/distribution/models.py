@@ -260,11 +260,14 @@ class Commission(models.Model):
         AVAILABLE = "available", "已解冻"
         REVERSED = "reversed", "已追回"
 
-    order_id = models.BigIntegerField(db_index=True)
+    order_id = models.BigIntegerField()  # looked up through order_line_id (unique with level): one index fewer
     order_number = models.CharField(max_length=40)
     order_line_id = models.BigIntegerField()
     line_position = models.PositiveSmallIntegerField()
-    distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="commissions")
+    # No index of its own: the (distributor, -created_at) index below serves every lookup by distributor,
+    # and each index costs settlement time (every released row rewrites them all).
+    distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="commissions",
+                                    db_index=False)
     level = models.PositiveSmallIntegerField()
     base_fen = models.PositiveBigIntegerField()  # what was paid for the line, after discounts, no shipping
     quantity = models.PositiveIntegerField()

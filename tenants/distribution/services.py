@@ -64,10 +64,11 @@ def _flag_suspicious(*, order: Order, level1: Distributor, settings: Distributio
 def commission_accrue_for_order(*, order_id: int, now: datetime | None = None) -> list[Commission]:
     """Compute and freeze the commissions of a paid order. Idempotent: a second call finds them."""
     now = now or timezone.now()
-    existing = list(Commission.objects.filter(order_id=order_id))
+    order = Order.objects.select_for_update().get(pk=order_id)
+    line_ids = list(OrderLine.objects.filter(order_id=order_id).values_list("pk", flat=True))
+    existing = list(Commission.objects.filter(order_line_id__in=line_ids))
     if existing:
         return existing
-    order = Order.objects.select_for_update().get(pk=order_id)
     settings = distribution_settings_get()
     rule_set = rule_set_current()
     if not settings.enabled or rule_set is None or order.paid_at is None:
@@ -109,7 +110,8 @@ def commission_clawback_for_refund(*, order_id: int) -> int:
     """Take back what the refunded part of each line earned — exactly, even after release (the balance
     may go negative and carries forward). Works from the lines' cumulative refunds, so running it again
     for the same refund changes nothing. Returns the fen clawed back now."""
-    commissions = list(Commission.objects.select_for_update().filter(order_id=order_id).order_by("pk"))
+    line_ids = list(OrderLine.objects.filter(order_id=order_id).values_list("pk", flat=True))
+    commissions = list(Commission.objects.select_for_update().filter(order_line_id__in=line_ids).order_by("pk"))
     if not commissions:
         return 0
     lines = OrderLine.objects.in_bulk([c.order_line_id for c in commissions])

@@ -1,8 +1,9 @@
 """Releasing matured commissions, set-based.
 
 One SQL statement per batch: pick frozen commissions whose release time has come and whose order has no
-open after-sale, mark them available, post one ledger journal each (frozen -> available, keyed
-``release:<commission id>``) and move the cached balances — all or nothing. A worker killed mid-run
+open after-sale, mark them available, post one ledger journal per distributor for the batch (frozen ->
+available, keyed ``release:<run>:<batch>:<distributor>``, referencing the run) and move the cached
+balances — all or nothing. A worker killed mid-run
 loses at most the batch it was in (rolled back); the rerun picks up exactly what is still frozen, so
 every commission is settled once. ``SKIP LOCKED`` lets two runs of the same store share the work
 instead of waiting on each other.
@@ -13,16 +14,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from celery import shared_task
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
+from core.tasks import TenantOnlyTask
 from tenants.ledger.models import Account, Entry, Journal
 from tenants.orders.models import AfterSale, Order
 
-from .models import Commission, SettlementRun
+from .models import Commission, DistributionSettings, SettlementRun
+from .selectors import distribution_settings_get
 
 RELEASE_SQL = """
 WITH due AS (
-    SELECT c.id, c.distributor_id, c.amount_fen - c.clawed_back_fen AS amount
+    SELECT c.ctid AS row_id, c.distributor_id, c.amount_fen - c.clawed_back_fen AS amount
       FROM {commission} c
      WHERE c.status = 'frozen' AND c.release_at <= %(now)s
        AND NOT EXISTS (SELECT 1 FROM {after_sale} a
@@ -31,22 +36,27 @@ WITH due AS (
      LIMIT %(batch)s
        FOR UPDATE OF c SKIP LOCKED
 ), released AS (
+    -- By physical row id: a TID scan of just the picked rows, never a join against the whole table.
     UPDATE {commission} c SET status = 'available', released_at = %(now)s
-      FROM due WHERE c.id = due.id
-    RETURNING c.id, c.distributor_id, due.amount
+     WHERE c.ctid = ANY(ARRAY(SELECT row_id FROM due))
+    RETURNING c.distributor_id, c.amount_fen - c.clawed_back_fen AS amount
+), per_distributor AS (
+    -- Journal ids are drawn here, so entries need no join back to the journals they belong to (the
+    -- planner cannot size these CTEs, and a mis-sized join over thousands of journals goes quadratic).
+    SELECT distributor_id, sum(amount) AS amount, count(*) AS commissions,
+           nextval(pg_get_serial_sequence('{journal}', 'id')) AS journal_id
+      FROM released GROUP BY distributor_id HAVING sum(amount) > 0
 ), journals AS (
-    INSERT INTO {journal} (kind, idempotency_key, reference, memo, created_at)
-    SELECT 'release', 'release:' || r.id, '', '', %(now)s FROM released r WHERE r.amount > 0
-    ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING id, idempotency_key
-), moves AS (
-    SELECT j.id AS journal_id, r.distributor_id, r.amount
-      FROM journals j JOIN released r ON j.idempotency_key = 'release:' || r.id
+    INSERT INTO {journal} (id, kind, idempotency_key, reference, memo, created_at)
+    SELECT p.journal_id, 'release', %(key_prefix)s || p.distributor_id, %(reference)s,
+           p.commissions || ' commissions', %(now)s
+      FROM per_distributor p
+    RETURNING id
 ), entries AS (
     INSERT INTO {entry} (journal_id, account_id, amount_fen, created_at)
-    SELECT m.journal_id, a.id, CASE WHEN a.kind = 'distributor_frozen' THEN -m.amount ELSE m.amount END, %(now)s
-      FROM moves m
-      JOIN {account} a ON a.owner_id = m.distributor_id
+    SELECT p.journal_id, a.id, CASE WHEN a.kind = 'distributor_frozen' THEN -p.amount ELSE p.amount END, %(now)s
+      FROM per_distributor p
+      JOIN {account} a ON a.owner_id = p.distributor_id
                       AND a.kind IN ('distributor_frozen', 'distributor_available')
     RETURNING account_id, amount_fen
 ), balances AS (
@@ -73,11 +83,13 @@ def _release_sql() -> str:
                               account=Account._meta.db_table)
 
 
-def settle_release_batch(*, now: datetime, batch_size: int = 10_000) -> tuple[int, int]:
+def settle_release_batch(*, now: datetime, run_id: int, batch_no: int, batch_size: int = 10_000) -> tuple[int, int]:
     """Release one batch; returns (commissions released, fen released). Its own transaction."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_release_sql(), {"now": now, "batch": batch_size,
-                                        "open_statuses": list(AfterSale.OPEN_STATUSES)})
+                                        "open_statuses": list(AfterSale.OPEN_STATUSES),
+                                        "key_prefix": f"release:{run_id}:{batch_no}:",
+                                        "reference": f"settlement:{run_id}"})
         count, amount, _ = cursor.fetchone()
     return int(count), int(amount)
 
@@ -103,10 +115,34 @@ def settle_matured(*, now: datetime, freeze_days: int, batch_size: int = 10_000)
     run = SettlementRun.objects.create(started_at=now)
     total_count = total_fen = batches = 0
     while True:
-        count, amount = settle_release_batch(now=now, batch_size=batch_size)
+        count, amount = settle_release_batch(now=now, run_id=run.pk, batch_no=batches + 1, batch_size=batch_size)
         if count == 0:
             break
         total_count, total_fen, batches = total_count + count, total_fen + amount, batches + 1
     SettlementRun.objects.filter(pk=run.pk).update(finished_at=now, released_count=total_count,
                                                     released_fen=total_fen)
     return SettlementResult(released_count=total_count, released_fen=total_fen, batches=batches)
+
+
+def settlement_due(*, period: str, now: datetime) -> bool:
+    """Daily stores settle every day, weekly ones on Mondays, monthly ones on the 1st (store time)."""
+    local = timezone.localtime(now)
+    if period == DistributionSettings.Settlement.WEEKLY:
+        return local.weekday() == 0
+    if period == DistributionSettings.Settlement.MONTHLY:
+        return local.day == 1
+    return True
+
+
+@shared_task(base=TenantOnlyTask, name="tenants.distribution.settle", acks_late=True,
+             autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def settle_store(force: bool = False) -> dict:
+    """One store's settlement run (fanned out by beat, one task per store). Safe to rerun at any point:
+    acks_late redelivers it if the worker dies, and each commission is released exactly once."""
+    settings = distribution_settings_get()
+    now = timezone.now()
+    if not force and not settlement_due(period=settings.settlement, now=now):
+        return {"schema": connection.schema_name, "skipped": True}
+    result = settle_matured(now=now, freeze_days=settings.freeze_days)
+    return {"schema": connection.schema_name, "released_count": result.released_count,
+            "released_fen": result.released_fen, "batches": result.batches}
