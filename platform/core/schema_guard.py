@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-_QUOTED = re.compile(r'"([a-z0-9_]+)"')
+# A quoted name standing alone ("table"), not part of a qualified name: "schema"."table" names its schema
+# explicitly (provisioning does that from public on purpose) and "table"."column" also appears unqualified
+# in the FROM clause of the same query.
+_QUOTED = re.compile(r'(?<![."])"([a-z0-9_]+)"(?!\.)')
 
 
 class WrongPlaneQuery(AssertionError):

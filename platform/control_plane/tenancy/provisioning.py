@@ -61,8 +61,34 @@ def schema_create_by_clone(schema_name: str) -> None:
         raise ProvisioningError(f"The base schema {base!r} does not exist; run `manage.py migrate_fleet`.")
     with connection.cursor() as cursor:
         cursor.execute("SELECT public.clone_schema(%s, %s, 'DATA')", [base, schema_name])
+    _align_constraint_names(base, schema_name)
     if not expected_migrations() <= applied_migrations(schema_name):
         migrate_schema(schema_name)
+
+
+# Pairs each constraint of the clone with the base schema's constraint of the same table, kind and definition.
+_MISNAMED_CONSTRAINTS = """
+SELECT nc.relname, n.conname, b.conname
+  FROM pg_constraint b
+  JOIN pg_class bc ON bc.oid = b.conrelid
+  JOIN pg_namespace bn ON bn.oid = bc.relnamespace AND bn.nspname = %s
+  JOIN pg_namespace nn ON nn.nspname = %s
+  JOIN pg_class nc ON nc.relnamespace = nn.oid AND nc.relname = bc.relname
+  JOIN pg_constraint n ON n.conrelid = nc.oid AND n.contype = b.contype
+                      AND pg_get_constraintdef(n.oid) = pg_get_constraintdef(b.oid)
+ WHERE n.conname <> b.conname
+   AND NOT EXISTS (SELECT 1 FROM pg_constraint same WHERE same.conrelid = nc.oid AND same.conname = b.conname)
+"""
+
+
+def _align_constraint_names(base: str, schema_name: str) -> None:
+    """clone_schema recreates unique constraints under generated names (e.g. ``..._key``). A later
+    migration that drops or alters a constraint by its Django name would then fail on cloned stores
+    only, so the clone's names are put back to the base schema's."""
+    with connection.cursor() as cursor:
+        cursor.execute(_MISNAMED_CONSTRAINTS, [base, schema_name])
+        for table, clone_name, base_name in cursor.fetchall():
+            cursor.execute(f'ALTER TABLE "{schema_name}"."{table}" RENAME CONSTRAINT "{clone_name}" TO "{base_name}"')
 
 
 def base_schema_ensure(*, verbosity: int = 0) -> bool:

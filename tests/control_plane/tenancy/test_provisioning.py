@@ -17,10 +17,31 @@ def _tables(schema: str) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+def _catalog(schema: str) -> dict[str, set]:
+    """Names matter, not only shapes: later migrations drop and alter constraints and indexes by name."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c.relname || '.' || k.conname || ':' || pg_get_constraintdef(k.oid) "
+                       "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+                       "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s", [schema])
+        constraints = {row[0].replace(f"{schema}.", "") for row in cursor.fetchall()}
+        cursor.execute("SELECT tablename || '.' || indexname FROM pg_indexes WHERE schemaname = %s", [schema])
+        indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT event_object_table || '.' || trigger_name || ':' || event_manipulation "
+                       "FROM information_schema.triggers WHERE trigger_schema = %s", [schema])
+        triggers = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                       "WHERE n.nspname = %s", [schema])
+        functions = {row[0] for row in cursor.fetchall()}
+    return {"tables": _tables(schema), "constraints": constraints, "indexes": indexes, "triggers": triggers,
+            "functions": functions}
+
+
 def test_clone_and_migration_give_the_same_schema(db):
     cloned = tenant_provision(slug="cloned", name="C", template_code="beauty", by_clone=True)
     migrated = tenant_provision(slug="migrated", name="M", template_code="beauty", by_clone=False)
-    assert _tables(cloned.schema_name) == _tables(migrated.schema_name)
+    cloned_catalog, migrated_catalog = _catalog(cloned.schema_name), _catalog(migrated.schema_name)
+    for kind in ("tables", "constraints", "indexes", "triggers", "functions"):
+        assert cloned_catalog[kind] == migrated_catalog[kind], kind
     assert "storefront_storefrontlayout" in _tables(cloned.schema_name)
     assert "tenancy_tenant" not in _tables(cloned.schema_name)  # control-plane tables stay in public
     for schema in (cloned.schema_name, migrated.schema_name):
