@@ -295,7 +295,7 @@ class Commission(models.Model):
         ]
         indexes = [
             # Settlement scans frozen commissions whose release time has come.
-            models.Index(fields=["release_at"], condition=models.Q(status="frozen"),
+            models.Index(fields=["release_at", "id"], condition=models.Q(status="frozen"),
                          name="distribution_commission_due"),
             models.Index(fields=["distributor", "-created_at"], name="distribution_commission_owner"),
         ]
