@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SERVICES_ENV := . .run/services.env 2>/dev/null || true
 
-.PHONY: run test venv services browser migrate lint bench clean
+.PHONY: run test venv services browser fonts migrate lint bench clean
 
 venv: $(STAMP)
 $(STAMP): pyproject.toml
@@ -18,13 +18,16 @@ $(STAMP): pyproject.toml
 services: venv
 	@PY=$(PY) infra/services.sh
 
-browser:
+browser: fonts
 	@infra/browser.sh
+
+fonts:
+	@infra/fonts.sh
 
 migrate: services
 	@$(SERVICES_ENV); $(PY) manage.py migrate_fleet
 
-run: migrate
+run: fonts migrate
 	@$(SERVICES_ENV); $(PY) manage.py seed_demo
 	@$(SERVICES_ENV); $(PY) infra/run.py
 
