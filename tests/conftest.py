@@ -57,13 +57,22 @@ def _create_store(slug: str, name: str, owner_login: str, staff_login: str | Non
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """The test database, always created (pytest-django would skip it when no collected test asks for
+    ``db``, e.g. a run of only the Celery worker tests, and those would then write to the dev database)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
         platform_bootstrap()
         _create_store("alpha", "Alpha 美妆", "ann@alpha.test", "otto@alpha.test")
         _create_store("bravo", "Bravo 生鲜", "ben@bravo.test", None)
         get_user_model().objects.create_user(username="olga", password=PASSWORD, is_staff=True)
     yield
+    with django_db_blocker.unblock():
+        teardown_databases(db_cfg, verbosity=verbosity)
 
 
 def _store(slug: str, owner: str, staff: str | None) -> Store:
