@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 
 from celery.schedules import crontab
+from celery.signals import task_prerun
 from tenant_schemas_celery.app import CeleryApp
+
+from config.observability import tag_task_tenant
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 app = CeleryApp("distmall")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+task_prerun.connect(tag_task_tenant, dispatch_uid="distmall_tag_task_tenant")
 
 # Each entry fans out: one task per active tenant, sent from inside that tenant's schema.
 app.conf.beat_schedule = {

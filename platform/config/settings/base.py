@@ -112,8 +112,12 @@ CACHES = {
         # Every cache key carries the tenant schema, so tenants never read each other's entries.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        # Redis down must not take the stores down: cache reads miss and lookups fall back to PostgreSQL
+        # (logged, and /healthz reports it).
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True},
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 12

@@ -58,7 +58,12 @@ def signup_rate_check(*, client_ip: str) -> None:
     """At most SIGNUP_RATE_LIMIT provisioning attempts per IP per window (a fixed window in Redis)."""
     key = f"signup-rate:{client_ip}"
     cache.add(key, 0, timeout=settings.SIGNUP_RATE_WINDOW_S)
-    if cache.incr(key) > settings.SIGNUP_RATE_LIMIT:
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # the key vanished (Redis flushed): fail open rather than refuse sign-ups
+        return
+    # None: Redis is unreachable (its errors are ignored, see CACHES) — fail open here too.
+    if attempts is not None and attempts > settings.SIGNUP_RATE_LIMIT:
         raise RateLimited(_("注册过于频繁，请稍后再试。"))
 
 
