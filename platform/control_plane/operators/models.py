@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditLog(models.Model):
@@ -7,8 +8,8 @@ class AuditLog(models.Model):
     DELETE on this table (see migration 0002)."""
 
     class Action(models.TextChoices):
-        TENANT_SUSPEND = "tenant.suspend", "Suspend tenant"
-        TENANT_RESUME = "tenant.resume", "Resume tenant"
+        TENANT_SUSPEND = "tenant.suspend", _("暂停店铺")
+        TENANT_RESUME = "tenant.resume", _("恢复营业")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=150)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 from control_plane.storefront_templates.models import StorefrontTemplate
@@ -8,11 +9,11 @@ class Tenant(TenantMixin):
     """A merchant's store. Its data lives in the PostgreSQL schema ``schema_name``."""
 
     class Status(models.TextChoices):
-        TRIALING = "trialing", "Trialing"
-        ACTIVE = "active", "Active"
-        PAST_DUE = "past_due", "Past due"
-        SUSPENDED = "suspended", "Suspended"
-        CLOSED = "closed", "Closed"
+        TRIALING = "trialing", _("试用中")
+        ACTIVE = "active", _("正常营业")
+        PAST_DUE = "past_due", _("逾期未付")
+        SUSPENDED = "suspended", _("已暂停")
+        CLOSED = "closed", _("已关闭")
 
     # Schemas are created explicitly by tenancy.provisioning (clone or migrate), inside the sign-up
     # transaction, never as a side effect of save().

@@ -1,0 +1,87 @@
+"""Real headless Chromium (Debian's, driven by Playwright) against the app served in a thread.
+
+The server thread has its own database connections and sees only committed data, so these tests write
+for real (no rolled-back transaction) and remove what they create.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.testcases import LiveServerThread
+from django_tenants.utils import schema_context
+from playwright.sync_api import sync_playwright
+
+from control_plane.tenancy import provisioning
+from control_plane.tenancy.models import Domain, Tenant
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+# Playwright's sync API keeps an event loop in this thread; Django refuses ORM calls when it sees one.
+# The test's own ORM calls are ordinary synchronous ones, so the guard is switched off for these tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def live_url(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        server = LiveServerThread("127.0.0.1", lambda handler: handler)
+        server.daemon = True
+        server.start()
+        server.is_ready.wait()
+        if server.error:
+            raise server.error
+        yield server.port
+        server.terminate()
+        # Keep-alive request threads of the server may still hold connections; the test database can only
+        # be dropped once they are gone.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+@pytest.fixture
+def live(live_url, settings, django_db_blocker):
+    """The port of the live server; PLATFORM_PORT follows it so sign-up links point at it."""
+    settings.PLATFORM_PORT = str(live_url)
+    with django_db_blocker.unblock():
+        yield live_url
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="session")
+def browser(live_url):  # closed before the server it talks to
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
+    yield context.new_page()
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def drop_store(slug: str) -> None:
+    connection.set_schema_to_public()
+    tenant = Tenant.objects.filter(slug=slug).first()
+    if tenant is None:
+        return
+    with schema_context("public"):
+        Domain.objects.filter(tenant=tenant).delete()
+        Tenant.objects.filter(pk=tenant.pk).delete()
+        provisioning.schema_drop(tenant.schema_name)
+    cache.clear()
