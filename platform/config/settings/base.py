@@ -172,6 +172,9 @@ FIELD_ENCRYPTION_KEYS = tuple(env_list("FIELD_ENCRYPTION_KEYS", []) or [
     base64.urlsafe_b64encode(hashlib.sha256(("field-encryption:" + SECRET_KEY).encode()).digest()).decode()
 ])
 
+# Promotion steps of the order price pipeline (tenants.orders.calculations), in order, as dotted paths.
+ORDER_PRICING_STEPS: list[str] = []
+
 # Sign-up
 SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 5, minimum=1)  # sign-ups per IP per window
 SIGNUP_RATE_WINDOW_S = env_int("SIGNUP_RATE_WINDOW_S", 3600, minimum=1)

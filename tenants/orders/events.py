@@ -1,0 +1,31 @@
+"""What orders announce (core.events). Distribution and payments subscribe; orders imports neither."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class OrderPaid:
+    order_id: int
+
+
+@dataclass(frozen=True)
+class OrderCancelled:
+    order_id: int
+
+
+@dataclass(frozen=True)
+class RefundRequested:
+    order_id: int
+    after_sale_id: int
+    amount_fen: int
+    lines: dict[int, tuple[int, int]] = field(default_factory=dict)  # line id -> (quantity, amount_fen)
+
+
+@dataclass(frozen=True)
+class OrderRefunded:
+    order_id: int
+    after_sale_id: int | None
+    amount_fen: int
+    lines: dict[int, tuple[int, int]] = field(default_factory=dict)

@@ -1,0 +1,31 @@
+"""Reads of carts and orders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from .models import CartItem, Order, OrderSettings
+
+
+def order_settings_get() -> OrderSettings:
+    settings, _ = OrderSettings.objects.get_or_create(singleton=1)
+    return settings
+
+
+def cart_items_for(*, member) -> QuerySet[CartItem]:
+    return CartItem.objects.filter(member=member).select_related("sku__product").order_by("-added_at", "-id")
+
+
+def orders_for_member(*, member, status: str = "") -> QuerySet[Order]:
+    orders = Order.objects.filter(member=member).prefetch_related("lines")
+    return orders.filter(status=status) if status else orders
+
+
+def orders_overdue_unpaid(*, now: datetime) -> QuerySet[Order]:
+    return Order.objects.filter(status=Order.Status.PENDING_PAYMENT, pay_deadline_at__lte=now).order_by("pk")
+
+
+def orders_due_for_auto_receipt(*, now: datetime) -> QuerySet[Order]:
+    return Order.objects.filter(status=Order.Status.SHIPPED, receive_deadline_at__lte=now).order_by("pk")

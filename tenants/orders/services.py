@@ -1,0 +1,321 @@
+"""Order writes: cart, checkout, creation and the state machine. Each transition is one service with a
+guard (IllegalTransition names the current state) that records an OrderEvent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, IllegalTransition, NotFound, ValidationFailed
+from core.events import publish
+from core.ids import sortable_number
+from tenants.catalog.models import Product, Sku
+from tenants.catalog.stock import stock_release, stock_reserve
+from tenants.members.models import Address, Member
+
+from .calculations import PriceContext, PriceLine, price
+from .events import OrderCancelled, OrderPaid
+from .models import CartItem, Order, OrderEvent, OrderLine
+from .selectors import order_settings_get
+
+MAX_LINES = 50
+MAX_QUANTITY = 999
+
+
+def _event(order: Order, kind: str, *, actor: str, from_status: str = "", note: str = "", **data) -> None:
+    OrderEvent.objects.create(order=order, kind=kind, from_status=from_status, to_status=order.status, actor=actor,
+                              note=note, data=data)
+
+
+def _member_actor(member: Member) -> str:
+    return f"member:{member.pk}"
+
+
+# --- cart ---------------------------------------------------------------------------------------------
+
+def _sellable_sku(sku_id: int) -> Sku:
+    sku = Sku.objects.select_related("product").filter(pk=sku_id).first()
+    if sku is None or not sku.is_active or sku.product.status != Product.Status.ON_SALE:
+        raise ValidationFailed(_("商品已下架或不存在。"), code="not_sellable",
+                               fields={"sku_id": [_("商品已下架或不存在。")]})
+    return sku
+
+
+def _check_quantity(quantity: int) -> None:
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise ValidationFailed(_("数量需在 1 到 %(max)s 之间。") % {"max": MAX_QUANTITY},
+                               fields={"quantity": [_("数量需在 1 到 %(max)s 之间。") % {"max": MAX_QUANTITY}]})
+
+
+@transaction.atomic
+def cart_add(*, member: Member, sku_id: int, quantity: int) -> CartItem:
+    """Add units of a SKU; adding it again adds to the same row."""
+    _check_quantity(quantity)
+    _sellable_sku(sku_id)
+    item, created = CartItem.objects.select_for_update().get_or_create(member=member, sku_id=sku_id,
+                                                                       defaults={"quantity": quantity})
+    if not created:
+        item.quantity = min(item.quantity + quantity, MAX_QUANTITY)
+        item.selected = True
+        item.save(update_fields=["quantity", "selected"])
+    return item
+
+
+@transaction.atomic
+def cart_update(*, member: Member, item_id: int, quantity: int | None = None, selected: bool | None = None) -> CartItem:
+    item = CartItem.objects.select_for_update().filter(member=member, pk=item_id).first()
+    if item is None:
+        raise NotFound(_("购物车中没有这件商品。"))
+    if quantity is not None:
+        _check_quantity(quantity)
+        item.quantity = quantity
+    if selected is not None:
+        item.selected = selected
+    item.save(update_fields=["quantity", "selected"])
+    return item
+
+
+def cart_remove(*, member: Member, item_ids: list[int]) -> int:
+    deleted, _ = CartItem.objects.filter(member=member, pk__in=item_ids).delete()
+    return deleted
+
+
+# --- checkout ------------------------------------------------------------------------------------------
+
+def _address(member: Member, address_id: int) -> Address:
+    address = Address.objects.filter(member=member, pk=address_id).first()
+    if address is None:
+        raise ValidationFailed(_("请选择收货地址。"), fields={"address_id": [_("收货地址不存在。")]})
+    return address
+
+
+def _requested_items(member: Member, items: list[dict] | None) -> list[tuple[int, int]]:
+    """[(sku_id, quantity)] from the request, or from the member's selected cart items."""
+    if items is None:
+        pairs = list(CartItem.objects.filter(member=member, selected=True).values_list("sku_id", "quantity"))
+        if not pairs:
+            raise ValidationFailed(_("购物车里没有选中的商品。"), fields={"items": [_("请先选择商品。")]})
+    else:
+        pairs = []
+        for item in items:
+            try:
+                pairs.append((int(item["sku_id"]), int(item["quantity"])))
+            except (KeyError, TypeError, ValueError):
+                raise ValidationFailed(_("商品信息不完整。"),
+                                       fields={"items": [_("每件商品需要 sku_id 和 quantity。")]}) from None
+    if not pairs or len(pairs) > MAX_LINES:
+        raise ValidationFailed(_("一次最多购买 %(max)s 种商品。") % {"max": MAX_LINES},
+                               fields={"items": [_("商品数量无效。")]})
+    merged: dict[int, int] = {}
+    for sku_id, quantity in pairs:
+        merged[sku_id] = merged.get(sku_id, 0) + quantity
+    for quantity in merged.values():
+        _check_quantity(quantity)
+    return sorted(merged.items())
+
+
+def _price_context(member: Member, pairs: list[tuple[int, int]], address: Address) -> PriceContext:
+    skus = {sku.pk: sku for sku in Sku.objects.select_related("product").prefetch_related("product__images")
+            .filter(pk__in=[sku_id for sku_id, _ in pairs])}
+    lines = []
+    for sku_id, quantity in pairs:
+        sku = skus.get(sku_id)
+        if sku is None or not sku.is_active or sku.product.status != Product.Status.ON_SALE:
+            raise ValidationFailed(_("部分商品已下架。"), code="not_sellable", fields={"items": [str(sku_id)]})
+        image = next(iter(sku.product.images.all()), None)
+        lines.append(PriceLine(
+            sku_id=sku.pk, product_id=sku.product_id, title=sku.product.title,
+            spec_text=" ".join(f"{k}:{v}" for k, v in sorted(sku.spec_values.items())),
+            image=image.image.url if image else "", unit_price_fen=sku.price_fen, quantity=quantity,
+            weight_g=sku.weight_g,
+        ))
+    return price(PriceContext(lines=lines, region_code=address.region_code, member_id=member.pk))
+
+
+def checkout_preview(*, member: Member, address_id: int, items: list[dict] | None = None) -> PriceContext:
+    """Prices, discounts, shipping and total for what the member is about to buy. Writes nothing."""
+    address = _address(member, address_id)
+    return _price_context(member, _requested_items(member, items), address)
+
+
+def _fingerprint(pairs: list[tuple[int, int]], address_id: int) -> str:
+    return hashlib.sha256(json.dumps([pairs, address_id]).encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def order_create(*, member: Member, idempotency_key: str, address_id: int, items: list[dict] | None = None,
+                 remark: str = "", device_id: str = "", client_ip: str | None = None,
+                 now: datetime | None = None) -> tuple[Order, bool]:
+    """Place an order: price it, reserve stock (never oversold), empty the bought cart rows. Returns
+    (order, created). The same idempotency key returns the same order; reusing a key for a different
+    basket is a conflict."""
+    key = (idempotency_key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise ValidationFailed(_("缺少幂等键。"), fields={"idempotency_key": [_("需要 8 到 64 个字符的幂等键。")]})
+    pairs = _requested_items(member, items)
+    fingerprint = _fingerprint(pairs, address_id)
+    existing = Order.objects.filter(member=member, idempotency_key=key).first()
+    if existing is not None:
+        if existing.pricing.get("fingerprint") != fingerprint:
+            raise Conflict(_("该幂等键已用于另一笔订单。"), code="idempotency_key_reused")
+        return existing, False
+    now = now or timezone.now()
+    address = _address(member, address_id)
+    ctx = _price_context(member, pairs, address)
+    rules = order_settings_get()
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                number=sortable_number(now), member=member, idempotency_key=key, goods_fen=ctx.goods_fen,
+                discount_fen=ctx.discount_fen, shipping_fen=ctx.shipping_fen, payable_fen=ctx.payable_fen,
+                pricing={**ctx.breakdown(), "fingerprint": fingerprint}, remark=remark[:200],
+                address={"recipient": address.recipient, "phone": address.phone, "region_code": address.region_code,
+                         "province": address.province, "city": address.city, "district": address.district,
+                         "detail": address.detail},
+                device_id=device_id[:64], client_ip=client_ip,
+                pay_deadline_at=now + timedelta(minutes=rules.auto_cancel_minutes),
+            )
+    except IntegrityError:
+        # The same key raced in from a second request: that one won; answer with its order.
+        return order_create(member=member, idempotency_key=key, address_id=address_id, items=items, remark=remark,
+                            device_id=device_id, client_ip=client_ip, now=now)
+    OrderLine.objects.bulk_create([
+        OrderLine(order=order, position=i, sku_id=line.sku_id, product_id=line.product_id, title=line.title,
+                  spec_text=line.spec_text, image=line.image, unit_price_fen=line.unit_price_fen,
+                  quantity=line.quantity, goods_fen=line.goods_fen, discount_fen=line.discount_fen,
+                  paid_fen=line.paid_fen)
+        for i, line in enumerate(ctx.lines, start=1)
+    ])
+    for sku_id, quantity in pairs:  # ascending SKU ids: concurrent orders lock in the same order
+        stock_reserve(sku_id=sku_id, quantity=quantity, reference=order.number, actor=_member_actor(member))
+    CartItem.objects.filter(member=member, sku_id__in=[sku_id for sku_id, _ in pairs]).delete()
+    _event(order, "created", actor=_member_actor(member))
+    return order, True
+
+
+# --- state machine -------------------------------------------------------------------------------------
+
+def _locked(order_id: int) -> Order:
+    return Order.objects.select_for_update().get(pk=order_id)
+
+
+def _guard(order: Order, allowed: tuple[str, ...], action: str) -> None:
+    if order.status not in allowed:
+        raise IllegalTransition(_("订单状态为“%(status)s”，不能%(action)s。") % {
+            "status": order.get_status_display(), "action": action})
+
+
+@transaction.atomic
+def order_mark_paid(*, order_id: int, paid_fen: int, transaction_id: str, paid_at: datetime,
+                    actor: str = "wechatpay") -> Order:
+    """The payment gateway confirmed payment. Idempotent for the same transaction; anything else that
+    does not fit (wrong amount, order no longer payable) is refused, never silently accepted."""
+    order = _locked(order_id)
+    if order.status != Order.Status.PENDING_PAYMENT and order.transaction_id == transaction_id:
+        return order
+    _guard(order, (Order.Status.PENDING_PAYMENT,), _("支付"))
+    if paid_fen != order.payable_fen:
+        raise ValidationFailed(_("支付金额与订单金额不符。"), code="amount_mismatch")
+    before = order.status
+    order.status, order.paid_fen, order.paid_at, order.transaction_id = (
+        Order.Status.PAID, paid_fen, paid_at, transaction_id)
+    order.save(update_fields=["status", "paid_fen", "paid_at", "transaction_id"])
+    _event(order, "paid", actor=actor, from_status=before, transaction_id=transaction_id)
+    for line in order.lines.order_by("product_id"):  # units sold feed the "sort by sales" listing
+        Product.objects.filter(pk=line.product_id).update(sales_count=F("sales_count") + line.quantity)
+    publish(OrderPaid(order_id=order.pk))
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, reason: str, actor: str) -> Order:
+    """Cancel an unpaid order (by the shopper, or by the system when payment times out); stock returns."""
+    order = _locked(order.pk)
+    _guard(order, (Order.Status.PENDING_PAYMENT,), _("取消"))
+    before = order.status
+    order.status, order.cancelled_at, order.cancel_reason = Order.Status.CANCELLED, timezone.now(), reason[:200]
+    order.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    for line in order.lines.order_by("sku_id"):
+        stock_release(sku_id=line.sku_id, quantity=line.quantity, reference=order.number, actor=actor)
+    _event(order, "cancelled", actor=actor, from_status=before, note=reason[:300])
+    publish(OrderCancelled(order_id=order.pk))
+    return order
+
+
+@transaction.atomic
+def order_ship(*, order: Order, carrier_code: str, tracking_no: str, actor: str,
+               lines: dict[int, int] | None = None, now: datetime | None = None):
+    """Ship some or all remaining units (split shipments allowed). The order is shipped once every unit
+    has left; receipt is then confirmed automatically after the store's auto-receive days."""
+    from .models import Shipment
+
+    order = _locked(order.pk)
+    _guard(order, (Order.Status.PAID, Order.Status.SHIPPED), _("发货"))
+    carrier_code, tracking_no = carrier_code.strip(), tracking_no.strip()
+    fields = {}
+    if not carrier_code:
+        fields["carrier_code"] = [_("请选择快递公司。")]
+    if not tracking_no:
+        fields["tracking_no"] = [_("请填写快递单号。")]
+    if fields:
+        raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
+    order_lines = {line.pk: line for line in order.lines.select_for_update()}
+    remaining = {pk: line.quantity - line.shipped_quantity for pk, line in order_lines.items()}
+    wanted = {pk: qty for pk, qty in remaining.items() if qty > 0} if lines is None else dict(lines)
+    for pk, qty in wanted.items():
+        if pk not in order_lines or not 1 <= qty <= remaining[pk]:
+            raise ValidationFailed(_("发货数量超出未发货数量。"), fields={"lines": [str(pk)]})
+    if not wanted:
+        raise ValidationFailed(_("没有待发货的商品。"), fields={"lines": [_("没有待发货的商品。")]})
+    now = now or timezone.now()
+    if Shipment.objects.filter(carrier_code=carrier_code, tracking_no=tracking_no).exists():
+        raise Conflict(_("该快递单号已被使用。"), fields={"tracking_no": [_("该快递单号已被使用。")]})
+    shipment = Shipment.objects.create(order=order, carrier_code=carrier_code, tracking_no=tracking_no,
+                                       lines={str(pk): qty for pk, qty in wanted.items()}, shipped_at=now)
+    for pk, qty in wanted.items():
+        OrderLine.objects.filter(pk=pk).update(shipped_quantity=F("shipped_quantity") + qty)
+    before = order.status
+    if all(remaining[pk] - wanted.get(pk, 0) == 0 for pk in remaining):
+        order.status, order.shipped_at = Order.Status.SHIPPED, now
+        order.receive_deadline_at = now + timedelta(days=order_settings_get().auto_receive_days)
+        order.save(update_fields=["status", "shipped_at", "receive_deadline_at"])
+    _event(order, "shipped", actor=actor, from_status=before, carrier=carrier_code, tracking_no=tracking_no,
+           lines=shipment.lines)
+    return shipment
+
+
+@transaction.atomic
+def order_confirm_receipt(*, order: Order, actor: str, now: datetime | None = None) -> Order:
+    """The shopper confirms receipt (or the system does after the auto-receive days)."""
+    order = _locked(order.pk)
+    _guard(order, (Order.Status.SHIPPED,), _("确认收货"))
+    before = order.status
+    order.status, order.received_at = Order.Status.RECEIVED, now or timezone.now()
+    order.save(update_fields=["status", "received_at"])
+    _event(order, "received", actor=actor, from_status=before)
+    return order
+
+
+@transaction.atomic
+def order_complete(*, order: Order, actor: str = "system", now: datetime | None = None) -> Order:
+    """Close the after-sales window: received, the window has passed and nothing is open."""
+    from .models import AfterSale
+
+    order = _locked(order.pk)
+    _guard(order, (Order.Status.RECEIVED,), _("完成"))
+    now = now or timezone.now()
+    if order.received_at + timedelta(days=order_settings_get().after_sale_days) > now:
+        raise IllegalTransition(_("售后期尚未结束。"))
+    if AfterSale.objects.filter(order=order, status__in=AfterSale.OPEN_STATUSES).exists():
+        raise IllegalTransition(_("订单有进行中的售后。"))
+    before = order.status
+    order.status, order.completed_at = Order.Status.COMPLETED, now
+    order.save(update_fields=["status", "completed_at"])
+    _event(order, "completed", actor=actor, from_status=before)
+    return order
