@@ -32,4 +32,6 @@ def platform_bootstrap() -> dict[str, int | bool]:
     platform_public_tenant_ensure()
     templates_changed = template_seed_catalog()
     base_migrated = provisioning.base_schema_ensure()
-    return {"templates_changed": templates_changed, "base_schema_migrated": base_migrated}
+    script_written = provisioning.schema_script_refresh()
+    return {"templates_changed": templates_changed, "base_schema_migrated": base_migrated,
+            "schema_script_written": script_written}

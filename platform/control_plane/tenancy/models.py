@@ -50,3 +50,15 @@ class Domain(DomainMixin):
     # Custom domains serve traffic only once their ownership is verified.
     is_verified = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class SchemaScript(models.Model):
+    """The base schema as SQL, with the schema name as a placeholder: what a new store's schema is made
+    from (see tenancy.provisioning). One per set of migrations."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    sql = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.fingerprint

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from control_plane.tenancy import provisioning
+from control_plane.tenancy.models import SchemaScript
 from control_plane.tenancy.services import tenant_provision
 
 
@@ -74,7 +75,42 @@ def test_fleet_migration_applies_what_is_pending(store_b):
     call_command("migrate_fleet", check=True, stdout=StringIO())
 
 
-def test_clone_without_a_base_schema_is_a_clear_error(db, settings):
+def test_new_stores_are_made_from_the_schema_script(db):
+    script = SchemaScript.objects.get(fingerprint=provisioning.migrations_fingerprint())
+    assert provisioning.PLACEHOLDER in script.sql and "tenant_base" not in script.sql
+    with mock.patch.object(connection, "cursor", wraps=connection.cursor) as cursor:
+        provisioning.schema_create_by_clone("t_scripted")
+    assert cursor.call_count == 1  # one round trip of DDL, no catalog-walking clone function
+    assert provisioning.expected_migrations() <= provisioning.applied_migrations("t_scripted")
+
+
+def test_without_a_script_the_clone_function_is_the_fallback(db):
+    SchemaScript.objects.all().delete()
+    provisioning._script_for.cache_clear()
+    try:
+        tenant = tenant_provision(slug="fallback", name="F", template_code="beauty", by_clone=True)
+        assert "storefront_storefrontlayout" in _tables(tenant.schema_name)
+    finally:
+        provisioning._script_for.cache_clear()
+
+
+def test_clone_without_a_base_schema_or_script_is_a_clear_error(db, settings):
+    SchemaScript.objects.all().delete()
+    provisioning._script_for.cache_clear()
     settings.TENANT_BASE_SCHEMA = "no_such_base"
-    with pytest.raises(provisioning.ProvisioningError, match="migrate_fleet"):
-        provisioning.schema_create_by_clone("t_orphan")
+    try:
+        with pytest.raises(provisioning.ProvisioningError, match="migrate_fleet"):
+            provisioning.schema_create_by_clone("t_orphan")
+    finally:
+        provisioning._script_for.cache_clear()
+
+
+def test_control_plane_migrations_are_only_recorded_in_store_schemas(store_b):
+    with connection.cursor() as cursor:
+        cursor.execute(f'DELETE FROM "{store_b.schema}".django_migrations WHERE app = %s', ["operators"])
+    with mock.patch.object(provisioning, "migrate_schema") as migrate:
+        out = StringIO()
+        call_command("migrate_fleet", skip_public=True, no_progress=True, stdout=out)
+    migrate.assert_not_called()
+    assert "1 migrated (0 with schema changes, 1 records only)" in out.getvalue()
+    assert provisioning.expected_migrations() <= provisioning.applied_migrations(store_b.schema)

@@ -36,13 +36,15 @@ class Command(BaseCommand):
         schemas = list(Tenant.objects.exclude(schema_name="public").order_by("pk")
                        .values_list("schema_name", flat=True))
         pending = provisioning.schemas_with_pending_migrations(schemas)
+        migrated = 0
         for schema_name in tqdm(pending, desc="migrating stores", unit="schema",
                                 disable=options["no_progress"] or not pending):
-            provisioning.migrate_schema(schema_name)
+            migrated += provisioning.schema_catch_up(schema_name)
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
-            f"{len(schemas)} store schemas checked, {len(pending)} migrated, "
-            f"{len(schemas) - len(pending)} already up to date ({elapsed:.2f}s)."))
+            f"{len(schemas)} store schemas checked, {len(pending)} migrated ({migrated} with schema changes, "
+            f"{len(pending) - migrated} records only), {len(schemas) - len(pending)} already up to date "
+            f"({elapsed:.2f}s)."))
 
     def _check(self) -> None:
         connection.set_schema_to_public()
