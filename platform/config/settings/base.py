@@ -53,6 +53,7 @@ ROOT_URLCONF = "config.urls_tenant"
 TENANT_BASE_SCHEMA = "tenant_base"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_LIMIT_SET_CALLS = True
+PG_DUMP = env_str("PG_DUMP", "pg_dump")  # writes the schema script new stores are made from
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [

@@ -121,7 +121,7 @@ _DROPPED_LINE = re.compile(r"^(\\|SET |SELECT pg_catalog\.set_config\(|--)")
 
 def _pg_dump(schema: str) -> str:
     db = settings.DATABASES["default"]
-    executable = shutil.which(getattr(settings, "PG_DUMP", "pg_dump"))
+    executable = shutil.which(settings.PG_DUMP)
     if executable is None:
         raise ProvisioningError("pg_dump is not installed")
     dsn = " ".join(f"{key}={value}" for key, value in (("host", db["HOST"]), ("port", db["PORT"]),
