@@ -11,4 +11,6 @@ class DistributionConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the settlement task with Celery (it lives beside the SQL it runs, not in tasks.py).
-        from . import settlement  # noqa: F401
+        from . import handlers, settlement  # noqa: F401
+
+        handlers.connect()
