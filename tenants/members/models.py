@@ -33,6 +33,9 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     last_login_at = models.DateTimeField(null=True, blank=True)
 
+    # An authenticated principal of the shop API (DRF's throttles and permissions ask).
+    is_authenticated = True
+
     def __str__(self) -> str:
         return f"member {self.pk}"
 

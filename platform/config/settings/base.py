@@ -155,6 +155,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [],
     "EXCEPTION_HANDLER": "shop_api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # Throttle keys live in the cache, whose keys carry the store's schema: limits are per store.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle",
+                                 "rest_framework.throttling.UserRateThrottle",
+                                 "rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_RATE_ANON", "120/min"),
+        "user": env_str("API_RATE_MEMBER", "240/min"),
+        "login": env_str("API_RATE_LOGIN", "20/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Distribution mall shop API", "VERSION": "1.0.0"}
 
@@ -172,6 +181,10 @@ CELERY_TIMEZONE = TIME_ZONE
 FIELD_ENCRYPTION_KEYS = tuple(env_list("FIELD_ENCRYPTION_KEYS", []) or [
     base64.urlsafe_b64encode(hashlib.sha256(("field-encryption:" + SECRET_KEY).encode()).digest()).decode()
 ])
+
+# WeChat mini-program API; stores in sandbox mode use the local sandbox (platform/sandbox) instead.
+WECHAT_API_BASE = env_str("WECHAT_API_BASE", "https://api.weixin.qq.com/")
+WECHAT_SANDBOX_BASE = env_str("WECHAT_SANDBOX_BASE", "http://127.0.0.1:8099/wechat/")
 
 # Promotion steps of the order price pipeline (tenants.orders.calculations), in order, as dotted paths.
 ORDER_PRICING_STEPS: list[str] = []

@@ -3,7 +3,7 @@
 from core.env import env_str
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL
+from .base import CACHES, REDIS_URL, REST_FRAMEWORK
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -16,3 +16,5 @@ CELERY_BROKER_URL = TEST_REDIS_URL
 CELERY_RESULT_BACKEND = TEST_REDIS_URL
 SIGNUP_RATE_LIMIT = 1000
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min",
+                                                                 "login": "10000/min"}}

@@ -1,0 +1,37 @@
+"""Catalog reads for shoppers."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Product, ProductImage, Sku
+from .search import query_tokens
+
+SORTS = {
+    "newest": ("-published_at", "-id"),
+    "price_asc": ("min_price_fen", "id"),
+    "price_desc": ("-min_price_fen", "-id"),
+    "sales": ("-sales_count", "-id"),
+}
+
+
+def product_list_for_shoppers(*, q: str = "", category_id: int | None = None, min_price_fen: int | None = None,
+                              max_price_fen: int | None = None, sort: str = "newest") -> QuerySet[Product]:
+    """On-sale products only; search uses the GIN-indexed tokens, never a scan with LIKE."""
+    products = Product.objects.filter(status=Product.Status.ON_SALE)
+    if q and (tokens := query_tokens(q)):
+        products = products.filter(search_tokens__contains=tokens)
+    if category_id:
+        products = products.filter(categories__id=category_id) | products.filter(categories__parent_id=category_id)
+    if min_price_fen is not None:
+        products = products.filter(min_price_fen__gte=min_price_fen)
+    if max_price_fen is not None:
+        products = products.filter(min_price_fen__lte=max_price_fen)
+    first_image = Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+    return products.distinct().order_by(*SORTS.get(sort, SORTS["newest"])).prefetch_related(first_image)
+
+
+def product_detail_for_shoppers(*, product_id: int) -> Product | None:
+    return (Product.objects.filter(pk=product_id, status=Product.Status.ON_SALE)
+            .prefetch_related(Prefetch("skus", queryset=Sku.objects.filter(is_active=True)), "images", "tags")
+            .first())

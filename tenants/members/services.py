@@ -1,0 +1,67 @@
+"""Shopper identity and profile."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wechatpy.exceptions import WeChatClientException
+
+from core import crypto
+from core.errors import Conflict, ValidationFailed
+
+from .models import Member, MiniProgram
+from .tokens import member_token_issue
+from .wechat import miniprogram_client
+
+
+@transaction.atomic
+def miniprogram_configure(*, appid: str, secret: str, sandbox: bool = False) -> MiniProgram:
+    """Store the mini-program credentials; the secret is encrypted at rest and never shown again."""
+    if not appid.strip() or not secret.strip():
+        raise ValidationFailed(_("请填写 AppID 和 AppSecret。"),
+                               fields={"appid": [_("必填。")]} if not appid.strip() else {"secret": [_("必填。")]})
+    app, _created = MiniProgram.objects.update_or_create(singleton=1, defaults={
+        "appid": appid.strip(), "sandbox": sandbox,
+        "secret_encrypted": crypto.encrypt(secret.strip(), keys=settings.FIELD_ENCRYPTION_KEYS),
+    })
+    return app
+
+
+def member_login_wechat(*, code: str) -> tuple[Member, str, bool]:
+    """Log a shopper in with the code from wx.login(): code2session through wechatpy, then find the member
+    by unionid, then openid, or create them. The session_key stays on the server. Returns
+    (member, token bound to this store, is_new)."""
+    app = MiniProgram.objects.filter(singleton=1).first()
+    if app is None:
+        raise Conflict(_("店铺尚未配置小程序。"), code="miniprogram_not_configured")
+    if not code or len(code) > 128:
+        raise ValidationFailed(_("登录凭证无效。"), fields={"code": [_("登录凭证无效。")]})
+    try:
+        session = miniprogram_client(app).wxa.code_to_session(code)
+    except WeChatClientException:
+        raise ValidationFailed(_("登录凭证无效或已过期，请重试。"), code="invalid_code",
+                               fields={"code": [_("登录凭证无效或已过期。")]}) from None
+    member, created = _member_for(openid=session["openid"], unionid=session.get("unionid") or None)
+    member.session_key = session.get("session_key", "")
+    member.last_login_at = timezone.now()
+    member.save(update_fields=["session_key", "last_login_at"])
+    return member, member_token_issue(member=member), created
+
+
+def _member_for(*, openid: str, unionid: str | None) -> tuple[Member, bool]:
+    member = None
+    if unionid:
+        member = Member.objects.filter(unionid=unionid).first()
+    member = member or Member.objects.filter(openid=openid).first()
+    if member is not None:
+        if unionid and not member.unionid:
+            member.unionid = unionid
+            member.save(update_fields=["unionid"])
+        return member, False
+    try:
+        with transaction.atomic():
+            return Member.objects.create(openid=openid, unionid=unionid), True
+    except IntegrityError:  # the same shopper's first two requests raced: the other one created them
+        return Member.objects.get(openid=openid), False

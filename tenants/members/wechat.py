@@ -1,0 +1,33 @@
+"""The store's WeChat mini-program client (wechatpy). Access tokens are kept in Redis per store, and the
+API base is WeChat's, or the local sandbox when the store's mini-program is in sandbox mode."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from redis import Redis
+from wechatpy.client import WeChatClient
+from wechatpy.session.redisstorage import RedisStorage
+
+from core import crypto
+
+from .models import MiniProgram
+
+
+class StoreWeChatClient(WeChatClient):
+    """wechatpy hard-codes the token endpoint to api.weixin.qq.com; this one follows API_BASE_URL."""
+
+    def fetch_access_token(self):
+        return self._fetch_access_token(url=f"{self.API_BASE_URL}cgi-bin/token",
+                                        params={"grant_type": "client_credential", "appid": self.appid,
+                                                "secret": self.secret})
+
+
+def miniprogram_client(app: MiniProgram) -> StoreWeChatClient:
+    base = settings.WECHAT_SANDBOX_BASE if app.sandbox else settings.WECHAT_API_BASE
+    storage = RedisStorage(Redis.from_url(settings.REDIS_URL), prefix=f"wechatpy:{connection.schema_name}")
+    client = StoreWeChatClient(app.appid, crypto.decrypt(app.secret_encrypted, keys=settings.FIELD_ENCRYPTION_KEYS),
+                               session=storage, timeout=5)
+    client.API_BASE_URL = base
+    client.wxa.API_BASE_URL = base
+    return client
