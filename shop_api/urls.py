@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalog, members, orders
+from . import catalog, members, orders, payments
 from .storefront import StorefrontLayoutApi
 
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("orders/<str:number>/", orders.OrderDetailApi.as_view(), name="api-order"),
     path("orders/<str:number>/cancel/", orders.OrderCancelApi.as_view(), name="api-order-cancel"),
     path("orders/<str:number>/confirm-receipt/", orders.OrderReceiptApi.as_view(), name="api-order-receipt"),
+    path("payments/wechatpay/prepare/", payments.PaymentPrepareApi.as_view(), name="api-wechatpay-prepare"),
+    path("payments/wechatpay/notify/", payments.wechatpay_notify, name="api-wechatpay-notify"),
 ]

@@ -1,4 +1,5 @@
-"""Serve sandbox WSGI apps on a local port, each under its own prefix: ``/wechat/`` (mini-program API).
+"""Serve sandbox WSGI apps on a local port, each under its own prefix: ``/wechat/`` (mini-program API) and
+``/wechatpay/`` (WeChat Pay v3, mounted by whoever configures its keys).
 
     python -m sandbox.server --port 8099      # what `make run` starts
 

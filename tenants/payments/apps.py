@@ -6,4 +6,5 @@ from core.planes import TENANT
 class PaymentsConfig(AppConfig):
     name = "tenants.payments"
     label = "payments"
+    verbose_name = "Payments"
     plane = TENANT

@@ -186,6 +186,10 @@ FIELD_ENCRYPTION_KEYS = tuple(env_list("FIELD_ENCRYPTION_KEYS", []) or [
 WECHAT_API_BASE = env_str("WECHAT_API_BASE", "https://api.weixin.qq.com/")
 WECHAT_SANDBOX_BASE = env_str("WECHAT_SANDBOX_BASE", "http://127.0.0.1:8099/wechat/")
 
+# WeChat Pay v3 API base; stores in sandbox mode use the local sandbox instead.
+WECHATPAY_API_BASE = env_str("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
+WECHATPAY_SANDBOX_BASE = env_str("WECHATPAY_SANDBOX_BASE", "http://127.0.0.1:8099/wechatpay")
+
 # Promotion steps of the order price pipeline (tenants.orders.calculations), in order, as dotted paths.
 ORDER_PRICING_STEPS: list[str] = []
 

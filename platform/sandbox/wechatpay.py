@@ -1,0 +1,193 @@
+"""A sandbox of WeChat Pay API v3 (api.mch.weixin.qq.com) as a WSGI app, speaking the real protocol:
+requests must carry a valid ``WECHATPAY2-SHA256-RSA2048`` signature of a registered merchant; every
+response is signed with the sandbox's platform key (``ts\\nnonce\\nbody\\n``) and names its key id in
+``Wechatpay-Serial``; payments are settled by a signed notification whose resource is AES-256-GCM
+encrypted with the merchant's APIv3 key and POSTed to the notify_url given at prepay.
+
+Endpoints: POST /v3/pay/transactions/jsapi, GET /v3/pay/transactions/out-trade-no/{no},
+POST /v3/pay/transactions/out-trade-no/{no}/close, and the sandbox's own POST /sandbox/pay/{no} (the
+shopper "pays": the notification is delivered before the reply).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import requests
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+SIGNATURE_TYPE = "WECHATPAY2-SHA256-RSA2048"
+_AUTH = re.compile(r'(\w+)="([^"]*)"')
+
+
+def new_key_pem() -> tuple[str, str]:
+    """(private PEM, public PEM) of a fresh 2048-bit RSA key."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return private, public
+
+
+@dataclass
+class Merchant:
+    mchid: str
+    appid: str
+    public_key_pem: str  # verifies the merchant's request signatures
+    serial_no: str
+    apiv3_key: str
+
+
+@dataclass
+class Transaction:
+    out_trade_no: str
+    mchid: str
+    appid: str
+    total_fen: int
+    openid: str
+    notify_url: str
+    state: str = "NOTPAY"
+    transaction_id: str = ""
+    success_time: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class WeChatPaySandbox:
+    def __init__(self, *, platform_private_key_pem: str, platform_key_id: str):
+        self._platform_key = serialization.load_pem_private_key(platform_private_key_pem.encode(), password=None)
+        self.platform_key_id = platform_key_id
+        self.merchants: dict[str, Merchant] = {}
+        self.transactions: dict[str, Transaction] = {}
+        self._lock = threading.Lock()
+
+    # --- protocol pieces (also used by tests to forge, replay or delay) ------------------------------
+
+    def sign(self, timestamp: str, nonce: str, body: str) -> str:
+        signature = self._platform_key.sign(f"{timestamp}\n{nonce}\n{body}\n".encode(), padding.PKCS1v15(),
+                                            hashes.SHA256())
+        return base64.b64encode(signature).decode()
+
+    def signed_headers(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
+        ts, nonce = str(timestamp or int(time.time())), uuid.uuid4().hex.upper()
+        return {"Wechatpay-Timestamp": ts, "Wechatpay-Nonce": nonce, "Wechatpay-Signature": self.sign(ts, nonce, body),
+                "Wechatpay-Serial": self.platform_key_id, "Wechatpay-Signature-Type": SIGNATURE_TYPE}
+
+    def notification(self, out_trade_no: str, *, timestamp: int | None = None) -> tuple[dict[str, str], str]:
+        """(headers, body) of the TRANSACTION.SUCCESS notification for a paid transaction."""
+        tx = self.transactions[out_trade_no]
+        merchant = self.merchants[tx.mchid]
+        resource = {
+            "mchid": tx.mchid, "appid": tx.appid, "out_trade_no": tx.out_trade_no,
+            "transaction_id": tx.transaction_id, "trade_type": "JSAPI", "trade_state": tx.state,
+            "trade_state_desc": "支付成功", "bank_type": "OTHERS", "success_time": tx.success_time,
+            "payer": {"openid": tx.openid}, "amount": {"total": tx.total_fen, "payer_total": tx.total_fen,
+                                                       "currency": "CNY", "payer_currency": "CNY"},
+        }
+        nonce = secrets.token_hex(6)
+        ciphertext = AESGCM(merchant.apiv3_key.encode()).encrypt(
+            nonce.encode(), json.dumps(resource, ensure_ascii=False).encode(), b"transaction")
+        body = json.dumps({
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"notify:{tx.transaction_id}")),
+            "create_time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "resource_type": "encrypt-resource", "event_type": "TRANSACTION.SUCCESS", "summary": "支付成功",
+            "resource": {"original_type": "transaction", "algorithm": "AEAD_AES_256_GCM",
+                         "ciphertext": base64.b64encode(ciphertext).decode(), "associated_data": "transaction",
+                         "nonce": nonce},
+        }, ensure_ascii=False)
+        return self.signed_headers(body, timestamp=timestamp), body
+
+    def pay(self, out_trade_no: str) -> Transaction:
+        with self._lock:
+            tx = self.transactions[out_trade_no]
+            if tx.state != "SUCCESS":
+                tx.state, tx.transaction_id = "SUCCESS", "42000" + secrets.token_hex(12)
+                tx.success_time = datetime.now(UTC).isoformat(timespec="seconds")
+        return tx
+
+    def deliver(self, out_trade_no: str) -> int:
+        headers, body = self.notification(out_trade_no)
+        url = urlsplit(self.transactions[out_trade_no].notify_url)
+        target = url.geturl()
+        if url.hostname == "localhost" or (url.hostname or "").endswith(".localhost"):
+            # Store hosts in development are {slug}.localhost, which browsers resolve and Python's resolver
+            # does not: connect to the loopback address and name the store in the Host header.
+            target = url._replace(netloc=f"127.0.0.1:{url.port or 80}").geturl()
+            headers = {**headers, "Host": url.netloc}
+        response = requests.post(target, data=body.encode(), headers={**headers, "Content-Type": "application/json"},
+                                 timeout=10)
+        return response.status_code
+
+    # --- WSGI ------------------------------------------------------------------------------------------
+
+    def _reply(self, start_response, status: int, payload: dict | None) -> list[bytes]:
+        body = json.dumps(payload, ensure_ascii=False) if payload is not None else ""
+        headers = [("Content-Type", "application/json"), *self.signed_headers(body).items()]
+        start_response(f"{status} {'OK' if status < 400 else 'ERROR'}", headers)
+        return [body.encode()]
+
+    def _authenticated(self, environ, method: str, path: str, body: str) -> Merchant | None:
+        fields = dict(_AUTH.findall(environ.get("HTTP_AUTHORIZATION", "")))
+        merchant = self.merchants.get(fields.get("mchid", ""))
+        if merchant is None or fields.get("serial_no") != merchant.serial_no:
+            return None
+        message = f"{method}\n{path}\n{fields.get('timestamp')}\n{fields.get('nonce_str')}\n{body}\n".encode()
+        key = serialization.load_pem_public_key(merchant.public_key_pem.encode())
+        try:
+            key.verify(base64.b64decode(fields.get("signature", "")), message, padding.PKCS1v15(), hashes.SHA256())
+        except (InvalidSignature, ValueError):
+            return None
+        return merchant
+
+    def __call__(self, environ, start_response):
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+        query = environ.get("QUERY_STRING", "")
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)).decode()
+        if method == "POST" and path.startswith("/sandbox/pay/"):
+            out_trade_no = path.rsplit("/", 1)[-1]
+            if out_trade_no not in self.transactions:
+                return self._reply(start_response, 404, {"code": "ORDER_NOT_EXIST", "message": "no such order"})
+            self.pay(out_trade_no)
+            return self._reply(start_response, 200, {"delivered_status": self.deliver(out_trade_no)})
+        merchant = self._authenticated(environ, method, path + (f"?{query}" if query else ""), body)
+        if merchant is None:
+            return self._reply(start_response, 401, {"code": "SIGN_ERROR", "message": "signature verification failed"})
+        if method == "POST" and path == "/v3/pay/transactions/jsapi":
+            data = json.loads(body)
+            tx = Transaction(out_trade_no=data["out_trade_no"], mchid=data["mchid"], appid=data["appid"],
+                             total_fen=data["amount"]["total"], openid=data["payer"]["openid"],
+                             notify_url=data["notify_url"])
+            with self._lock:
+                existing = self.transactions.get(tx.out_trade_no)
+                if existing and existing.state == "SUCCESS":
+                    return self._reply(start_response, 400, {"code": "ORDERPAID", "message": "already paid"})
+                self.transactions[tx.out_trade_no] = tx
+            return self._reply(start_response, 200, {"prepay_id": "wx" + uuid.uuid4().hex})
+        match = re.fullmatch(r"/v3/pay/transactions/out-trade-no/([^/]+)(/close)?", path)
+        if match and match.group(1) in self.transactions:
+            tx = self.transactions[match.group(1)]
+            if match.group(2) and method == "POST":
+                if tx.state == "NOTPAY":
+                    tx.state = "CLOSED"
+                return self._reply(start_response, 204, None)
+            return self._reply(start_response, 200, {
+                "mchid": tx.mchid, "appid": tx.appid, "out_trade_no": tx.out_trade_no,
+                "transaction_id": tx.transaction_id or None, "trade_state": tx.state,
+                "success_time": tx.success_time or None, "payer": {"openid": tx.openid},
+                "amount": {"total": tx.total_fen, "payer_total": tx.total_fen if tx.state == "SUCCESS" else 0,
+                           "currency": "CNY"}})
+        if match:
+            return self._reply(start_response, 404, {"code": "ORDER_NOT_EXIST", "message": "no such order"})
+        return self._reply(start_response, 404, {"code": "NOT_FOUND", "message": path})

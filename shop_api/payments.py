@@ -1,0 +1,51 @@
+"""Paying with WeChat Pay: prepare the JSAPI parameters; receive WeChat's notifications."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.errors import NotFound
+from tenants.orders.models import Order
+from tenants.payments.services import NotificationRejected, payment_notification_handle, payment_prepare
+
+from .auth import IsMember
+
+logger = logging.getLogger(__name__)
+
+
+class PaymentPrepareApi(APIView):
+    permission_classes = [IsMember]
+
+    class InputSerializer(serializers.Serializer):
+        order_number = serializers.CharField(max_length=40)
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = Order.objects.filter(member=request.user, number=data.validated_data["order_number"]).first()
+        if order is None:
+            raise NotFound("No such order.")
+        notify_url = request.build_absolute_uri("/api/v1/payments/wechatpay/notify/")
+        return Response(payment_prepare(order=order, payer_openid=request.user.openid or "", notify_url=notify_url))
+
+
+@csrf_exempt
+@require_POST
+def wechatpay_notify(request: HttpRequest) -> HttpResponse:
+    """WeChat's protocol, not ours: 204 when accepted (and for duplicates), 4xx {"code": "FAIL"} otherwise.
+    The body is read raw: the signature covers the exact bytes."""
+    try:
+        outcome = payment_notification_handle(headers=request.headers, body=request.body)
+    except NotificationRejected as exc:
+        logger.warning("wechatpay notification rejected: %s", exc.reason)
+        return JsonResponse({"code": "FAIL", "message": exc.reason}, status=exc.status)
+    logger.info("wechatpay notification: %s", outcome)
+    return HttpResponse(status=204)
