@@ -56,10 +56,10 @@ def _create_store(slug: str, name: str, owner_login: str, staff_login: str | Non
             StaffMember.objects.create(user=user, role=StaffMember.Role.OPERATIONS)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def django_db_setup(request, django_test_environment, django_db_blocker):
-    """The test database, always created (pytest-django would skip it when no collected test asks for
-    ``db``, e.g. a run of only the Celery worker tests, and those would then write to the dev database)."""
+    """The test database, always created, for every session (pytest-django would skip it when no collected
+    test asks for ``db``, and a test that commits on its own would then write to the dev database)."""
     from django.test.utils import setup_databases, teardown_databases
 
     verbosity = request.config.option.verbose

@@ -14,6 +14,7 @@ import json
 import secrets
 import time
 
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,8 +45,19 @@ def wechatpay_configure(*, appid: str, mchid: str, private_key_pem: str, cert_se
                         platform_public_key_pem: str, platform_public_key_id: str,
                         sandbox: bool = False) -> WechatPayMerchant:
     """Store the merchant credentials; the private key and APIv3 key are encrypted at rest."""
+    fields: dict[str, list[str]] = {}
     if len(apiv3_key) != 32:
-        raise ValidationFailed(_("APIv3 密钥应为 32 个字符。"), fields={"apiv3_key": [_("APIv3 密钥应为 32 个字符。")]})
+        fields["apiv3_key"] = [_("APIv3 密钥应为 32 个字符。")]
+    try:
+        serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+    except (ValueError, TypeError):
+        fields["private_key_pem"] = [_("不是有效的 PEM 格式私钥。")]
+    try:
+        serialization.load_pem_public_key(platform_public_key_pem.encode())
+    except (ValueError, TypeError):
+        fields["platform_public_key_pem"] = [_("不是有效的 PEM 格式公钥。")]
+    if fields:
+        raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
     keys = settings.FIELD_ENCRYPTION_KEYS
     merchant, _created = WechatPayMerchant.objects.update_or_create(singleton=1, defaults={
         "appid": appid, "mchid": mchid, "merchant_cert_serial_no": cert_serial_no,

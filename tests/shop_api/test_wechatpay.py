@@ -124,3 +124,19 @@ def test_another_stores_host_refuses_the_notification(pending_order, gateway, st
     headers, body = gateway.notification(number)
     assert _post_notification(api(store_b.host), headers, body).status_code == 404  # bravo has no merchant set up
     assert _order(store_a, number).status == "pending_payment"
+
+
+def test_bad_credentials_are_field_errors_and_secrets_are_encrypted(store_a):
+    from core.errors import ValidationFailed
+    from tenants.payments.models import WechatPayMerchant
+
+    with schema_context(store_a.schema):
+        with pytest.raises(ValidationFailed) as exc:
+            wechatpay_configure(appid="wx", mchid="1", private_key_pem="nope", cert_serial_no="S", apiv3_key="short",
+                                platform_public_key_pem="nope", platform_public_key_id="K")
+        assert set(exc.value.fields) == {"private_key_pem", "apiv3_key", "platform_public_key_pem"}
+        wechatpay_configure(appid="wx", mchid="1", private_key_pem=MERCHANT_PRIVATE, cert_serial_no="S",
+                            apiv3_key=APIV3_KEY, platform_public_key_pem=PLATFORM_PUBLIC, platform_public_key_id="K")
+        stored = WechatPayMerchant.objects.get()
+        assert "PRIVATE KEY" not in stored.merchant_private_key_encrypted
+        assert APIV3_KEY not in stored.apiv3_key_encrypted
