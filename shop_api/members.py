@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenants.members.services import member_login_wechat
+from tenants.members.services import address_create, member_login_wechat
 
 from .auth import IsMember
 
@@ -43,3 +43,29 @@ class MeApi(APIView):
 
     def get(self, request: Request) -> Response:
         return Response(MemberOutput(request.user).data)
+
+
+class AddressSerializer(serializers.Serializer):
+    # Blanks pass the serializer so that the service reports every problem of the form at once.
+    id = serializers.IntegerField(read_only=True)
+    recipient = serializers.CharField(max_length=30, allow_blank=True)
+    phone = serializers.CharField(max_length=20, allow_blank=True)
+    region_code = serializers.CharField(max_length=6, allow_blank=True)
+    province = serializers.CharField(max_length=30, allow_blank=True)
+    city = serializers.CharField(max_length=30, allow_blank=True)
+    district = serializers.CharField(max_length=30, allow_blank=True)
+    detail = serializers.CharField(max_length=200, allow_blank=True)
+    is_default = serializers.BooleanField(required=False, default=False)
+
+
+class AddressListCreateApi(APIView):
+    permission_classes = [IsMember]
+
+    def get(self, request: Request) -> Response:
+        return Response(AddressSerializer(request.user.addresses.all(), many=True).data)
+
+    def post(self, request: Request) -> Response:
+        data = AddressSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        address = address_create(member=request.user, **data.validated_data)
+        return Response(AddressSerializer(address).data, status=201)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("storefront/layout/", StorefrontLayoutApi.as_view(), name="api-storefront-layout"),
     path("auth/wechat-login/", members.WechatLoginApi.as_view(), name="api-wechat-login"),
     path("me/", members.MeApi.as_view(), name="api-me"),
+    path("me/addresses/", members.AddressListCreateApi.as_view(), name="api-addresses"),
     path("catalog/products/", catalog.ProductListApi.as_view(), name="api-products"),
     path("catalog/products/<int:product_id>/", catalog.ProductDetailApi.as_view(), name="api-product"),
     path("cart/", orders.CartApi.as_view(), name="api-cart"),

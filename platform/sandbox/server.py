@@ -9,12 +9,59 @@ Tests use ``serve()`` to run them in a thread on a free port.
 from __future__ import annotations
 
 import argparse
+import json
 import threading
+from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from . import wechat_miniprogram
+from .wechatpay import Merchant, WeChatPaySandbox, new_key_pem
 
 APPS = {"/wechat": wechat_miniprogram.application}
+PLATFORM_KEY_ID = "PUB_KEY_ID_SANDBOX"
+
+
+def sandbox_keys(folder: Path) -> dict:
+    """The sandbox's platform key pair, made once and kept in ``folder`` so the stores configured
+    against it (make run's demo) keep working across restarts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "platform.json"
+    if not path.exists():
+        private, public = new_key_pem()
+        path.write_text(json.dumps({"private": private, "public": public, "key_id": PLATFORM_KEY_ID}))
+        path.chmod(0o600)
+    return json.loads(path.read_text())
+
+
+class FolderRegistry(dict):
+    """Merchants the sandbox accepts: one JSON file each in ``folder``/merchants, read when first seen."""
+
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = folder / "merchants"
+
+    def get(self, mchid, default=None):
+        if mchid not in self and (self.folder / f"{mchid}.json").exists():
+            self[mchid] = Merchant(**json.loads((self.folder / f"{mchid}.json").read_text()))
+        return super().get(mchid, default)
+
+    def __getitem__(self, mchid):
+        found = self.get(mchid)
+        if found is None:
+            raise KeyError(mchid)
+        return found
+
+
+def register_merchant(folder: Path, merchant: Merchant) -> None:
+    (folder / "merchants").mkdir(parents=True, exist_ok=True)
+    (folder / "merchants" / f"{merchant.mchid}.json").write_text(json.dumps(merchant.__dict__))
+
+
+def wechatpay_from_folder(folder: Path) -> WeChatPaySandbox:
+    keys = sandbox_keys(folder)
+    pay = WeChatPaySandbox(platform_private_key_pem=keys["private"], platform_key_id=keys["key_id"])
+    pay.merchants = FolderRegistry(folder)
+    return pay
 
 
 def dispatcher(environ, start_response):
@@ -55,7 +102,9 @@ def serve(port: int = 0) -> tuple[WSGIServer, threading.Thread]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8099)
+    parser.add_argument("--keys", type=Path, default=Path(".run/sandbox"), help="key and merchant folder")
     args = parser.parse_args()
+    APPS["/wechatpay"] = wechatpay_from_folder(args.keys)
     server = make_server("127.0.0.1", args.port, dispatcher, server_class=_ThreadingServer, handler_class=_Quiet)
     print(f"sandbox serving on http://127.0.0.1:{args.port}/ ({', '.join(APPS)})", flush=True)
     server.serve_forever()

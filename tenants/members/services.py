@@ -11,7 +11,7 @@ from wechatpy.exceptions import WeChatClientException
 from core import crypto
 from core.errors import Conflict, ValidationFailed
 
-from .models import Member, MiniProgram
+from .models import Address, Member, MiniProgram
 from .tokens import member_token_issue
 from .wechat import miniprogram_client
 
@@ -65,3 +65,38 @@ def _member_for(*, openid: str, unionid: str | None) -> tuple[Member, bool]:
             return Member.objects.create(openid=openid, unionid=unionid), True
     except IntegrityError:  # the same shopper's first two requests raced: the other one created them
         return Member.objects.get(openid=openid), False
+
+
+MAX_ADDRESSES = 20
+
+
+@transaction.atomic
+def address_create(*, member: Member, recipient: str, phone: str, region_code: str, province: str, city: str,
+                   district: str, detail: str, is_default: bool = False):
+    """A shipping address (China region code + detail). The first one, or one marked so, is the default."""
+    fields: dict[str, list[str]] = {}
+    if not recipient.strip():
+        fields["recipient"] = [_("请填写收货人。")]
+    if not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
+        fields["phone"] = [_("请填写 11 位手机号。")]
+    if not (region_code.isdigit() and len(region_code) == 6 and region_code[:2] in _PROVINCE_CODES):
+        fields["region_code"] = [_("请选择省市区（6 位行政区划代码）。")]
+    if not detail.strip():
+        fields["detail"] = [_("请填写详细地址。")]
+    if Address.objects.filter(member=member).count() >= MAX_ADDRESSES:
+        fields["detail"] = [_("最多保存 %(max)s 个地址。") % {"max": MAX_ADDRESSES}]
+    if fields:
+        raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
+    first = not Address.objects.filter(member=member).exists()
+    if is_default and not first:
+        Address.objects.filter(member=member, is_default=True).update(is_default=False)
+    return Address.objects.create(member=member, recipient=recipient.strip(), phone=phone, region_code=region_code,
+                                  province=province.strip(), city=city.strip(), district=district.strip(),
+                                  detail=detail.strip(), is_default=is_default or first)
+
+
+# GB/T 2260 province-level prefixes.
+_PROVINCE_CODES = frozenset({
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
+    "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+})

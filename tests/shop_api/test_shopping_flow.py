@@ -112,3 +112,25 @@ def test_order_without_idempotency_key_is_refused(wechat_sandbox, catalog_a, sto
     response = api(store_a.host, token).post("/api/v1/orders/", {"address_id": address.pk, "items": [
         {"sku_id": sku_id, "quantity": 1}]}, format="json")
     assert response.status_code == 400 and "idempotency_key" in response.json()["fields"]
+
+
+def test_addresses_are_validated_and_private_to_their_store(wechat_sandbox, catalog_a, store_a, store_b):
+    token = login(store_a.host, "sandbox-addr")
+    client = api(store_a.host, token)
+    bad = client.post("/api/v1/me/addresses/", {"recipient": "", "phone": "123", "region_code": "999999",
+                                                 "province": "x", "city": "x", "district": "x", "detail": ""},
+                      format="json")
+    assert bad.status_code == 400
+    assert set(bad.json()["fields"]) == {"recipient", "phone", "region_code", "detail"}
+    created = client.post("/api/v1/me/addresses/", {
+        "recipient": "李雷", "phone": "13912345678", "region_code": "440305", "province": "广东省",
+        "city": "深圳市", "district": "南山区", "detail": "科技园 1 号"}, format="json")
+    assert created.status_code == 201 and created.json()["is_default"] is True
+    address_id = created.json()["id"]
+    token_b = login(store_b.host, "sandbox-addr")
+    with schema_context(store_a.schema):
+        sku_id = catalog_a.skus.first().pk
+    connection.set_schema_to_public()
+    response = api(store_b.host, token_b).post("/api/v1/checkout/preview/", {
+        "address_id": address_id, "items": [{"sku_id": sku_id, "quantity": 1}]}, format="json")
+    assert response.status_code == 400 and "address_id" in response.json()["fields"]
