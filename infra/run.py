@@ -20,6 +20,7 @@ def main() -> int:
     env = {**os.environ, "PYTHONPATH": f"{REPO}:{REPO / 'platform'}", "PLATFORM_PORT": PORT}
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     commands = {
+        "sandbox": [PY, "-m", "sandbox.server", "--port", "8099", "--keys", str(REPO / ".run" / "sandbox")],
         "web": [PY, "manage.py", "runserver", f"0.0.0.0:{PORT}", "--noreload"],
         "worker": [CELERY, "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
         "beat": [CELERY, "-A", "config", "beat", "--loglevel=INFO",
@@ -36,7 +37,8 @@ def main() -> int:
       console /console/   owner@demo-fresh.test / demo-owner-2026
   Shop API:             http://demo-beauty.localhost:{PORT}/api/v1/storefront/layout/
   Health:               http://localhost:{PORT}/healthz
-  (Ctrl-C stops web, worker and beat)
+  Take an order:        .venv/bin/python infra/demo_order.py   (sandbox login, order, WeChat Pay)
+  (Ctrl-C stops web, worker, beat and the WeChat sandbox on :8099)
 """, flush=True)
     try:
         while all(child.poll() is None for child in children.values()):
