@@ -1,6 +1,7 @@
 """URLs of a store's host (its own schema): H5 storefront, shop API, merchant console, health."""
 
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
 from console_frontend import console, previews
@@ -8,6 +9,8 @@ from console_frontend import console, previews
 urlpatterns = [
     path("", include("shop_api.h5.urls")),
     path("api/v1/", include("shop_api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(urlconf="shop_api.urls_schema"), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("console/login/", console.console_login, name="console-login"),
     path("console/logout/", console.console_logout, name="console-logout"),
     path("console/handoff/", console.console_handoff, name="console-handoff"),

@@ -134,3 +134,11 @@ def test_addresses_are_validated_and_private_to_their_store(wechat_sandbox, cata
     response = api(store_b.host, token_b).post("/api/v1/checkout/preview/", {
         "address_id": address_id, "items": [{"sku_id": sku_id, "quantity": 1}]}, format="json")
     assert response.status_code == 400 and "address_id" in response.json()["fields"]
+
+
+def test_openapi_schema_and_docs(store_a):
+    schema = api(store_a.host).get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/orders/" in paths and "/api/v1/auth/wechat-login/" in paths
+    assert api(store_a.host).get("/api/docs/").status_code == 200
