@@ -65,12 +65,24 @@ class Transaction:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass
+class RefundRecord:
+    out_refund_no: str
+    out_trade_no: str
+    refund_fen: int
+    total_fen: int
+    notify_url: str
+    refund_id: str
+    status: str = "PROCESSING"
+
+
 class WeChatPaySandbox:
     def __init__(self, *, platform_private_key_pem: str, platform_key_id: str):
         self._platform_key = serialization.load_pem_private_key(platform_private_key_pem.encode(), password=None)
         self.platform_key_id = platform_key_id
         self.merchants: dict[str, Merchant] = {}
         self.transactions: dict[str, Transaction] = {}
+        self.refunds: dict[str, RefundRecord] = {}
         self._lock = threading.Lock()
 
     # --- protocol pieces (also used by tests to forge, replay or delay) ------------------------------
@@ -108,6 +120,35 @@ class WeChatPaySandbox:
                          "nonce": nonce},
         }, ensure_ascii=False)
         return self.signed_headers(body, timestamp=timestamp), body
+
+    def _encrypted_event(self, *, merchant: Merchant, event_type: str, event_id: str, resource: dict,
+                         associated_data: str, summary: str, timestamp: int | None) -> tuple[dict[str, str], str]:
+        nonce = secrets.token_hex(6)
+        ciphertext = AESGCM(merchant.apiv3_key.encode()).encrypt(
+            nonce.encode(), json.dumps(resource, ensure_ascii=False).encode(), associated_data.encode())
+        body = json.dumps({
+            "id": event_id, "create_time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "resource_type": "encrypt-resource", "event_type": event_type, "summary": summary,
+            "resource": {"original_type": associated_data, "algorithm": "AEAD_AES_256_GCM",
+                         "ciphertext": base64.b64encode(ciphertext).decode(), "associated_data": associated_data,
+                         "nonce": nonce},
+        }, ensure_ascii=False)
+        return self.signed_headers(body, timestamp=timestamp), body
+
+    def refund_notification(self, out_refund_no: str, *, timestamp: int | None = None) -> tuple[dict[str, str], str]:
+        """(headers, body) of the REFUND.SUCCESS notification; the refund is marked successful."""
+        refund = self.refunds[out_refund_no]
+        refund.status = "SUCCESS"
+        tx = self.transactions[refund.out_trade_no]
+        resource = {"mchid": tx.mchid, "out_trade_no": tx.out_trade_no, "transaction_id": tx.transaction_id,
+                    "out_refund_no": refund.out_refund_no, "refund_id": refund.refund_id, "refund_status": "SUCCESS",
+                    "success_time": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "amount": {"total": refund.total_fen, "refund": refund.refund_fen,
+                               "payer_total": tx.total_fen, "payer_refund": refund.refund_fen}}
+        return self._encrypted_event(merchant=self.merchants[tx.mchid], event_type="REFUND.SUCCESS",
+                                     event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"refund:{refund.refund_id}")),
+                                     resource=resource, associated_data="refund", summary="退款成功",
+                                     timestamp=timestamp)
 
     def pay(self, out_trade_no: str) -> Transaction:
         with self._lock:
@@ -190,4 +231,28 @@ class WeChatPaySandbox:
                            "currency": "CNY"}})
         if match:
             return self._reply(start_response, 404, {"code": "ORDER_NOT_EXIST", "message": "no such order"})
+        if method == "POST" and path == "/v3/refund/domestic/refunds":
+            data = json.loads(body)
+            tx = self.transactions.get(data.get("out_trade_no", ""))
+            if tx is None or tx.state != "SUCCESS":
+                return self._reply(start_response, 400, {"code": "RESOURCE_NOT_EXISTS", "message": "not paid"})
+            with self._lock:
+                refund = self.refunds.get(data["out_refund_no"])
+                if refund is None:  # the same out_refund_no again is the same refund, never a second one
+                    already = sum(r.refund_fen for r in self.refunds.values() if r.out_trade_no == tx.out_trade_no)
+                    if already + data["amount"]["refund"] > tx.total_fen:
+                        return self._reply(start_response, 400, {"code": "NOT_ENOUGH", "message": "over refund"})
+                    refund = RefundRecord(out_refund_no=data["out_refund_no"], out_trade_no=tx.out_trade_no,
+                                          refund_fen=data["amount"]["refund"], total_fen=data["amount"]["total"],
+                                          notify_url=data.get("notify_url", ""),
+                                          refund_id="5030" + secrets.token_hex(12))
+                    self.refunds[refund.out_refund_no] = refund
+            return self._reply(start_response, 200, {
+                "refund_id": refund.refund_id, "out_refund_no": refund.out_refund_no, "status": refund.status,
+                "amount": {"refund": refund.refund_fen, "total": refund.total_fen}})
+        refund_match = re.fullmatch(r"/v3/refund/domestic/refunds/([^/]+)", path)
+        if refund_match and refund_match.group(1) in self.refunds:
+            refund = self.refunds[refund_match.group(1)]
+            return self._reply(start_response, 200, {
+                "refund_id": refund.refund_id, "out_refund_no": refund.out_refund_no, "status": refund.status})
         return self._reply(start_response, 404, {"code": "NOT_FOUND", "message": path})

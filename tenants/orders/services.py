@@ -319,3 +319,29 @@ def order_complete(*, order: Order, actor: str = "system", now: datetime | None 
     order.save(update_fields=["status", "completed_at"])
     _event(order, "completed", actor=actor, from_status=before)
     return order
+
+
+@transaction.atomic
+def order_refund_succeeded(*, order_id: int, after_sale_id: int | None, amount_fen: int,
+                           lines: dict[int, tuple[int, int]], refund_no: str) -> Order:
+    """The payment gateway confirmed a refund. Idempotent by refund number. Lines record what was given
+    back (the base of commission claw-backs); an order refunded in full is closed."""
+    from .events import OrderRefunded
+    from .models import AfterSale
+
+    order = _locked(order_id)
+    if OrderEvent.objects.filter(order=order, kind="refunded", data__refund_no=refund_no).exists():
+        return order
+    for line_id, (quantity, amount) in sorted(lines.items()):
+        OrderLine.objects.filter(pk=line_id, order=order).update(
+            refunded_quantity=F("refunded_quantity") + quantity, refunded_fen=F("refunded_fen") + amount)
+    order.refunded_fen += amount_fen
+    before = order.status
+    if all(line.refunded_quantity >= line.quantity for line in order.lines.all()):
+        order.status = Order.Status.CLOSED
+    order.save(update_fields=["refunded_fen", "status"])
+    if after_sale_id is not None:
+        AfterSale.objects.filter(pk=after_sale_id).update(status=AfterSale.Status.REFUNDED, resolved_at=timezone.now())
+    _event(order, "refunded", actor="wechatpay", from_status=before, refund_no=refund_no, amount_fen=amount_fen)
+    publish(OrderRefunded(order_id=order.pk, after_sale_id=after_sale_id, amount_fen=amount_fen, lines=lines))
+    return order

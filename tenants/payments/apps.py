@@ -8,3 +8,8 @@ class PaymentsConfig(AppConfig):
     label = "payments"
     verbose_name = "Payments"
     plane = TENANT
+
+    def ready(self) -> None:
+        from . import refunds
+
+        refunds.connect()

@@ -36,6 +36,8 @@ class Payment(models.Model):
     amount_fen = models.PositiveBigIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED, db_index=True)
     prepay_id = models.CharField(max_length=64, blank=True)
+    # The store's own notify endpoint, given at prepay and reused for this payment's refunds.
+    notify_url = models.CharField(max_length=300, blank=True)
     transaction_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
     payer_openid = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -28,6 +28,7 @@ from tenants.orders.services import order_mark_paid
 
 from .gateway import merchant_get, wechatpay_client
 from .models import Notification, Payment, WechatPayMerchant
+from .refunds import refund_apply_success
 
 NOTIFICATION_MAX_AGE_S = 300
 
@@ -77,8 +78,8 @@ def payment_prepare(*, order: Order, payer_openid: str, notify_url: str) -> dict
         raise Conflict(_("请先使用微信登录。"), code="payer_unknown")
     merchant = merchant_get()
     client = wechatpay_client(merchant, notify_url=notify_url)
-    payment, _created = Payment.objects.get_or_create(out_trade_no=order.number,
-                                                      defaults={"order": order, "amount_fen": order.payable_fen})
+    payment, _created = Payment.objects.get_or_create(out_trade_no=order.number, defaults={
+        "order": order, "amount_fen": order.payable_fen, "notify_url": notify_url})
     if not payment.prepay_id:
         # The gateway call is outside any transaction: nothing is held locked while WeChat answers.
         code, message = client.pay(description=f"订单 {order.number}"[:127], out_trade_no=order.number,
@@ -118,10 +119,27 @@ def payment_notification_handle(*, headers, body: bytes, now: float | None = Non
         raise NotificationRejected(f"unreadable notification: {exc}") from None
     if not data:
         raise NotificationRejected("signature or decryption failed", 401)
+    if data.get("event_type") == "REFUND.SUCCESS":
+        return _apply_refund(merchant, data)
     if data.get("event_type") != "TRANSACTION.SUCCESS":
         _record(data)
         return "ignored"
     return _apply_payment(merchant, data)
+
+
+@transaction.atomic
+def _apply_refund(merchant: WechatPayMerchant, data: dict) -> str:
+    resource = data["resource"]
+    if resource.get("mchid") != merchant.mchid:
+        raise NotificationRejected("mchid does not match this store")
+    try:
+        outcome = refund_apply_success(resource=resource)
+    except LookupError:
+        raise NotificationRejected("unknown out_refund_no", 404) from None
+    except ValueError as exc:
+        raise NotificationRejected(str(exc)) from None
+    _record(data)
+    return outcome
 
 
 def _record(data: dict) -> bool:

@@ -1,11 +1,19 @@
-"""The WeChat sandbox on a free port, and each store's mini-program in sandbox mode."""
+"""The WeChat sandboxes (mini-program API and WeChat Pay) on a free port, stores configured against them,
+and a shopper with a pending order."""
 
 import pytest
+from django.db import connection
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
+from sandbox import server as sandbox_server
 from sandbox.server import serve
+from sandbox.wechatpay import Merchant, WeChatPaySandbox, new_key_pem
+from tenants.catalog.services import product_create
+from tenants.members.models import Member
 from tenants.members.services import miniprogram_configure
+from tenants.payments.services import wechatpay_configure
+from tests.factories import AddressFactory
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +43,44 @@ def login(host: str, code: str) -> str:
     response = api(host).post("/api/v1/auth/wechat-login/", {"code": code}, format="json")
     assert response.status_code in (200, 201), response.content
     return response.json()["token"]
+
+
+NOTIFY = "/api/v1/payments/wechatpay/notify/"
+PLATFORM_PRIVATE, PLATFORM_PUBLIC = new_key_pem()
+MERCHANT_PRIVATE, MERCHANT_PUBLIC = new_key_pem()
+APIV3_KEY = "0123456789abcdef0123456789ABCDEF"
+
+
+@pytest.fixture
+def gateway(sandbox_port, settings, store_a, wechat_sandbox, monkeypatch):
+    pay = WeChatPaySandbox(platform_private_key_pem=PLATFORM_PRIVATE, platform_key_id="PUB_KEY_ID_SANDBOX")
+    pay.merchants["1900000109"] = Merchant(mchid="1900000109", appid="wxalphasandbox", public_key_pem=MERCHANT_PUBLIC,
+                                           serial_no="MERCHANTSERIAL01", apiv3_key=APIV3_KEY)
+    monkeypatch.setitem(sandbox_server.APPS, "/wechatpay", pay)
+    settings.WECHATPAY_SANDBOX_BASE = f"http://127.0.0.1:{sandbox_port}/wechatpay"
+    with schema_context(store_a.schema):
+        wechatpay_configure(appid="wxalphasandbox", mchid="1900000109", private_key_pem=MERCHANT_PRIVATE,
+                            cert_serial_no="MERCHANTSERIAL01", apiv3_key=APIV3_KEY,
+                            platform_public_key_pem=PLATFORM_PUBLIC, platform_public_key_id="PUB_KEY_ID_SANDBOX",
+                            sandbox=True)
+    return pay
+
+
+@pytest.fixture
+def pending_order(gateway, store_a):
+    token = login(store_a.host, "sandbox-payer")
+    with schema_context(store_a.schema):
+        address = AddressFactory(member=Member.objects.get())
+        sku = product_create(title="护手霜", publish=True,
+                             skus=[{"spec_values": {}, "price_fen": 3900, "stock": 9}]).skus.get()
+    connection.set_schema_to_public()
+    client = api(store_a.host, token)
+    response = client.post("/api/v1/orders/", {"address_id": address.pk, "items": [{"sku_id": sku.pk, "quantity": 2}]},
+                           format="json", HTTP_IDEMPOTENCY_KEY="pay-order-000001")
+    assert response.status_code == 201, response.content
+    return client, response.json()["number"]
+
+
+def post_notification(client, headers: dict, body: str):
+    meta = {"HTTP_" + key.upper().replace("-", "_"): value for key, value in headers.items()}
+    return client.generic("POST", NOTIFY, body.encode(), content_type="application/json", **meta)

@@ -7,58 +7,18 @@ import time
 from unittest import mock
 
 import pytest
-from django.db import connection
 from django_tenants.utils import schema_context
 
-from sandbox import server as sandbox_server
-from sandbox.wechatpay import Merchant, WeChatPaySandbox, new_key_pem
-from tenants.catalog.services import product_create
-from tenants.members.models import Member
 from tenants.orders.models import Order, OrderEvent
 from tenants.payments.models import Payment
 from tenants.payments.services import wechatpay_configure
-from tests.factories import AddressFactory
-from tests.shop_api.conftest import api, login
-
-NOTIFY = "/api/v1/payments/wechatpay/notify/"
-PLATFORM_PRIVATE, PLATFORM_PUBLIC = new_key_pem()
-MERCHANT_PRIVATE, MERCHANT_PUBLIC = new_key_pem()
-APIV3_KEY = "0123456789abcdef0123456789ABCDEF"
-
-
-@pytest.fixture
-def gateway(sandbox_port, settings, store_a, wechat_sandbox, monkeypatch):
-    pay = WeChatPaySandbox(platform_private_key_pem=PLATFORM_PRIVATE, platform_key_id="PUB_KEY_ID_SANDBOX")
-    pay.merchants["1900000109"] = Merchant(mchid="1900000109", appid="wxalphasandbox", public_key_pem=MERCHANT_PUBLIC,
-                                           serial_no="MERCHANTSERIAL01", apiv3_key=APIV3_KEY)
-    monkeypatch.setitem(sandbox_server.APPS, "/wechatpay", pay)
-    settings.WECHATPAY_SANDBOX_BASE = f"http://127.0.0.1:{sandbox_port}/wechatpay"
-    with schema_context(store_a.schema):
-        wechatpay_configure(appid="wxalphasandbox", mchid="1900000109", private_key_pem=MERCHANT_PRIVATE,
-                            cert_serial_no="MERCHANTSERIAL01", apiv3_key=APIV3_KEY,
-                            platform_public_key_pem=PLATFORM_PUBLIC, platform_public_key_id="PUB_KEY_ID_SANDBOX",
-                            sandbox=True)
-    return pay
-
-
-@pytest.fixture
-def pending_order(gateway, store_a):
-    token = login(store_a.host, "sandbox-payer")
-    with schema_context(store_a.schema):
-        address = AddressFactory(member=Member.objects.get())
-        sku = product_create(title="护手霜", publish=True,
-                             skus=[{"spec_values": {}, "price_fen": 3900, "stock": 9}]).skus.get()
-    connection.set_schema_to_public()
-    client = api(store_a.host, token)
-    response = client.post("/api/v1/orders/", {"address_id": address.pk, "items": [{"sku_id": sku.pk, "quantity": 2}]},
-                           format="json", HTTP_IDEMPOTENCY_KEY="pay-order-000001")
-    assert response.status_code == 201, response.content
-    return client, response.json()["number"]
-
-
-def _post_notification(client, headers: dict, body: str):
-    meta = {"HTTP_" + key.upper().replace("-", "_"): value for key, value in headers.items()}
-    return client.generic("POST", NOTIFY, body.encode(), content_type="application/json", **meta)
+from tests.shop_api.conftest import (
+    APIV3_KEY,
+    MERCHANT_PRIVATE,
+    PLATFORM_PUBLIC,
+    api,
+    post_notification,
+)
 
 
 def _order(store, number) -> Order:
@@ -78,8 +38,8 @@ def test_prepare_then_signed_notification_pays_the_order_once(pending_order, gat
 
     gateway.pay(number)
     headers, body = gateway.notification(number)
-    assert _post_notification(api(store_a.host), headers, body).status_code == 204
-    assert _post_notification(api(store_a.host), headers, body).status_code == 204  # a redelivery
+    assert post_notification(api(store_a.host), headers, body).status_code == 204
+    assert post_notification(api(store_a.host), headers, body).status_code == 204  # a redelivery
     order = _order(store_a, number)
     assert (order.status, order.paid_fen) == ("paid", 7800)
     with schema_context(store_a.schema):
@@ -95,14 +55,14 @@ def test_forged_stale_and_unknown_key_notifications_change_nothing(pending_order
     shop = api(store_a.host)
 
     tampered = body.replace('"summary": "支付成功"', '"summary": "x"')
-    assert _post_notification(shop, headers, tampered).status_code == 401
+    assert post_notification(shop, headers, tampered).status_code == 401
     forged = {**headers, "Wechatpay-Signature": headers["Wechatpay-Signature"][::-1]}
-    assert _post_notification(shop, forged, body).status_code in (400, 401)
+    assert post_notification(shop, forged, body).status_code in (400, 401)
     old_headers, old_body = gateway.notification(number, timestamp=int(time.time()) - 600)
-    stale = _post_notification(shop, old_headers, old_body)
+    stale = post_notification(shop, old_headers, old_body)
     assert stale.status_code == 400 and json.loads(stale.content)["code"] == "FAIL"
     with mock.patch("requests.get", side_effect=AssertionError("no network calls")) as network:
-        unknown = _post_notification(shop, {**headers, "Wechatpay-Serial": "PUB_KEY_ID_OTHER"}, body)
+        unknown = post_notification(shop, {**headers, "Wechatpay-Serial": "PUB_KEY_ID_OTHER"}, body)
     assert unknown.status_code == 400 and not network.called
     assert _order(store_a, number).status == "pending_payment"
 
@@ -113,7 +73,7 @@ def test_amount_mismatch_is_refused(pending_order, gateway, store_a):
     gateway.pay(number)
     gateway.transactions[number].total_fen = 1
     headers, body = gateway.notification(number)
-    assert _post_notification(api(store_a.host), headers, body).status_code == 400
+    assert post_notification(api(store_a.host), headers, body).status_code == 400
     assert _order(store_a, number).status == "pending_payment"
 
 
@@ -122,7 +82,7 @@ def test_another_stores_host_refuses_the_notification(pending_order, gateway, st
     client.post("/api/v1/payments/wechatpay/prepare/", {"order_number": number}, format="json")
     gateway.pay(number)
     headers, body = gateway.notification(number)
-    assert _post_notification(api(store_b.host), headers, body).status_code == 404  # bravo has no merchant set up
+    assert post_notification(api(store_b.host), headers, body).status_code == 404  # bravo has no merchant set up
     assert _order(store_a, number).status == "pending_payment"
 
 

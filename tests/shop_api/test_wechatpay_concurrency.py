@@ -22,7 +22,7 @@ from tenants.orders.services import order_create
 from tenants.payments.models import Notification, Payment
 from tenants.payments.services import wechatpay_configure
 from tests.factories import AddressFactory
-from tests.shop_api.test_wechatpay import (
+from tests.shop_api.conftest import (
     APIV3_KEY,
     MERCHANT_PRIVATE,
     MERCHANT_PUBLIC,

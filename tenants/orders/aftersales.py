@@ -1,0 +1,159 @@
+"""After-sales: refund only, return and refund, exchange. request -> merchant approve/reject ->
+(return shipment -> received) -> refund. Refund amounts are exact shares of what each line was paid:
+the last units of a line get whatever of it is left, so partial refunds sum to the line exactly."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import IllegalTransition, ValidationFailed
+from core.events import publish
+from core.ids import sortable_number
+from tenants.catalog.models import StockMovement
+from tenants.catalog.stock import stock_release
+
+from .events import RefundRequested
+from .models import AfterSale, AfterSaleLine, Order, OrderEvent, OrderLine
+from .selectors import order_settings_get
+
+RETURN_DAYS = 7
+
+
+def refund_share_fen(*, line: OrderLine, quantity: int, already_requested_quantity: int = 0) -> int:
+    """What ``quantity`` more units of the line are worth back: their share of the line's paid amount,
+    and everything that is left when they are the line's last units."""
+    used = line.refunded_quantity + already_requested_quantity
+    if used + quantity >= line.quantity:
+        committed = line.refunded_fen + (line.paid_fen * already_requested_quantity // line.quantity)
+        return line.paid_fen - committed
+    return line.paid_fen * quantity // line.quantity
+
+
+def _open_quantities(order: Order) -> dict[int, int]:
+    rows = (AfterSaleLine.objects.filter(after_sale__order=order, after_sale__status__in=AfterSale.OPEN_STATUSES)
+            .values("order_line_id").annotate(total=Sum("quantity")))
+    return {row["order_line_id"]: row["total"] for row in rows}
+
+
+@transaction.atomic
+def after_sale_request(*, order: Order, kind: str, lines: dict[int, int], reason: str, actor: str,
+                       description: str = "", photos: list[str] | None = None,
+                       now: datetime | None = None) -> AfterSale:
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    rules = order_settings_get()
+    allowed = {AfterSale.Kind.REFUND_ONLY: (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.RECEIVED),
+               AfterSale.Kind.RETURN_REFUND: (Order.Status.SHIPPED, Order.Status.RECEIVED),
+               AfterSale.Kind.EXCHANGE: (Order.Status.SHIPPED, Order.Status.RECEIVED)}
+    if kind not in allowed:
+        raise ValidationFailed(_("请选择售后类型。"), fields={"kind": [_("请选择售后类型。")]})
+    if order.status not in allowed[kind]:
+        raise IllegalTransition(_("订单状态为“%(status)s”，不能申请该售后。") % {"status": order.get_status_display()})
+    if order.received_at and now > order.received_at + timedelta(days=rules.after_sale_days):
+        raise IllegalTransition(_("已超过售后期限。"), code="after_sale_expired")
+    if not reason.strip():
+        raise ValidationFailed(_("请填写售后原因。"), fields={"reason": [_("请填写售后原因。")]})
+    order_lines = {line.pk: line for line in order.lines.all()}
+    open_quantities = _open_quantities(order)
+    if not lines:
+        raise ValidationFailed(_("请选择商品。"), fields={"lines": [_("请选择商品。")]})
+    for line_id, quantity in lines.items():
+        line = order_lines.get(line_id)
+        available = (line.quantity - line.refunded_quantity - open_quantities.get(line_id, 0)) if line else 0
+        if line is None or not 1 <= quantity <= available:
+            raise ValidationFailed(_("售后数量超出可申请数量。"), fields={"lines": [str(line_id)]})
+    after_sale = AfterSale.objects.create(
+        order=order, number=f"AS{sortable_number(now, random_digits=6)}", kind=kind, reason=reason.strip()[:200],
+        description=description[:500], photos=(photos or [])[:9],
+        review_deadline_at=now + timedelta(days=rules.merchant_review_days),
+    )
+    for line_id, quantity in sorted(lines.items()):
+        line = order_lines[line_id]
+        amount = 0 if kind == AfterSale.Kind.EXCHANGE else refund_share_fen(
+            line=line, quantity=quantity, already_requested_quantity=open_quantities.get(line_id, 0))
+        AfterSaleLine.objects.create(after_sale=after_sale, order_line=line, quantity=quantity, refund_fen=amount)
+    after_sale.refund_fen = sum(al.refund_fen for al in after_sale.lines.all())
+    after_sale.save(update_fields=["refund_fen"])
+    OrderEvent.objects.create(order=order, kind="after_sale_requested", actor=actor, to_status=order.status,
+                              note=reason[:300], data={"after_sale": after_sale.number, "kind": kind})
+    return after_sale
+
+
+def _locked(after_sale: AfterSale) -> AfterSale:
+    return AfterSale.objects.select_for_update().select_related("order").get(pk=after_sale.pk)
+
+
+def _guard(after_sale: AfterSale, allowed: tuple[str, ...], action: str) -> None:
+    if after_sale.status not in allowed:
+        raise IllegalTransition(_("售后状态为“%(status)s”，不能%(action)s。") % {
+            "status": after_sale.get_status_display(), "action": action})
+
+
+def _request_refund(after_sale: AfterSale, actor: str) -> None:
+    after_sale.status = AfterSale.Status.REFUNDING
+    after_sale.save(update_fields=["status"])
+    lines = {al.order_line_id: (al.quantity, al.refund_fen) for al in after_sale.lines.all()}
+    OrderEvent.objects.create(order=after_sale.order, kind="refund_requested", actor=actor,
+                              to_status=after_sale.order.status,
+                              data={"after_sale": after_sale.number, "amount_fen": after_sale.refund_fen})
+    publish(RefundRequested(order_id=after_sale.order_id, after_sale_id=after_sale.pk,
+                            amount_fen=after_sale.refund_fen, lines=lines))
+
+
+@transaction.atomic
+def after_sale_approve(*, after_sale: AfterSale, actor: str, now: datetime | None = None) -> AfterSale:
+    after_sale = _locked(after_sale)
+    _guard(after_sale, (AfterSale.Status.REQUESTED,), _("通过"))
+    if after_sale.kind == AfterSale.Kind.REFUND_ONLY:
+        _request_refund(after_sale, actor)
+    else:
+        after_sale.status = AfterSale.Status.AWAITING_RETURN
+        after_sale.return_deadline_at = (now or timezone.now()) + timedelta(days=RETURN_DAYS)
+        after_sale.save(update_fields=["status", "return_deadline_at"])
+    return after_sale
+
+
+@transaction.atomic
+def after_sale_reject(*, after_sale: AfterSale, reason: str, actor: str, now: datetime | None = None) -> AfterSale:
+    if not reason.strip():
+        raise ValidationFailed(_("请填写拒绝原因。"), fields={"reason": [_("请填写拒绝原因。")]})
+    after_sale = _locked(after_sale)
+    _guard(after_sale, (AfterSale.Status.REQUESTED, AfterSale.Status.RETURN_SHIPPED), _("拒绝"))
+    after_sale.status, after_sale.reject_reason = AfterSale.Status.REJECTED, reason.strip()[:200]
+    after_sale.resolved_at = now or timezone.now()
+    after_sale.save(update_fields=["status", "reject_reason", "resolved_at"])
+    return after_sale
+
+
+@transaction.atomic
+def after_sale_return_ship(*, after_sale: AfterSale, carrier_code: str, tracking_no: str) -> AfterSale:
+    after_sale = _locked(after_sale)
+    _guard(after_sale, (AfterSale.Status.AWAITING_RETURN,), _("填写退货物流"))
+    if not carrier_code.strip() or not tracking_no.strip():
+        raise ValidationFailed(_("请填写退货物流。"), fields={"tracking_no": [_("请填写快递公司和单号。")]})
+    after_sale.status = AfterSale.Status.RETURN_SHIPPED
+    after_sale.return_carrier_code, after_sale.return_tracking_no = carrier_code.strip(), tracking_no.strip()
+    after_sale.save(update_fields=["status", "return_carrier_code", "return_tracking_no"])
+    return after_sale
+
+
+@transaction.atomic
+def after_sale_return_received(*, after_sale: AfterSale, actor: str, now: datetime | None = None) -> AfterSale:
+    """The returned goods arrived: back into stock; a return-and-refund goes on to the refund, an exchange
+    waits for the replacement to be shipped."""
+    after_sale = _locked(after_sale)
+    _guard(after_sale, (AfterSale.Status.RETURN_SHIPPED,), _("确认收到退货"))
+    for al in after_sale.lines.select_related("order_line"):
+        stock_release(sku_id=al.order_line.sku_id, quantity=al.quantity, reference=after_sale.number, actor=actor,
+                      reason=StockMovement.Reason.RETURN)
+    if after_sale.kind == AfterSale.Kind.RETURN_REFUND:
+        _request_refund(after_sale, actor)
+    else:
+        after_sale.status, after_sale.resolved_at = AfterSale.Status.EXCHANGE_SHIPPED, now or timezone.now()
+        after_sale.save(update_fields=["status", "resolved_at"])
+    return after_sale
