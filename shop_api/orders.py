@@ -38,6 +38,21 @@ class LineOutput(serializers.Serializer):
     paid_fen = serializers.IntegerField()
 
 
+class TrackingEventOutput(serializers.Serializer):
+    status = serializers.CharField()
+    description = serializers.CharField()
+    location = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+
+
+class ShipmentOutput(serializers.Serializer):
+    carrier_code = serializers.CharField()
+    tracking_no = serializers.CharField()
+    status = serializers.CharField()
+    shipped_at = serializers.DateTimeField()
+    events = TrackingEventOutput(many=True)
+
+
 class OrderOutput(serializers.Serializer):
     number = serializers.CharField()
     status = serializers.CharField()
@@ -52,6 +67,10 @@ class OrderOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     pay_deadline_at = serializers.DateTimeField()
     lines = LineOutput(many=True)
+
+
+class OrderDetailOutput(OrderOutput):
+    shipments = ShipmentOutput(many=True)
 
 
 class MemberApi(APIView):
@@ -126,7 +145,7 @@ class OrderListCreateApi(MemberApi):
 
 class OrderDetailApi(MemberApi):
     def get(self, request: Request, number: str) -> Response:
-        return Response(OrderOutput(_my_order(request, number)).data)
+        return Response(OrderDetailOutput(_my_order(request, number)).data)
 
 
 class OrderCancelApi(MemberApi):

@@ -19,6 +19,16 @@ task_prerun.connect(tag_task_tenant, dispatch_uid="distmall_tag_task_tenant")
 
 # Each entry fans out: one task per active tenant, sent from inside that tenant's schema.
 app.conf.beat_schedule = {
+    "orders-every-10-minutes": {
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(minute="*/10"),
+        "args": ("tenants.orders.tick",),
+    },
+    "payment-sweep-every-minute": {
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(),
+        "args": ("tenants.payments.sweep",),
+    },
     "settlement-daily": {
         "task": "control_plane.tenancy.tasks.fan_out",
         "schedule": crontab(hour=2, minute=30),

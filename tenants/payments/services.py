@@ -172,3 +172,10 @@ def _apply_payment(merchant: WechatPayMerchant, data: dict) -> str:
     order_mark_paid(order_id=payment.order_id, paid_fen=total, transaction_id=payment.transaction_id,
                     paid_at=paid_at)
     return "paid"
+
+
+@transaction.atomic
+def apply_queried_payment(*, payment: Payment, state: dict) -> str:
+    """A payment found by querying WeChat Pay (its notification never came), applied like one."""
+    return _apply_payment(merchant_get(), {"id": f"query:{state.get('transaction_id', '')}",
+                                           "event_type": "TRANSACTION.SUCCESS", "resource": state})

@@ -190,6 +190,9 @@ WECHAT_SANDBOX_BASE = env_str("WECHAT_SANDBOX_BASE", "http://127.0.0.1:8099/wech
 WECHATPAY_API_BASE = env_str("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
 WECHATPAY_SANDBOX_BASE = env_str("WECHATPAY_SANDBOX_BASE", "http://127.0.0.1:8099/wechatpay")
 
+# Parcel tracking provider (tenants.orders.tracking); the default is the local fake.
+TRACKING_PROVIDER = env_str("TRACKING_PROVIDER", "tenants.orders.tracking.FakeTrackingProvider")
+
 # Promotion steps of the order price pipeline (tenants.orders.calculations), in order, as dotted paths.
 ORDER_PRICING_STEPS: list[str] = []
 
