@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalog, members, orders, payments
+from . import catalog, distribution, members, orders, payments
 from .storefront import StorefrontLayoutApi
 
 urlpatterns = [
@@ -18,4 +18,12 @@ urlpatterns = [
     path("orders/<str:number>/confirm-receipt/", orders.OrderReceiptApi.as_view(), name="api-order-receipt"),
     path("payments/wechatpay/prepare/", payments.PaymentPrepareApi.as_view(), name="api-wechatpay-prepare"),
     path("payments/wechatpay/notify/", payments.wechatpay_notify, name="api-wechatpay-notify"),
+    path("distribution/apply/", distribution.ApplyApi.as_view(), name="api-distribution-apply"),
+    path("distribution/bind/", distribution.BindApi.as_view(), name="api-distribution-bind"),
+    path("distribution/me/", distribution.MeApi.as_view(), name="api-distribution-me"),
+    path("distribution/commissions/", distribution.CommissionListApi.as_view(), name="api-commissions"),
+    path("distribution/earnings/trend/", distribution.EarningsTrendApi.as_view(), name="api-earnings-trend"),
+    path("distribution/team/", distribution.TeamApi.as_view(), name="api-team"),
+    path("distribution/withdrawals/", distribution.WithdrawApi.as_view(), name="api-withdraw"),
+    path("distribution/posters/<int:product_id>/", distribution.PosterApi.as_view(), name="api-poster"),
 ]

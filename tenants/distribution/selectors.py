@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .calculations import CampaignRate, Override, Rules
-from .models import Binding, DistributionSettings, Distributor, RuleSet
+from .models import Binding, Commission, DistributionSettings, Distributor, RuleSet
 
 
 def distribution_settings_get() -> DistributionSettings:
@@ -45,3 +45,46 @@ def upline_chain(*, start: Distributor, levels: int) -> list[Distributor]:
     ids = [start.pk, *start.upline_ids][:levels]
     found = Distributor.objects.in_bulk(ids)
     return [found[i] for i in ids if i in found]
+
+
+def distributor_balances(*, distributor: Distributor) -> dict[str, int]:
+    """Frozen, available and withdrawing, from the ledger accounts' balances (one query)."""
+    from tenants.ledger.models import Account
+
+    kinds = {Account.Kind.DISTRIBUTOR_FROZEN: "frozen_fen", Account.Kind.DISTRIBUTOR_AVAILABLE: "available_fen",
+             Account.Kind.DISTRIBUTOR_WITHDRAWING: "withdrawing_fen"}
+    balances = {name: 0 for name in kinds.values()}
+    for kind, balance in Account.objects.filter(owner_id=distributor.pk, kind__in=kinds).values_list("kind",
+                                                                                                       "balance_fen"):
+        balances[kinds[kind]] = balance
+    return balances
+
+
+def earnings_by_day(*, distributor: Distributor, days: int, now=None) -> list[dict]:
+    """Commission earned per day (net of claw-backs) for the last ``days`` days, zero days included."""
+    from django.db.models import F, Sum
+    from django.db.models.functions import TruncDate
+
+    now = timezone.localtime(now or timezone.now())
+    start = (now - timezone.timedelta(days=days - 1)).date()
+    rows = dict(Commission.objects.filter(distributor=distributor, created_at__date__gte=start)
+                .annotate(day=TruncDate("created_at")).values("day")
+                .annotate(total=Sum(F("amount_fen") - F("clawed_back_fen"))).values_list("day", "total"))
+    return [{"date": (start + timezone.timedelta(days=i)).isoformat(),
+             "amount_fen": int(rows.get(start + timezone.timedelta(days=i), 0))} for i in range(days)]
+
+
+def team_members(*, distributor: Distributor, level: int):
+    """Level 1: direct recruits; level 2: theirs. Each with the paid sales attributed to them."""
+    from django.db.models import IntegerField, OuterRef, Subquery, Sum
+    from django.db.models.functions import Coalesce
+
+    from tenants.orders.models import Order
+
+    team = Distributor.objects.filter(parent=distributor) if level == 1 else Distributor.objects.filter(
+        upline_ids__1=distributor.pk)
+    sales = (Order.objects.filter(distributor_id=OuterRef("pk"), status__in=[
+        Order.Status.PAID, Order.Status.SHIPPED, Order.Status.RECEIVED, Order.Status.COMPLETED])
+        .values("distributor_id").annotate(total=Sum("paid_fen")).values("total"))
+    return team.select_related("member", "grade").annotate(
+        sales_fen=Coalesce(Subquery(sales, output_field=IntegerField()), 0)).order_by("-created_at")

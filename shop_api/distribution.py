@@ -1,0 +1,155 @@
+"""The distributor centre: apply, bind, my link / QR code / poster, earnings, team, withdraw."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.errors import NotFound
+from tenants.catalog.selectors import product_detail_for_shoppers
+from tenants.distribution.calculations import explain
+from tenants.distribution.models import Application, Commission, Distributor
+from tenants.distribution.network import binding_record_visit, distributor_apply, distributor_share_token
+from tenants.distribution.posters import poster_render, qr_png_for_url
+from tenants.distribution.selectors import distributor_balances, earnings_by_day, team_members
+from tenants.distribution.withdrawals import withdrawal_request
+
+from .auth import IsMember
+from .pagination import paginate
+
+
+class DistributorApi(APIView):
+    permission_classes = [IsMember]
+
+    def distributor(self, request: Request) -> Distributor:
+        distributor = Distributor.objects.filter(member=request.user).select_related("grade").first()
+        if distributor is None:
+            raise NotFound("You are not a distributor of this store.")
+        return distributor
+
+
+class ApplyApi(APIView):
+    permission_classes = [IsMember]
+
+    class InputSerializer(serializers.Serializer):
+        answers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+        inviter = serializers.CharField(required=False, allow_blank=True, max_length=32)
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = distributor_apply(member=request.user, answers=data.validated_data.get("answers", {}),
+                                        inviter_token=data.validated_data.get("inviter", ""))
+        return Response({"application_status": application.status}, status=201)
+
+
+class BindApi(APIView):
+    """Called by the client when a shopper arrives through a share link (``?dc=``) or QR scene."""
+
+    permission_classes = [IsMember]
+
+    class InputSerializer(serializers.Serializer):
+        share_token = serializers.CharField(max_length=32)
+        source = serializers.ChoiceField(choices=["link", "qr", "poster"])
+        scene = serializers.CharField(required=False, allow_blank=True, max_length=64)
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        binding = binding_record_visit(member=request.user, **data.validated_data)
+        return Response({"bound": binding is not None,
+                         "distributor_code": binding.distributor.code if binding else None})
+
+
+class MeApi(DistributorApi):
+    def get(self, request: Request) -> Response:
+        application = Application.objects.filter(member=request.user).order_by("-created_at").first()
+        distributor = Distributor.objects.filter(member=request.user).select_related("grade").first()
+        if distributor is None:
+            return Response({"is_distributor": False,
+                             "application_status": application.status if application else None,
+                             "reject_reason": application.reject_reason if application else ""})
+        token = distributor_share_token(distributor=distributor)
+        return Response({
+            "is_distributor": True, "code": distributor.code, "status": distributor.status,
+            "grade": distributor.grade.name if distributor.grade else None, "share_token": token,
+            "share_link": request.build_absolute_uri(f"/?dc={token}"),
+            **distributor_balances(distributor=distributor),
+            "team_direct": Distributor.objects.filter(parent=distributor).count(),
+        })
+
+
+class CommissionListApi(DistributorApi):
+    class OutputSerializer(serializers.Serializer):
+        order_number = serializers.CharField()
+        line_position = serializers.IntegerField()
+        level = serializers.IntegerField()
+        amount_fen = serializers.IntegerField()
+        clawed_back_fen = serializers.IntegerField()
+        status = serializers.CharField()
+        explanation = serializers.SerializerMethodField()
+        created_at = serializers.DateTimeField()
+
+        def get_explanation(self, c: Commission) -> str:
+            return explain(order_number=c.order_number, position=c.line_position, level=c.level, rate_bp=c.rate_bp,
+                           fixed_fen=c.fixed_fen, base_fen=c.base_fen, amount_fen=c.amount_fen,
+                           rate_source=c.rate_source, is_first_order=c.is_first_order)
+
+    def get(self, request: Request) -> Response:
+        return paginate(self, Commission.objects.filter(distributor=self.distributor(request)), self.OutputSerializer)
+
+
+class EarningsTrendApi(DistributorApi):
+    def get(self, request: Request) -> Response:
+        days = min(max(int(request.query_params.get("days", 30) or 30), 1), 90)
+        return Response(earnings_by_day(distributor=self.distributor(request), days=days))
+
+
+class TeamApi(DistributorApi):
+    class OutputSerializer(serializers.Serializer):
+        code = serializers.CharField()
+        nickname = serializers.CharField(source="member.nickname")
+        grade = serializers.CharField(source="grade.name", default=None)
+        sales_fen = serializers.IntegerField()
+        created_at = serializers.DateTimeField()
+
+    def get(self, request: Request) -> Response:
+        level = 2 if request.query_params.get("level") == "2" else 1
+        return paginate(self, team_members(distributor=self.distributor(request), level=level), self.OutputSerializer)
+
+
+class WithdrawApi(DistributorApi):
+    class InputSerializer(serializers.Serializer):
+        amount_fen = serializers.IntegerField(min_value=1)
+        method = serializers.ChoiceField(choices=["wechat", "bank"])
+        bank_account = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        withdrawal = withdrawal_request(distributor=self.distributor(request), **data.validated_data)
+        return Response({"number": withdrawal.number, "status": withdrawal.status, "fee_fen": withdrawal.fee_fen,
+                         "net_fen": withdrawal.net_fen}, status=201)
+
+
+class PosterApi(DistributorApi):
+    """A PNG poster for one product, with a QR code of the distributor's H5 share link."""
+
+    def get(self, request: Request, product_id: int) -> HttpResponse:
+        distributor = self.distributor(request)
+        product = product_detail_for_shoppers(product_id=product_id)
+        if product is None:
+            raise NotFound("No such product.")
+        token = distributor_share_token(distributor=distributor)
+        link = request.build_absolute_uri(f"/?dc={token}&product={product.pk}")
+        image = next(iter(product.images.all()), None)
+        png = poster_render(title=product.title, price_fen=product.min_price_fen,
+                            distributor_name=request.user.nickname or distributor.code, qr_png=qr_png_for_url(link),
+                            product_image=image.image.read() if image else None)
+        response = HttpResponse(png, content_type="image/png")
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
