@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
-from console_frontend import console, previews
+from console_frontend import console, console_distribution, console_orders, previews
 
 urlpatterns = [
     path("", include("shop_api.h5.urls")),
@@ -16,6 +16,12 @@ urlpatterns = [
     path("console/handoff/", console.console_handoff, name="console-handoff"),
     path("console/", console.dashboard, name="console-dashboard"),
     path("console/storefront/", console.storefront_settings, name="console-storefront"),
+    path("console/orders/", console_orders.order_list, name="console-orders"),
+    path("console/orders/<str:number>/", console_orders.order_detail, name="console-order"),
+    path("console/distribution/", console_distribution.distribution_home, name="console-distribution"),
+    path("console/finance/withdrawals/", console_distribution.withdrawals, name="console-withdrawals"),
+    path("console/finance/withdrawals/export.xlsx", console_distribution.withdrawals_export,
+         name="console-withdrawals-export"),
     path("console/templates/<slug:code>/preview.svg", previews.template_preview, name="console-template-preview"),
     path("healthz", healthz, name="healthz"),
 ]

@@ -1,0 +1,94 @@
+"""Merchant console: distributor applications and distributors; withdrawals (finance)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.errors import DomainError
+from tenants.distribution.models import Application, Distributor, Withdrawal
+from tenants.distribution.network import application_approve, application_reject, distributor_set_frozen
+from tenants.distribution.selectors import distribution_settings_get
+from tenants.distribution.withdrawals import (
+    withdrawal_approve,
+    withdrawal_mark_paid,
+    withdrawal_reject,
+    withdrawals_bank_export,
+)
+
+from .roles import console_area
+
+
+@console_area("distribution")
+@require_http_methods(["GET", "POST"])
+def distribution_home(request: HttpRequest) -> HttpResponse:
+    message = ""
+    if request.method == "POST":
+        actor = request.user.get_username()
+        action = request.POST.get("action")
+        try:
+            if action in {"approve", "reject"}:
+                application = get_object_or_404(Application, pk=request.POST.get("application_id"))
+                if action == "approve":
+                    application_approve(application=application, actor=actor)
+                else:
+                    application_reject(application=application, reason=request.POST.get("reason", ""), actor=actor)
+            elif action in {"freeze", "unfreeze"}:
+                distributor = get_object_or_404(Distributor, pk=request.POST.get("distributor_id"))
+                distributor_set_frozen(distributor=distributor, frozen=action == "freeze",
+                                       reason=request.POST.get("reason", ""))
+        except DomainError as exc:
+            message = exc.message
+        if not message:
+            return redirect("/console/distribution/")
+    distributors = Paginator(Distributor.objects.select_related("member", "grade").order_by("-created_at"), 20)
+    return render(request, "console_frontend/distribution.html", {
+        "store": request.tenant, "nav": "distribution", "message": message,
+        "settings": distribution_settings_get(),
+        "applications": Application.objects.filter(status=Application.Status.PENDING).select_related("member"),
+        "page": distributors.get_page(request.GET.get("page")),
+    }, status=400 if message else 200)
+
+
+@console_area("finance")
+@require_http_methods(["GET", "POST"])
+def withdrawals(request: HttpRequest) -> HttpResponse:
+    message = ""
+    if request.method == "POST":
+        actor = request.user.get_username()
+        withdrawal = get_object_or_404(Withdrawal, pk=request.POST.get("withdrawal_id"))
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                withdrawal_approve(withdrawal=withdrawal, actor=actor)
+            elif action == "reject":
+                withdrawal_reject(withdrawal=withdrawal, reason=request.POST.get("reason", ""), actor=actor)
+            elif action == "paid":
+                withdrawal_mark_paid(withdrawal=withdrawal, actor=actor)
+        except DomainError as exc:
+            message = exc.message
+        if not message:
+            return redirect("/console/finance/withdrawals/")
+    status = request.GET.get("status", "")
+    rows = Withdrawal.objects.select_related("distributor").order_by("-created_at")
+    if status in Withdrawal.Status.values:
+        rows = rows.filter(status=status)
+    return render(request, "console_frontend/withdrawals.html", {
+        "store": request.tenant, "nav": "finance", "message": message, "status": status,
+        "statuses": Withdrawal.Status.choices, "page": Paginator(rows, 20).get_page(request.GET.get("page")),
+    }, status=400 if message else 200)
+
+
+@console_area("finance")
+@require_GET
+def withdrawals_export(request: HttpRequest) -> HttpResponse:
+    """Approved bank withdrawals as an Excel sheet for the bank transfer."""
+    rows = list(Withdrawal.objects.filter(method=Withdrawal.Method.BANK, status=Withdrawal.Status.APPROVED)
+                .select_related("distributor"))
+    response = HttpResponse(withdrawals_bank_export(withdrawals=rows),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="withdrawals-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response

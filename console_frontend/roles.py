@@ -1,0 +1,42 @@
+"""Which console areas each staff role may use, enforced on the server for every page and action."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponseForbidden
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+
+from tenants.staff.models import StaffMember
+from tenants.staff.selectors import staff_member_for
+
+R = StaffMember.Role
+AREAS: dict[str, frozenset[str]] = {
+    "dashboard": frozenset(R.values),
+    "storefront": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS}),
+    "orders": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS, R.CUSTOMER_SERVICE}),
+    "distribution": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS}),
+    "finance": frozenset({R.OWNER, R.ADMIN, R.FINANCE}),
+}
+
+
+def console_area(area: str):
+    """Logged-in staff of this store whose role covers ``area``; others get a 403 page."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            staff = staff_member_for(user=request.user)
+            if staff is None:
+                return redirect(f"/console/login/?next={request.get_full_path()}")
+            if staff.role not in AREAS[area]:
+                html = render_to_string("console_frontend/forbidden.html", {"store": request.tenant, "staff": staff,
+                                                                             "nav": area}, request=request)
+                return HttpResponseForbidden(html)
+            request.staff = staff
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

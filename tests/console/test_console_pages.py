@@ -1,0 +1,89 @@
+"""Merchant console pages: roles enforced on the server, shipping an order, reviewing applications and
+withdrawals, exporting payouts to Excel."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from openpyxl import load_workbook
+
+from tenants.distribution.models import Application, DistributionSettings, Distributor
+from tenants.distribution.withdrawals import withdrawal_request
+from tenants.ledger.models import Account, Journal
+from tenants.ledger.services import Line, account_for, journal_post
+from tenants.orders.models import Order, ShippingTemplate
+from tenants.orders.services import order_create, order_mark_paid
+from tests.conftest import console_login
+from tests.factories import AddressFactory, MemberFactory, SkuFactory
+from tests.tenants.distribution.builders import make_distributor
+
+
+@pytest.fixture
+def owner(client_a, store_a):
+    console_login(client_a, store_a.owner_login)
+    return client_a
+
+
+def test_lesser_role_is_refused_finance_but_may_handle_orders(client_a, store_a):
+    console_login(client_a, store_a.staff_login)  # Otto, operations
+    refused = client_a.get("/console/finance/withdrawals/")
+    assert refused.status_code == 403 and "没有权限" in refused.content.decode()
+    assert client_a.get("/console/finance/withdrawals/export.xlsx").status_code == 403
+    assert client_a.post("/console/finance/withdrawals/", {"withdrawal_id": 1, "action": "paid"}).status_code == 403
+    assert client_a.get("/console/orders/").status_code == 200
+
+
+def test_owner_ships_an_order_from_its_page(owner, store_a):
+    with schema_context(store_a.schema):
+        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
+        address = AddressFactory()
+        order, _ = order_create(member=address.member, idempotency_key="console-ship-01", address_id=address.pk,
+                                items=[{"sku_id": SkuFactory(stock=2).pk, "quantity": 1}])
+        order_mark_paid(order_id=order.pk, paid_fen=order.payable_fen, transaction_id="t", paid_at=timezone.now())
+    connection.set_schema_to_public()
+    page = owner.get(f"/console/orders/{order.number}/")
+    assert page.status_code == 200 and 'id="ship-form"' in page.content.decode()
+    missing = owner.post(f"/console/orders/{order.number}/",
+                         {"action": "ship", "carrier_code": "SF", "tracking_no": ""})
+    assert missing.status_code == 400 and "请填写快递单号" in missing.content.decode()
+    shipped = owner.post(f"/console/orders/{order.number}/", {"action": "ship", "carrier_code": "SF",
+                                                              "tracking_no": "SF123456"})
+    assert shipped.status_code == 302
+    with schema_context(store_a.schema):
+        assert Order.objects.get(pk=order.pk).status == Order.Status.SHIPPED
+    listing = owner.get("/console/orders/", {"status": "shipped"}).content.decode()
+    assert order.number in listing
+
+
+def test_owner_reviews_applications(owner, store_a):
+    with schema_context(store_a.schema):
+        DistributionSettings.objects.update_or_create(singleton=1, defaults={"recruitment": "apply"})
+        application = Application.objects.create(member=MemberFactory(), answers={"real_name": "王五"})
+    connection.set_schema_to_public()
+    page = owner.get("/console/distribution/").content.decode()
+    assert "王五" in page and "合规提示" in page
+    approved = owner.post("/console/distribution/", {"action": "approve", "application_id": application.pk})
+    assert approved.status_code == 302
+    with schema_context(store_a.schema):
+        assert Distributor.objects.filter(member_id=application.member_id).exists()
+
+
+def test_finance_approves_pays_and_exports(owner, store_a):
+    with schema_context(store_a.schema):
+        DistributionSettings.objects.update_or_create(singleton=1, defaults={"withdrawal_min_fen": 100})
+        distributor = make_distributor()
+        journal_post(kind=Journal.Kind.RELEASE, idempotency_key="fund-console",
+                     lines=[Line(account_for(kind=Account.Kind.DISTRIBUTOR_AVAILABLE, owner_id=distributor.pk), 9000),
+                            Line(account_for(kind=Account.Kind.STORE_COMMISSION_EXPENSE), -9000)])
+        withdrawal = withdrawal_request(distributor=distributor, amount_fen=5000, method="bank",
+                                        bank_account="建设银行 6217 0000 9999")
+    connection.set_schema_to_public()
+    assert owner.post("/console/finance/withdrawals/", {"withdrawal_id": withdrawal.pk, "action": "approve"}
+                      ).status_code == 302
+    sheet = load_workbook(io.BytesIO(owner.get("/console/finance/withdrawals/export.xlsx").content)).active
+    assert list(sheet.iter_rows(values_only=True))[1][0] == withdrawal.number
+    assert owner.post("/console/finance/withdrawals/", {"withdrawal_id": withdrawal.pk, "action": "paid"}
+                      ).status_code == 302
+    assert "已到账" in owner.get("/console/finance/withdrawals/").content.decode()
