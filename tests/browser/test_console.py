@@ -1,0 +1,105 @@
+"""The merchant console in headless Chromium: ship an order, review an application, approve a withdrawal;
+a staff member with a lesser role is refused the finance page. Runs in a store made for it."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from control_plane.storefront_templates.selectors import template_get_active
+from control_plane.tenancy.services import tenant_provision
+from tenants.catalog.services import product_create
+from tenants.distribution.models import Application, DistributionSettings
+from tenants.distribution.withdrawals import withdrawal_request
+from tenants.ledger.models import Account, Journal
+from tenants.ledger.services import Line, account_for, journal_post
+from tenants.members.models import Address, Member
+from tenants.orders.models import ShippingTemplate
+from tenants.orders.services import order_create, order_mark_paid
+from tenants.staff.models import StaffMember
+from tenants.staff.services import staff_create_owner
+from tenants.storefront.services import storefront_apply_template
+from tests.browser.conftest import drop_store, shot
+from tests.tenants.distribution.builders import make_distributor
+
+pytestmark = pytest.mark.browser
+PASSWORD = "Console-Pass-2026"
+
+
+@pytest.fixture
+def console_store(live):
+    with transaction.atomic():
+        tenant = tenant_provision(slug="console-shop", name="小雨美妆旗舰店", template_code="beauty")
+        with schema_context(tenant.schema_name):
+            storefront_apply_template(template=template_get_active(code="beauty"))
+            staff_create_owner(login="owner@console.test", password=PASSWORD)
+            ops = get_user_model().objects.create_user(username="ops@console.test", password=PASSWORD)
+            StaffMember.objects.create(user=ops, role=StaffMember.Role.OPERATIONS)
+            ShippingTemplate.objects.create(name="满99包邮", mode="flat", flat_fee_fen=800, free_over_fen=9900,
+                                            is_default=True)
+            DistributionSettings.objects.create(recruitment="apply", withdrawal_min_fen=100)
+            buyer = Member.objects.create(openid="o-console-buyer", nickname="林小雨")
+            address = Address.objects.create(member=buyer, recipient="林小雨", phone="13912345678",
+                                             region_code="330106", province="浙江省", city="杭州市", district="西湖区",
+                                             detail="文三路 90 号", is_default=True)
+            sku = product_create(title="玻尿酸保湿面霜", publish=True,
+                                 skus=[{"spec_values": {"规格": "50ml"}, "price_fen": 19900, "stock": 20}]).skus.get()
+            order, _ = order_create(member=buyer, idempotency_key="console-browser-1", address_id=address.pk,
+                                    items=[{"sku_id": sku.pk, "quantity": 2}])
+            order_mark_paid(order_id=order.pk, paid_fen=order.payable_fen, transaction_id="4200000001",
+                            paid_at=timezone.now())
+            Application.objects.create(member=Member.objects.create(openid="o-applicant", nickname="陈晨"),
+                                       answers={"真实姓名": "陈晨", "微信号": "chenchen88"})
+            distributor = make_distributor()
+            journal_post(kind=Journal.Kind.RELEASE, idempotency_key="console-fund",
+                         lines=[Line(account_for(kind=Account.Kind.DISTRIBUTOR_AVAILABLE, owner_id=distributor.pk),
+                                     12000),
+                                Line(account_for(kind=Account.Kind.STORE_COMMISSION_EXPENSE), -12000)])
+            withdrawal_request(distributor=distributor, amount_fen=8800, method="wechat")
+    connection.set_schema_to_public()
+    yield order.number
+    drop_store("console-shop")
+
+
+def _login(page, live, login):
+    page.goto(f"http://console-shop.localhost:{live}/console/login/")
+    page.fill("#login", login)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"http://console-shop.localhost:{live}/console/")
+
+
+def test_merchant_ships_reviews_and_pays_out(page, live, console_store):
+    number = console_store
+    _login(page, live, "owner@console.test")
+    page.click("nav >> text=订单")
+    page.click(f"#order-table tr[data-number='{number}'] a")
+    page.select_option("#carrier_code", "SF")
+    page.fill("#tracking_no", "SF1234567890")
+    page.click("#ship-form button[type=submit]")
+    page.wait_for_selector("text=SF1234567890")
+    assert "已发货" in page.text_content("#order-status")
+    shot(page, "console-order-detail")
+
+    page.click("nav >> text=分销")
+    assert "陈晨" in page.text_content("#applications")
+    shot(page, "console-distribution")
+    page.click("#applications button[value=approve]")
+    page.wait_for_selector("#applications >> text=没有待审核的申请")
+
+    page.click("nav >> text=提现与结算")
+    page.click("#withdrawals button[value=approve]")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#withdrawals button[value=paid]")
+    page.wait_for_selector("#withdrawals >> text=已到账")
+    shot(page, "console-withdrawals")
+
+
+def test_operations_staff_is_refused_the_finance_page(page, live, console_store):
+    _login(page, live, "ops@console.test")
+    response = page.goto(f"http://console-shop.localhost:{live}/console/finance/withdrawals/")
+    assert response.status == 403
+    assert page.locator("[data-forbidden]").is_visible()
