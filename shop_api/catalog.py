@@ -9,6 +9,8 @@ from rest_framework.views import APIView
 
 from core.errors import NotFound
 from tenants.catalog.selectors import SORTS, product_detail_for_shoppers, product_list_for_shoppers
+from tenants.members.models import Member
+from tenants.members.services import history_record
 
 from .pagination import paginate
 
@@ -22,6 +24,8 @@ class ProductListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         q = serializers.CharField(required=False, allow_blank=True, max_length=50)
         category_id = serializers.IntegerField(required=False, min_value=1)
+        brand_id = serializers.IntegerField(required=False, min_value=1)
+        tag = serializers.CharField(required=False, max_length=20)
         min_price_fen = serializers.IntegerField(required=False, min_value=0)
         max_price_fen = serializers.IntegerField(required=False, min_value=0)
         sort = serializers.ChoiceField(choices=list(SORTS), required=False, default="newest")
@@ -74,4 +78,6 @@ class ProductDetailApi(APIView):
         product = product_detail_for_shoppers(product_id=product_id)
         if product is None:
             raise NotFound("No such product.")
+        if isinstance(request.user, Member):
+            history_record(member=request.user, product_id=product.pk)
         return Response(self.OutputSerializer(product).data)

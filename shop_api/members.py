@@ -7,7 +7,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenants.members.services import address_create, member_login_wechat
+from tenants.members.services import (
+    address_create,
+    favourite_set,
+    member_bind_phone,
+    member_login_wechat,
+    member_update_profile,
+)
 
 from .auth import IsMember
 
@@ -41,8 +47,61 @@ class WechatLoginApi(APIView):
 class MeApi(APIView):
     permission_classes = [IsMember]
 
+    class InputSerializer(serializers.Serializer):
+        nickname = serializers.CharField(required=False, allow_blank=True, max_length=100)
+        avatar_url = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
     def get(self, request: Request) -> Response:
         return Response(MemberOutput(request.user).data)
+
+    def patch(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(MemberOutput(member_update_profile(member=request.user, **data.validated_data)).data)
+
+
+class PhoneBindApi(APIView):
+    permission_classes = [IsMember]
+
+    class InputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=128)
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(MemberOutput(member_bind_phone(member=request.user, code=data.validated_data["code"])).data)
+
+
+class ProductRefOutput(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    title = serializers.CharField(source="product.title")
+    min_price_fen = serializers.IntegerField(source="product.min_price_fen")
+
+
+class FavouriteListApi(APIView):
+    permission_classes = [IsMember]
+
+    def get(self, request: Request) -> Response:
+        return Response(ProductRefOutput(request.user.favourites.select_related("product"), many=True).data)
+
+
+class FavouriteApi(APIView):
+    permission_classes = [IsMember]
+
+    def put(self, request: Request, product_id: int) -> Response:
+        favourite_set(member=request.user, product_id=product_id, on=True)
+        return Response(status=204)
+
+    def delete(self, request: Request, product_id: int) -> Response:
+        favourite_set(member=request.user, product_id=product_id, on=False)
+        return Response(status=204)
+
+
+class HistoryApi(APIView):
+    permission_classes = [IsMember]
+
+    def get(self, request: Request) -> Response:
+        return Response(ProductRefOutput(request.user.history.select_related("product")[:100], many=True).data)
 
 
 class AddressSerializer(serializers.Serializer):

@@ -12,6 +12,8 @@ from tenants.orders.models import Order
 from tenants.orders.selectors import cart_items_for, orders_for_member
 from tenants.orders.services import (
     cart_add,
+    cart_remove,
+    cart_update,
     checkout_preview,
     order_cancel,
     order_confirm_receipt,
@@ -101,6 +103,22 @@ class CartApi(MemberApi):
         data.is_valid(raise_exception=True)
         item = cart_add(member=request.user, **data.validated_data)
         return Response(self.OutputSerializer(cart_items_for(member=request.user).get(pk=item.pk)).data, status=201)
+
+
+class CartItemApi(MemberApi):
+    class InputSerializer(serializers.Serializer):
+        quantity = serializers.IntegerField(required=False, min_value=1, max_value=999)
+        selected = serializers.BooleanField(required=False)
+
+    def patch(self, request: Request, item_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cart_update(member=request.user, item_id=item_id, **data.validated_data)
+        return Response(CartApi.OutputSerializer(cart_items_for(member=request.user).get(pk=item_id)).data)
+
+    def delete(self, request: Request, item_id: int) -> Response:
+        cart_remove(member=request.user, item_ids=[item_id])
+        return Response(status=204)
 
 
 class CheckoutInput(serializers.Serializer):

@@ -15,14 +15,19 @@ SORTS = {
 }
 
 
-def product_list_for_shoppers(*, q: str = "", category_id: int | None = None, min_price_fen: int | None = None,
-                              max_price_fen: int | None = None, sort: str = "newest") -> QuerySet[Product]:
+def product_list_for_shoppers(*, q: str = "", category_id: int | None = None, brand_id: int | None = None,
+                              tag: str = "", min_price_fen: int | None = None, max_price_fen: int | None = None,
+                              sort: str = "newest") -> QuerySet[Product]:
     """On-sale products only; search uses the GIN-indexed tokens, never a scan with LIKE."""
     products = Product.objects.filter(status=Product.Status.ON_SALE)
     if q and (tokens := query_tokens(q)):
         products = products.filter(search_tokens__contains=tokens)
     if category_id:
         products = products.filter(categories__id=category_id) | products.filter(categories__parent_id=category_id)
+    if brand_id:
+        products = products.filter(brand_id=brand_id)
+    if tag:
+        products = products.filter(tags__name=tag)
     if min_price_fen is not None:
         products = products.filter(min_price_fen__gte=min_price_fen)
     if max_price_fen is not None:

@@ -10,8 +10,9 @@ from wechatpy.exceptions import WeChatClientException
 
 from core import crypto
 from core.errors import Conflict, ValidationFailed
+from tenants.catalog.models import Product
 
-from .models import Address, Member, MiniProgram
+from .models import Address, BrowsingHistory, Favourite, Member, MiniProgram
 from .tokens import member_token_issue
 from .wechat import miniprogram_client
 
@@ -100,3 +101,56 @@ _PROVINCE_CODES = frozenset({
     "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
     "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
 })
+
+
+MAX_HISTORY = 100
+
+
+@transaction.atomic
+def member_update_profile(*, member: Member, nickname: str | None = None, avatar_url: str | None = None) -> Member:
+    if nickname is not None:
+        if len(nickname.strip()) > 64:
+            raise ValidationFailed(_("昵称最多 64 个字。"), fields={"nickname": [_("昵称最多 64 个字。")]})
+        member.nickname = nickname.strip()
+    if avatar_url is not None:
+        if avatar_url and not avatar_url.startswith(("https://", "/")):
+            raise ValidationFailed(_("头像地址无效。"), fields={"avatar_url": [_("头像地址无效。")]})
+        member.avatar_url = avatar_url[:300]
+    member.save(update_fields=["nickname", "avatar_url"])
+    return member
+
+
+def member_bind_phone(*, member: Member, code: str) -> Member:
+    """Bind the phone number the shopper authorised in the mini-program (getuserphonenumber)."""
+    app = MiniProgram.objects.filter(singleton=1).first()
+    if app is None:
+        raise Conflict(_("店铺尚未配置小程序。"), code="miniprogram_not_configured")
+    client = miniprogram_client(app)
+    try:
+        result = client.post("wxa/business/getuserphonenumber", data={"code": code},
+                             api_base_url=client.API_BASE_URL)
+    except WeChatClientException:
+        raise ValidationFailed(_("手机号授权无效，请重试。"), fields={"code": [_("手机号授权无效。")]}) from None
+    member.phone = result["phone_info"]["purePhoneNumber"]
+    member.save(update_fields=["phone"])
+    return member
+
+
+def favourite_set(*, member: Member, product_id: int, on: bool) -> bool:
+    """Idempotent: favouriting twice is one favourite; removing a missing one is fine."""
+    if on:
+        if not Product.objects.filter(pk=product_id, status=Product.Status.ON_SALE).exists():
+            raise ValidationFailed(_("商品不存在。"), fields={"product_id": [_("商品不存在。")]})
+        Favourite.objects.get_or_create(member=member, product_id=product_id)
+    else:
+        Favourite.objects.filter(member=member, product_id=product_id).delete()
+    return on
+
+
+def history_record(*, member: Member, product_id: int) -> None:
+    """Remember a product view (latest first), keeping the last MAX_HISTORY."""
+    BrowsingHistory.objects.update_or_create(member=member, product_id=product_id,
+                                             defaults={"viewed_at": timezone.now()})
+    stale = BrowsingHistory.objects.filter(member=member).order_by("-viewed_at").values_list("pk", flat=True)[
+        MAX_HISTORY:]
+    BrowsingHistory.objects.filter(pk__in=list(stale)).delete()
