@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound
-from tenants.catalog.selectors import SORTS, product_detail_for_shoppers, product_list_for_shoppers
+from tenants.catalog.selectors import SORTS, category_tree, product_detail_for_shoppers, product_list_for_shoppers
 from tenants.members.models import Member
 from tenants.members.services import history_record
 
@@ -81,3 +81,8 @@ class ProductDetailApi(APIView):
         if isinstance(request.user, Member):
             history_record(member=request.user, product_id=product.pk)
         return Response(self.OutputSerializer(product).data)
+
+
+class CategoryTreeApi(APIView):
+    def get(self, request: Request) -> Response:
+        return Response(category_tree())

@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/favourites/", members.FavouriteListApi.as_view(), name="api-favourites"),
     path("me/favourites/<int:product_id>/", members.FavouriteApi.as_view(), name="api-favourite"),
     path("me/history/", members.HistoryApi.as_view(), name="api-history"),
+    path("catalog/categories/", catalog.CategoryTreeApi.as_view(), name="api-categories"),
     path("catalog/products/", catalog.ProductListApi.as_view(), name="api-products"),
     path("catalog/products/<int:product_id>/", catalog.ProductDetailApi.as_view(), name="api-product"),
     path("cart/", orders.CartApi.as_view(), name="api-cart"),

@@ -24,6 +24,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/10"),
         "args": ("tenants.orders.tick",),
     },
+    "catalog-schedules-every-minute": {
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(),
+        "args": ("tenants.catalog.apply_schedules",),
+    },
     "payment-sweep-every-minute": {
         "task": "control_plane.tenancy.tasks.fan_out",
         "schedule": crontab(),

@@ -40,3 +40,24 @@ def product_detail_for_shoppers(*, product_id: int) -> Product | None:
     return (Product.objects.filter(pk=product_id, status=Product.Status.ON_SALE)
             .prefetch_related(Prefetch("skus", queryset=Sku.objects.filter(is_active=True)), "images", "tags")
             .first())
+
+
+def low_stock_alerts() -> QuerySet[Sku]:
+    """Active SKUs of listed products at or below their low-stock threshold, emptiest first."""
+    from django.db.models import F
+
+    return (Sku.objects.filter(is_active=True, stock__lte=F("low_stock_threshold"))
+            .exclude(product__status=Product.Status.DRAFT).select_related("product").order_by("stock", "pk"))
+
+
+def category_tree() -> list[dict]:
+    from .models import Category
+
+    categories = list(Category.objects.filter(is_active=True))
+    children: dict[int, list[dict]] = {}
+    for category in categories:
+        if category.parent_id:
+            children.setdefault(category.parent_id, []).append({"id": category.pk, "name": category.name,
+                                                                "icon": category.icon})
+    return [{"id": c.pk, "name": c.name, "icon": c.icon, "children": children.get(c.pk, [])}
+            for c in categories if c.parent_id is None]

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import ValidationFailed
+from core.errors import IllegalTransition, ValidationFailed
 
-from .models import Product, Sku, StockMovement, Tag
+from .models import CatalogSettings, Product, Sku, StockMovement, Tag
 from .search import tokenize
 
 
@@ -65,3 +65,48 @@ def product_create(*, title: str, skus: list[dict], subtitle: str = "", tags: li
                                          reason=StockMovement.Reason.INITIAL, actor=actor)
     product_refresh_listing_fields(product=product)
     return product
+
+
+def _transition(product: Product, allowed: tuple[str, ...], target: str, action: str) -> Product:
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if product.status not in allowed:
+        raise IllegalTransition(_("商品状态为“%(status)s”，不能%(action)s。") % {
+            "status": product.get_status_display(), "action": action})
+    product.status = target
+    if target == Product.Status.ON_SALE and product.published_at is None:
+        product.published_at = timezone.now()
+    product.save(update_fields=["status", "published_at", "updated_at"])
+    return product
+
+
+@transaction.atomic
+def product_put_on_sale(*, product: Product) -> Product:
+    """List a product. With review turned on, a draft goes to review first."""
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if CatalogSettings.objects.filter(singleton=1, review_required=True).exists() and \
+            product.status == Product.Status.DRAFT:
+        return _transition(product, (Product.Status.DRAFT,), Product.Status.PENDING_REVIEW, _("提交审核"))
+    return _transition(product, (Product.Status.DRAFT, Product.Status.OFF_SALE), Product.Status.ON_SALE, _("上架"))
+
+
+@transaction.atomic
+def product_review(*, product: Product, approve: bool) -> Product:
+    target = Product.Status.ON_SALE if approve else Product.Status.DRAFT
+    return _transition(product, (Product.Status.PENDING_REVIEW,), target, _("审核"))
+
+
+@transaction.atomic
+def product_take_off_sale(*, product: Product) -> Product:
+    return _transition(product, (Product.Status.ON_SALE,), Product.Status.OFF_SALE, _("下架"))
+
+
+def products_apply_schedules(*, now) -> tuple[int, int]:
+    """Scheduled listing: products whose on-sale time has come go on sale (unless waiting for review),
+    those whose off-sale time has come go off. Set-based; returns (listed, delisted)."""
+    listed = (Product.objects.filter(scheduled_on_sale_at__lte=now, status__in=[Product.Status.DRAFT,
+                                                                               Product.Status.OFF_SALE])
+              .exclude(scheduled_off_sale_at__lte=now)
+              .update(status=Product.Status.ON_SALE, scheduled_on_sale_at=None, published_at=now))
+    delisted = (Product.objects.filter(scheduled_off_sale_at__lte=now, status=Product.Status.ON_SALE)
+                .update(status=Product.Status.OFF_SALE, scheduled_off_sale_at=None))
+    return listed, delisted
