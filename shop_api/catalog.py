@@ -12,12 +12,7 @@ from tenants.catalog.selectors import SORTS, category_tree, product_detail_for_s
 from tenants.members.models import Member
 from tenants.members.services import history_record
 
-from .pagination import paginate
-
-
-def _image_url(product) -> str:
-    images = list(product.images.all())
-    return images[0].image.url if images else ""
+from .pagination import paginate_without_count
 
 
 class ProductListApi(APIView):
@@ -29,6 +24,8 @@ class ProductListApi(APIView):
         min_price_fen = serializers.IntegerField(required=False, min_value=0)
         max_price_fen = serializers.IntegerField(required=False, min_value=0)
         sort = serializers.ChoiceField(choices=list(SORTS), required=False, default="newest")
+        page = serializers.IntegerField(required=False, min_value=1)
+        page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
@@ -36,15 +33,13 @@ class ProductListApi(APIView):
         subtitle = serializers.CharField()
         min_price_fen = serializers.IntegerField()
         sales_count = serializers.IntegerField()
-        image = serializers.SerializerMethodField()
-
-        def get_image(self, product) -> str:
-            return _image_url(product)
+        image = serializers.CharField(source="cover_image")
 
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        return paginate(self, product_list_for_shoppers(**filters.validated_data), self.OutputSerializer)
+        criteria = {k: v for k, v in filters.validated_data.items() if k not in {"page", "page_size"}}
+        return paginate_without_count(self, product_list_for_shoppers(**criteria), self.OutputSerializer)
 
 
 class ProductDetailApi(APIView):

@@ -70,6 +70,7 @@ class Product(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # Denormalised for listing: the lowest active SKU price, and units sold.
     min_price_fen = models.PositiveBigIntegerField(default=0)
+    cover_image = models.CharField(max_length=300, blank=True)  # first image: listings need no extra query
     sales_count = models.PositiveIntegerField(default=0)
     # Search tokens (lower-cased words, CJK unigrams and bigrams) of title, subtitle and tags; GIN-indexed.
     search_tokens = ArrayField(models.CharField(max_length=40), default=list, blank=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Product, ProductImage, Sku
+from .models import Product, Sku
 from .search import query_tokens
 
 SORTS = {
@@ -32,8 +32,10 @@ def product_list_for_shoppers(*, q: str = "", category_id: int | None = None, br
         products = products.filter(min_price_fen__gte=min_price_fen)
     if max_price_fen is not None:
         products = products.filter(min_price_fen__lte=max_price_fen)
-    first_image = Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
-    return products.distinct().order_by(*SORTS.get(sort, SORTS["newest"])).prefetch_related(first_image)
+    if category_id:  # the category join may repeat a product
+        products = products.distinct()
+    return products.order_by(*SORTS.get(sort, SORTS["newest"])).only(
+        "id", "title", "subtitle", "min_price_fen", "sales_count", "cover_image", "published_at")
 
 
 def product_detail_for_shoppers(*, product_id: int) -> Product | None:

@@ -16,9 +16,11 @@ def product_refresh_listing_fields(*, product: Product) -> None:
     """Recompute what listings sort and search by: the lowest active SKU price and the search tokens."""
     prices = list(product.skus.filter(is_active=True).values_list("price_fen", flat=True))
     tags = " ".join(product.tags.values_list("name", flat=True))
+    first_image = product.images.order_by("position", "id").first()
     product.min_price_fen = min(prices) if prices else 0
+    product.cover_image = first_image.image.url if first_image else ""
     product.search_tokens = tokenize(f"{product.title} {product.subtitle} {tags}")
-    product.save(update_fields=["min_price_fen", "search_tokens", "updated_at"])
+    product.save(update_fields=["min_price_fen", "cover_image", "search_tokens", "updated_at"])
 
 
 @transaction.atomic

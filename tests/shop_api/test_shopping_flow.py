@@ -59,10 +59,12 @@ def test_browse_search_sort_and_only_on_sale(catalog_a, store_a):
     client = api(store_a.host)
     listing = client.get("/api/v1/catalog/products/", {"sort": "price_asc"}).json()
     assert [p["title"] for p in listing["results"]] == ["控油洁面乳", "保湿面霜 50ml"]
-    assert listing["count"] == 2
+    assert (listing["page"], listing["next"]) == (1, None)
+    first_page = client.get("/api/v1/catalog/products/", {"sort": "price_asc", "page_size": 1}).json()
+    assert [p["title"] for p in first_page["results"]] == ["控油洁面乳"] and first_page["next"] == 2
     found = client.get("/api/v1/catalog/products/", {"q": "面霜"}).json()["results"]
     assert [p["title"] for p in found] == ["保湿面霜 50ml"]
-    assert client.get("/api/v1/catalog/products/", {"q": "补水"}).json()["count"] == 1  # tags are searched
+    assert len(client.get("/api/v1/catalog/products/", {"q": "补水"}).json()["results"]) == 1  # tags searched
     bad = client.get("/api/v1/catalog/products/", {"min_price_fen": "abc", "sort": "nope"})
     assert bad.status_code == 400 and set(bad.json()["fields"]) == {"min_price_fen", "sort"}
     detail = client.get(f"/api/v1/catalog/products/{catalog_a.pk}/").json()
@@ -142,3 +144,30 @@ def test_openapi_schema_and_docs(store_a):
     paths = schema.json()["paths"]
     assert "/api/v1/orders/" in paths and "/api/v1/auth/wechat-login/" in paths
     assert api(store_a.host).get("/api/docs/").status_code == 200
+
+
+def test_product_list_costs_at_most_two_database_round_trips(catalog_a, store_a, client):
+    """Host lookup comes from Redis; a page is one query (no COUNT, no image prefetch); switching the
+    connection to the store's schema is the only other round trip. Counted at the driver: every
+    execute on the raw psycopg2 connection, SET search_path included."""
+    import psycopg2.extensions
+    from django.db import connection as db
+
+    executed: list[str] = []
+
+    class CountingCursor(psycopg2.extensions.cursor):
+        def execute(self, sql, params=None):
+            executed.append(sql if isinstance(sql, str) else sql.decode())
+            return super().execute(sql, params)
+
+    client.get("/api/v1/catalog/products/", HTTP_HOST=store_a.host)  # warm the host cache
+    db.set_schema_to_public()
+    raw = db.connection
+    previous, raw.cursor_factory = raw.cursor_factory, CountingCursor
+    try:
+        response = client.get("/api/v1/catalog/products/", {"page_size": 20}, HTTP_HOST=store_a.host)
+    finally:
+        raw.cursor_factory = previous
+    assert response.status_code == 200 and len(response.json()["results"]) == 2
+    assert len(executed) <= 2, executed
+    assert any("catalog_product" in sql for sql in executed)
