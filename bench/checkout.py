@@ -1,9 +1,13 @@
-"""Flash-sale benchmark: many buyers at once, over real HTTP (gunicorn), for one SKU with 50 units.
+"""Checkout and catalog benchmarks over real HTTP (gunicorn).
 
-    .venv/bin/python bench/checkout.py [--buyers 200 1000] [--units 50] [--workers 4]
+    .venv/bin/python bench/checkout.py [--buyers 200 1000] [--units 50] [--workers 4] [--stores 100]
 
-Prints name=value lines per round: flash_buyers, flash_orders, oversold, stock_left, checkout_orders_per_s,
-checkout_requests_per_s. Uses its own database (distmall_bench_checkout) and Redis DB 11.
+Flash sale: many buyers at once for one SKU with 50 units; per round prints flash_buyers, flash_orders,
+oversold, stock_left, checkout_orders_per_s, checkout_requests_per_s.
+Catalog: the product list endpoint (20 items, a random store among 100 with 1,000 products each) for a fixed
+time, beside a bare Django view running the same query on the same gunicorn set-up; prints catalog_rps,
+baseline_rps, catalog_vs_baseline and catalog_db_roundtrips (counted at the driver, SET search_path
+included). Uses its own database (distmall_bench_checkout) and Redis DB 11.
 """
 
 from __future__ import annotations
@@ -62,11 +66,133 @@ def _flash_round(port: int, sku_id: int, address_ids: list[int], tokens: list[st
         return list(pool.map(buy, range(len(tokens))))
 
 
+PRODUCTS_SQL = """
+INSERT INTO catalog_product (title, subtitle, description, specs, status, published_at, min_price_fen, cover_image,
+                             sales_count, search_tokens, created_at, updated_at)
+SELECT '商品 ' || g, '副标题', '', '[]', 'on_sale', now() - g * interval '1 second', 100 + g, '', g %% 50, '{}',
+       now(), now()
+  FROM generate_series(1, %(count)s) g
+"""
+
+
+def _gunicorn(port: int, workers: int, settings_module: str) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(REPO / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning"],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": f"{REPO}:{REPO / 'platform'}",
+                       "DJANGO_SETTINGS_MODULE": settings_module},
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    return process
+
+
+def _load(port: int, hosts: list[str], *, seconds: float, threads: int) -> float:
+    """Requests per second for the product list, each request to a random store, keep-alive per thread."""
+    import http.client
+    import random
+
+    deadline = time.perf_counter() + seconds
+    counts = [0] * threads
+
+    def run(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        rng = random.Random(i)
+        while time.perf_counter() < deadline:
+            conn.request("GET", "/api/v1/catalog/products/?page_size=20", headers={"Host": rng.choice(hosts)})
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                counts[i] += 1
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(counts) / (time.perf_counter() - started)
+
+
+def catalog_round_trips(host: str) -> int:
+    """Driver-level executes for one list request in this process (warm host cache)."""
+    import psycopg2.extensions
+    from django.db import connection
+    from django.test import Client
+
+    executed: list[str] = []
+
+    class Counting(psycopg2.extensions.cursor):
+        def execute(self, sql, params=None):
+            executed.append(sql)
+            return super().execute(sql, params)
+
+    client = Client(HTTP_HOST=host)
+    client.get("/api/v1/catalog/products/")
+    connection.set_schema_to_public()
+    connection.ensure_connection()
+    raw = connection.connection
+    previous, raw.cursor_factory = raw.cursor_factory, Counting
+    try:
+        client.get("/api/v1/catalog/products/")
+    finally:
+        raw.cursor_factory = previous
+    return len(executed)
+
+
+def catalog_benchmark(*, stores: int, products: int, workers: int) -> None:
+    from django.db import connection, transaction
+    from django_tenants.utils import schema_context
+    from tqdm import tqdm
+
+    from control_plane.tenancy.models import Tenant
+    from control_plane.tenancy.services import tenant_provision
+
+    hosts = []
+    for i in tqdm(range(1, stores + 1), desc="catalog stores", file=sys.stderr):
+        slug = f"cat-{i:03d}"
+        tenant = Tenant.objects.filter(slug=slug).first()
+        if tenant is None:
+            with transaction.atomic():
+                tenant = tenant_provision(slug=slug, name=slug, template_code="beauty")
+        with schema_context(tenant.schema_name), connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM catalog_product")
+            if cursor.fetchone()[0] < products:
+                cursor.execute(PRODUCTS_SQL, {"count": products})
+                cursor.execute("ANALYZE catalog_product")
+        hosts.append(f"{slug}.localhost")
+    connection.set_schema_to_public()
+    roundtrips = catalog_round_trips(hosts[0])
+    results = {}
+    for name, settings_module in (("catalog_rps", "config.settings.dev"), ("baseline_rps", "bench.settings_baseline")):
+        port = _free_port()
+        server = _gunicorn(port, workers, settings_module)
+        try:
+            _load(port, hosts, seconds=2, threads=8)  # warm caches and connections
+            results[name] = _load(port, hosts, seconds=8, threads=8)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    print(f"catalog_stores={stores}")
+    print(f"catalog_products_per_store={products}")
+    print(f"catalog_rps={results['catalog_rps']:.0f}")
+    print(f"baseline_rps={results['baseline_rps']:.0f}")
+    print(f"catalog_vs_baseline={results['catalog_rps'] / results['baseline_rps']:.2f}")
+    print(f"catalog_db_roundtrips={roundtrips}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--buyers", type=int, nargs="+", default=[200, 1000])
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--stores", type=int, default=100, help="stores for the catalog benchmark")
+    parser.add_argument("--products", type=int, default=1000, help="products per store")
     args = parser.parse_args()
 
     sys.path.insert(0, str(REPO / "infra"))
@@ -137,6 +263,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=20)
+    catalog_benchmark(stores=args.stores, products=args.products, workers=args.workers)
     return 0
 
 

@@ -16,6 +16,7 @@ from tenants.members.services import (
 )
 
 from .auth import IsMember
+from .throttling import AnonThrottle, LoginThrottle
 
 
 class MemberOutput(serializers.Serializer):
@@ -31,7 +32,7 @@ class MemberOutput(serializers.Serializer):
 
 class WechatLoginApi(APIView):
     authentication_classes: list = []
-    throttle_scope = "login"
+    throttle_classes = [AnonThrottle, LoginThrottle]
 
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=128)

@@ -20,6 +20,7 @@ from django_tenants.utils import schema_context
 
 from control_plane.tenancy.bootstrap import platform_bootstrap
 from control_plane.tenancy.models import Tenant
+from control_plane.tenancy.selectors import forget_local_hosts
 from control_plane.tenancy.services import tenant_provision
 from core.planes import CONTROL, TENANT
 from core.schema_guard import SchemaGuard
@@ -120,6 +121,7 @@ def operator_client(platform_client) -> Client:
 @pytest.fixture(autouse=True)
 def _clean_redis_and_schema():
     cache.clear()  # the test Redis DB (settings.test): cached host lookups, rate limits, nonces
+    forget_local_hosts()  # and the in-process copy of host lookups
     yield
     connection.set_schema_to_public()
 

@@ -171,3 +171,19 @@ def test_product_list_costs_at_most_two_database_round_trips(catalog_a, store_a,
     assert response.status_code == 200 and len(response.json()["results"]) == 2
     assert len(executed) <= 2, executed
     assert any("catalog_product" in sql for sql in executed)
+
+
+def test_rate_limits_answer_429_in_the_standard_format(store_a, settings):
+    from rest_framework.settings import api_settings
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "3/min", "login": "3/min"}}
+    try:
+        client = api(store_a.host)
+        codes = [client.get("/api/v1/catalog/products/").status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        body = client.get("/api/v1/catalog/products/").json()
+        assert body["code"] == "throttled" and body["fields"] == {}
+        assert api("bravo.localhost").get("/api/v1/catalog/products/").status_code == 200  # limits are per store
+    finally:
+        api_settings.reload()

@@ -156,9 +156,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "shop_api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
     # Throttle keys live in the cache, whose keys carry the store's schema: limits are per store.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle",
-                                 "rest_framework.throttling.UserRateThrottle",
-                                 "rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["shop_api.throttling.AnonThrottle", "shop_api.throttling.MemberThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_RATE_ANON", "120/min"),
         "user": env_str("API_RATE_MEMBER", "240/min"),

@@ -10,11 +10,12 @@ from django.dispatch import receiver
 from django_tenants.utils import schema_context
 
 from .models import Domain, Tenant
-from .selectors import VERIFIED_CUSTOM_DOMAINS_KEY, host_cache_key
+from .selectors import VERIFIED_CUSTOM_DOMAINS_KEY, forget_local_hosts, host_cache_key
 
 
 def _forget(hosts: list[str]) -> None:
     def drop() -> None:
+        forget_local_hosts(hosts)
         with schema_context("public"):
             cache.delete_many([host_cache_key(h) for h in hosts] + [VERIFIED_CUSTOM_DOMAINS_KEY])
 
