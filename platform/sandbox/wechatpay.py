@@ -83,6 +83,10 @@ class WeChatPaySandbox:
         self.merchants: dict[str, Merchant] = {}
         self.transactions: dict[str, Transaction] = {}
         self.refunds: dict[str, RefundRecord] = {}
+        # Merchant transfers (commission payouts): out_bill_no -> bill. Tests may set a bill's outcome to
+        # "FAIL" in transfer_outcomes before querying it.
+        self.transfers: dict[str, dict] = {}
+        self.transfer_outcomes: dict[str, str] = {}
         self._lock = threading.Lock()
 
     # --- protocol pieces (also used by tests to forge, replay or delay) ------------------------------
@@ -250,6 +254,23 @@ class WeChatPaySandbox:
             return self._reply(start_response, 200, {
                 "refund_id": refund.refund_id, "out_refund_no": refund.out_refund_no, "status": refund.status,
                 "amount": {"refund": refund.refund_fen, "total": refund.total_fen}})
+        if method == "POST" and path == "/v3/fund-app/mch-transfer/transfer-bills":
+            data = json.loads(body)
+            with self._lock:  # the same out_bill_no is the same transfer, never a second payment
+                bill = self.transfers.setdefault(data["out_bill_no"], {
+                    "out_bill_no": data["out_bill_no"], "transfer_bill_no": "1330" + secrets.token_hex(12),
+                    "openid": data["openid"], "transfer_amount": data["transfer_amount"], "state": "ACCEPTED",
+                    "create_time": datetime.now(UTC).isoformat(timespec="seconds")})
+            return self._reply(start_response, 200, {k: bill[k] for k in
+                                                     ("out_bill_no", "transfer_bill_no", "state", "create_time")})
+        transfer_match = re.fullmatch(r"/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/([^/]+)", path)
+        if transfer_match:
+            bill = self.transfers.get(transfer_match.group(1))
+            if bill is None:
+                return self._reply(start_response, 404, {"code": "NOT_FOUND", "message": "no such bill"})
+            bill["state"] = self.transfer_outcomes.get(bill["out_bill_no"], "SUCCESS")
+            return self._reply(start_response, 200, {**bill, "fail_reason": "PAYEE_ACCOUNT_ABNORMAL"
+                                                     if bill["state"] == "FAIL" else ""})
         refund_match = re.fullmatch(r"/v3/refund/domestic/refunds/([^/]+)", path)
         if refund_match and refund_match.group(1) in self.refunds:
             refund = self.refunds[refund_match.group(1)]

@@ -81,7 +81,14 @@ def withdrawal_request(*, distributor: Distributor, amount_fen: int, method: str
     if amount_fen < rules.withdrawal_auto_approve_below_fen:
         withdrawal.status, withdrawal.reviewed_by, withdrawal.reviewed_at = Withdrawal.Status.APPROVED, "auto", now
         withdrawal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        _schedule_payout(withdrawal)
     return withdrawal
+
+
+def _schedule_payout(withdrawal: Withdrawal) -> None:
+    from .payouts import payout_schedule  # payouts imports this module
+
+    payout_schedule(withdrawal=withdrawal)
 
 
 def _locked(withdrawal: Withdrawal) -> Withdrawal:
@@ -96,6 +103,7 @@ def withdrawal_approve(*, withdrawal: Withdrawal, actor: str, now: datetime | No
     withdrawal.status, withdrawal.reviewed_by, withdrawal.reviewed_at = (
         Withdrawal.Status.APPROVED, actor, now or timezone.now())
     withdrawal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    _schedule_payout(withdrawal)
     return withdrawal
 
 
