@@ -19,6 +19,11 @@ task_prerun.connect(tag_task_tenant, dispatch_uid="distmall_tag_task_tenant")
 
 # Each entry fans out: one task per active tenant, sent from inside that tenant's schema.
 app.conf.beat_schedule = {
+    "grades-daily": {
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(hour=3, minute=10),
+        "args": ("tenants.distribution.grades",),
+    },
     "orders-every-10-minutes": {
         "task": "control_plane.tenancy.tasks.fan_out",
         "schedule": crontab(minute="*/10"),

@@ -1,0 +1,78 @@
+"""Automatic grade promotion. A daily job measures every distributor and moves them up to the highest
+grade whose rules they all meet; it never moves anyone down (a merchant may, by hand, and that is
+logged too).
+
+Rules a grade may set (all must hold): ``orders_30d`` (paid orders they brought in 30 days),
+``team_sales_fen`` (paid sales brought by them and their downline), ``spent_fen`` (their own purchases)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+
+from tenants.orders.models import Order
+
+from .models import Distributor, Grade, GradeChange
+
+PAID = [Order.Status.PAID, Order.Status.SHIPPED, Order.Status.RECEIVED, Order.Status.COMPLETED]
+
+
+def _metrics(now: datetime) -> dict[int, dict[str, int]]:
+    metrics: dict[int, dict[str, int]] = defaultdict(lambda: {"orders_30d": 0, "team_sales_fen": 0, "spent_fen": 0})
+    attributed = (Order.objects.filter(status__in=PAID, distributor_id__isnull=False).values("distributor_id")
+                  .annotate(orders_30d=Count("pk", filter=Q(paid_at__gte=now - timedelta(days=30))),
+                            sales=Sum("paid_fen")))
+    own_sales = {row["distributor_id"]: row for row in attributed}
+    distributors = list(Distributor.objects.values("pk", "member_id", "upline_ids"))
+    for d in distributors:
+        row = own_sales.get(d["pk"], {"orders_30d": 0, "sales": 0})
+        metrics[d["pk"]]["orders_30d"] = row["orders_30d"]
+        for pk in [d["pk"], *d["upline_ids"]]:  # a sale counts for the seller's whole upline team
+            metrics[pk]["team_sales_fen"] += row["sales"] or 0
+    spent = dict(Order.objects.filter(status__in=PAID).values("member_id").annotate(s=Sum("paid_fen"))
+                 .values_list("member_id", "s"))
+    for d in distributors:
+        metrics[d["pk"]]["spent_fen"] = spent.get(d["member_id"], 0) or 0
+    return metrics
+
+
+def _meets(rules: dict, values: dict[str, int]) -> bool:
+    return all(values.get(name, 0) >= int(threshold) for name, threshold in rules.items())
+
+
+@transaction.atomic
+def grades_evaluate(*, now: datetime) -> int:
+    """Promote whoever qualifies; returns how many were promoted."""
+    grades = list(Grade.objects.order_by("rank"))
+    if not grades:
+        return 0
+    metrics = _metrics(now)
+    promoted = 0
+    for distributor in Distributor.objects.select_for_update(of=("self",)).select_related("grade"):
+        current_rank = distributor.grade.rank if distributor.grade else -1
+        target = None
+        for grade in grades:
+            if grade.rank > current_rank and _meets(grade.promotion_rules, metrics[distributor.pk]):
+                target = grade
+        if target is None:
+            continue
+        GradeChange.objects.create(distributor=distributor, from_grade=distributor.grade, to_grade=target,
+                                   reason=f"自动升级：{metrics[distributor.pk]}", actor="system")
+        distributor.grade = target
+        distributor.save(update_fields=["grade"])
+        promoted += 1
+    return promoted
+
+
+@transaction.atomic
+def distributor_set_grade(*, distributor: Distributor, grade: Grade | None, actor: str, reason: str) -> Distributor:
+    """A merchant's manual change (the only way down), always logged."""
+    distributor = Distributor.objects.select_for_update().get(pk=distributor.pk)
+    GradeChange.objects.create(distributor=distributor, from_grade=distributor.grade, to_grade=grade,
+                               reason=reason[:200] or "手动调整", actor=actor)
+    distributor.grade = grade
+    distributor.save(update_fields=["grade"])
+    return distributor

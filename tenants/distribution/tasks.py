@@ -1,0 +1,16 @@
+"""Per-store distribution jobs, fanned out by beat."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import connection
+from django.utils import timezone
+
+from core.tasks import TenantOnlyTask
+
+from .grades import grades_evaluate
+
+
+@shared_task(base=TenantOnlyTask, name="tenants.distribution.grades")
+def evaluate_grades() -> dict:
+    return {"schema": connection.schema_name, "promoted": grades_evaluate(now=timezone.now())}
