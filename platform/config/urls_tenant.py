@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
-from console_frontend import console, console_distribution, console_orders, previews
+from console_frontend import console, console_distribution, console_orders, console_simulator, previews
 
 urlpatterns = [
     path("", include("shop_api.h5.urls")),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("console/orders/", console_orders.order_list, name="console-orders"),
     path("console/orders/<str:number>/", console_orders.order_detail, name="console-order"),
     path("console/distribution/", console_distribution.distribution_home, name="console-distribution"),
+    path("console/distribution/simulator/", console_simulator.simulator, name="console-simulator"),
     path("console/finance/withdrawals/", console_distribution.withdrawals, name="console-withdrawals"),
     path("console/finance/withdrawals/export.xlsx", console_distribution.withdrawals_export,
          name="console-withdrawals-export"),

@@ -87,3 +87,29 @@ def test_finance_approves_pays_and_exports(owner, store_a):
     assert owner.post("/console/finance/withdrawals/", {"withdrawal_id": withdrawal.pk, "action": "paid"}
                       ).status_code == 302
     assert "已到账" in owner.get("/console/finance/withdrawals/").content.decode()
+
+
+def test_simulator_page_compares_and_publishes(owner, store_a):
+    from tenants.distribution.models import Binding, RuleSet
+    from tenants.distribution.services import commission_accrue_for_order
+    from tests.tenants.distribution.builders import make_paid_order, publish_rates
+
+    with schema_context(store_a.schema):
+        publish_rates(version=1, rates={1: (1000, 1000)})
+        seller = make_distributor()
+        buyer = MemberFactory()
+        Binding.objects.create(member=buyer, distributor=seller, source="link", bound_at=timezone.now())
+        commission_accrue_for_order(order_id=make_paid_order(member=buyer, line_prices=[10000]).pk)
+    connection.set_schema_to_public()
+    page = owner.post("/console/distribution/simulator/", {"first_1": "15", "repeat_1": "12", "days": "30",
+                                                           "action": "simulate"})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="simulation"' in html
+    assert "¥10.00" in html and "¥15.00" in html  # current and draft totals for one 100.00 sale
+    with schema_context(store_a.schema):
+        assert RuleSet.objects.count() == 1  # a simulation leaves no draft behind
+    bad = owner.post("/console/distribution/simulator/", {"first_1": "95", "first_2": "10", "action": "publish"})
+    assert bad.status_code == 400
+    owner.post("/console/distribution/simulator/", {"first_1": "15", "repeat_1": "12", "action": "publish"})
+    with schema_context(store_a.schema):
+        assert RuleSet.objects.get(status="published").version == 2
