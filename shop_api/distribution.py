@@ -7,8 +7,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from wechatpy.exceptions import WeChatClientException
 
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from tenants.catalog.selectors import product_detail_for_shoppers
 from tenants.distribution.calculations import explain
 from tenants.distribution.models import Application, Commission, Distributor
@@ -16,6 +17,8 @@ from tenants.distribution.network import binding_record_visit, distributor_apply
 from tenants.distribution.posters import poster_render, qr_png_for_url
 from tenants.distribution.selectors import distributor_balances, earnings_by_day, team_members
 from tenants.distribution.withdrawals import withdrawal_request
+from tenants.members.models import MiniProgram
+from tenants.members.wechat import miniprogram_code_png
 
 from .auth import IsMember
 from .pagination import paginate
@@ -133,6 +136,21 @@ class WithdrawApi(DistributorApi):
         withdrawal = withdrawal_request(distributor=self.distributor(request), **data.validated_data)
         return Response({"number": withdrawal.number, "status": withdrawal.status, "fee_fen": withdrawal.fee_fen,
                          "net_fen": withdrawal.net_fen}, status=201)
+
+
+class MiniProgramCodeApi(DistributorApi):
+    """The distributor's mini-program code: its scene is the share token (WeChat allows 32 characters)."""
+
+    def get(self, request: Request) -> HttpResponse:
+        token = distributor_share_token(distributor=self.distributor(request))
+        try:
+            png = miniprogram_code_png(scene=token, page=request.query_params.get("page", ""))
+        except (MiniProgram.DoesNotExist, WeChatClientException):
+            raise Conflict("The store's mini-program cannot make codes right now.",
+                           code="wxacode_unavailable") from None
+        response = HttpResponse(png, content_type="image/png")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
 
 class PosterApi(DistributorApi):

@@ -32,4 +32,5 @@ urlpatterns = [
     path("distribution/team/", distribution.TeamApi.as_view(), name="api-team"),
     path("distribution/withdrawals/", distribution.WithdrawApi.as_view(), name="api-withdraw"),
     path("distribution/posters/<int:product_id>/", distribution.PosterApi.as_view(), name="api-poster"),
+    path("distribution/wxacode/", distribution.MiniProgramCodeApi.as_view(), name="api-wxacode"),
 ]

@@ -31,3 +31,11 @@ def miniprogram_client(app: MiniProgram) -> StoreWeChatClient:
     client.API_BASE_URL = base
     client.wxa.API_BASE_URL = base
     return client
+
+
+def miniprogram_code_png(*, scene: str, page: str = "") -> bytes:
+    """A mini-program code (wxacode.getUnlimited) carrying ``scene`` (at most 32 characters)."""
+    app = MiniProgram.objects.get(singleton=1)
+    client = miniprogram_client(app)
+    response = client.wxa.get_wxa_code_unlimited(scene=scene, page=page or None)
+    return response.content

@@ -86,6 +86,8 @@ def test_distribution_end_to_end(gateway, store_a):
     assert (final["available_fen"], final["withdrawing_fen"]) == (388, 0)
     trend = sharer.get("/api/v1/distribution/earnings/trend/", {"days": 7}).json()
     assert len(trend) == 7 and trend[-1]["amount_fen"] == 2388
+    code = sharer.get("/api/v1/distribution/wxacode/")
+    assert code.status_code == 200 and code.content.startswith(b"\x89PNG")
     poster = sharer.get(f"/api/v1/distribution/posters/{sku.product_id}/")
     assert poster.status_code == 200 and poster["Content-Type"] == "image/png"
     assert api(store_a.host, login(store_a.host, "sandbox-nobody")).get("/api/v1/distribution/me/").json() == {
