@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from control_plane.storefront_templates.selectors import template_get_active, template_list_active
 from control_plane.tenancy.services import handoff_redeem, tenant_switch_template
 from core.errors import DomainError
+from tenants.analytics.selectors import dashboard as dashboard_figures
 from tenants.staff.selectors import staff_member_for
 from tenants.storefront.selectors import storefront_layout_get
 
@@ -75,7 +76,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     layout = storefront_layout_get()
     template = template_get_active(code=layout.template_code) if layout else None
     return render(request, "console_frontend/dashboard.html",
-                  {"store": request.tenant, "layout": layout, "template": template, "nav": "dashboard"})
+                  {"store": request.tenant, "layout": layout, "template": template, "nav": "dashboard",
+                   "figures": dashboard_figures()})
 
 
 @staff_required

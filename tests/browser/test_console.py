@@ -75,6 +75,8 @@ def _login(page, live, login):
 def test_merchant_ships_reviews_and_pays_out(page, live, console_store):
     number = console_store
     _login(page, live, "owner@console.test")
+    page.wait_for_selector("#sales-chart")
+    shot(page, "console-dashboard")
     page.click("nav >> text=订单")
     page.click(f"#order-table tr[data-number='{number}'] a")
     page.select_option("#carrier_code", "SF")

@@ -36,7 +36,7 @@ def test_merchant_signs_up_and_lands_in_the_console(page, live, signed_up_slug):
     assert elapsed < 10, f"sign-up took {elapsed:.1f}s"
     assert "小美母婴旗舰店" in page.text_content(".topbar")
     assert "母婴亲子" in page.text_content("main")
-    shot(page, "console-dashboard")
+    shot(page, "signup-console")
     # The storefront the shopper sees uses the template picked at sign-up.
     page.goto(f"http://xiaomei.localhost:{live}/")
     assert "宝妈都在买" in page.content()

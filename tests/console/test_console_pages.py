@@ -113,3 +113,16 @@ def test_simulator_page_compares_and_publishes(owner, store_a):
     owner.post("/console/distribution/simulator/", {"first_1": "15", "repeat_1": "12", "action": "publish"})
     with schema_context(store_a.schema):
         assert RuleSet.objects.get(status="published").version == 2
+
+
+def test_dashboard_figures_and_alerts(owner, store_a):
+    with schema_context(store_a.schema):
+        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
+        address = AddressFactory()
+        order, _ = order_create(member=address.member, idempotency_key="dash-order-0001", address_id=address.pk,
+                                items=[{"sku_id": SkuFactory(price_fen=12300, stock=2).pk, "quantity": 1}])
+        order_mark_paid(order_id=order.pk, paid_fen=order.payable_fen, transaction_id="t", paid_at=timezone.now())
+    connection.set_schema_to_public()
+    html = owner.get("/console/").content.decode()
+    assert "¥123.00" in html and 'id="sales-chart"' in html
+    assert "待发货 <strong class=\"stat\">1</strong>" in html
