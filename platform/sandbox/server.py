@@ -1,5 +1,5 @@
 """Serve sandbox WSGI apps on a local port, each under its own prefix: ``/wechat/`` (mini-program API) and
-``/wechatpay/`` (WeChat Pay v3, mounted by whoever configures its keys).
+``/wechatpay/`` (WeChat Pay v3, mounted by whoever configures its keys) and ``/stripe/`` (Stripe billing).
 
     python -m sandbox.server --port 8099      # what `make run` starts
 
@@ -15,6 +15,7 @@ from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from . import wechat_miniprogram
+from .stripe_api import StripeSandbox
 from .wechatpay import Merchant, WeChatPaySandbox, new_key_pem
 
 APPS = {"/wechat": wechat_miniprogram.application}
@@ -103,8 +104,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument("--keys", type=Path, default=Path(".run/sandbox"), help="key and merchant folder")
+    parser.add_argument("--stripe-webhook-url", default="", help="where the Stripe sandbox delivers events")
+    parser.add_argument("--stripe-webhook-secret", default="whsec_sandbox")
     args = parser.parse_args()
     APPS["/wechatpay"] = wechatpay_from_folder(args.keys)
+    APPS["/stripe"] = StripeSandbox(webhook_secret=args.stripe_webhook_secret, webhook_url=args.stripe_webhook_url,
+                                    public_base=f"http://127.0.0.1:{args.port}/stripe",
+                                    state_file=args.keys / "stripe.json")
     server = make_server("127.0.0.1", args.port, dispatcher, server_class=_ThreadingServer, handler_class=_Quiet)
     print(f"sandbox serving on http://127.0.0.1:{args.port}/ ({', '.join(APPS)})", flush=True)
     server.serve_forever()
