@@ -118,6 +118,43 @@ def operator_client(platform_client) -> Client:
     return platform_client
 
 
+@pytest.fixture(scope="session")
+def sandbox_port():
+    """The sandbox server (WeChat, WeChat Pay, Stripe stand-ins) on a free port; tests mount their own apps."""
+    from sandbox.server import serve
+
+    server, _ = serve(0)
+    yield server.server_port
+    server.shutdown()
+
+
+STRIPE_WEBHOOK_SECRET = "whsec_test_billing"
+
+
+@pytest.fixture
+def stripe_fake(sandbox_port, settings, monkeypatch):
+    """A fresh Stripe sandbox for this test on the sandbox port, with the SDK pointed at it."""
+    from sandbox import server as sandbox_server
+    from sandbox.stripe_api import StripeSandbox
+
+    base = f"http://127.0.0.1:{sandbox_port}/stripe"
+    fake = StripeSandbox(webhook_secret=STRIPE_WEBHOOK_SECRET, public_base=base)
+    monkeypatch.setitem(sandbox_server.APPS, "/stripe", fake)
+    settings.STRIPE_API_BASE = base
+    settings.STRIPE_SECRET_KEY = "sk_test_billing"
+    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
+    return fake
+
+
+@pytest.fixture
+def stripe_plans(stripe_fake) -> dict:
+    """The plans synced to this test's Stripe sandbox (inside the test's transaction)."""
+    from billing.sync import plan_sync, plans_to_sync
+
+    with schema_context("public"):
+        return {plan.code: plan_sync(plan) for plan in plans_to_sync()}
+
+
 @pytest.fixture(autouse=True)
 def _clean_redis_and_schema():
     cache.clear()  # the test Redis DB (settings.test): cached host lookups, rate limits, nonces

@@ -17,7 +17,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 task_prerun.connect(tag_task_tenant, dispatch_uid="distmall_tag_task_tenant")
 
-# Each entry fans out: one task per active tenant, sent from inside that tenant's schema.
+# Most entries fan out: one task per active tenant, sent from inside that tenant's schema.
 app.conf.beat_schedule = {
     "grades-daily": {
         "task": "control_plane.tenancy.tasks.fan_out",
@@ -48,5 +48,10 @@ app.conf.beat_schedule = {
         "task": "control_plane.tenancy.tasks.fan_out",
         "schedule": crontab(minute=7),
         "args": ("tenants.staff.tasks.housekeeping",),
+    },
+    # Control plane, not fanned out: ended trials, grace periods and due downgrades of every store.
+    "billing-dunning-hourly": {
+        "task": "billing.tasks.dunning",
+        "schedule": crontab(minute=17),
     },
 }

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from billing.webhooks import stripe_webhook
 from config.health import healthz
 from console_frontend import operators, previews, signup
 
@@ -14,5 +15,9 @@ urlpatterns = [
     path("operators/", operators.tenant_list, name="operator-tenants"),
     path("operators/tenants/<int:tenant_id>/", operators.tenant_detail, name="operator-tenant"),
     path("operators/audit/", operators.audit_log, name="operator-audit"),
+    path("operators/billing/", operators.billing, name="operator-billing"),
+    path("operators/plans/", operators.plans, name="operator-plans"),
+    path("operators/plans/<slug:code>/", operators.plan_detail, name="operator-plan"),
+    path("billing/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("healthz", healthz, name="healthz"),
 ]

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
-from console_frontend import console, console_distribution, console_orders, console_simulator, previews
+from console_frontend import console, console_billing, console_distribution, console_orders, console_simulator, previews
 
 urlpatterns = [
     path("", include("shop_api.h5.urls")),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("console/finance/withdrawals/", console_distribution.withdrawals, name="console-withdrawals"),
     path("console/finance/withdrawals/export.xlsx", console_distribution.withdrawals_export,
          name="console-withdrawals-export"),
+    path("console/billing/", console_billing.billing, name="console-billing"),
     path("console/templates/<slug:code>/preview.svg", previews.template_preview, name="console-template-preview"),
     path("healthz", healthz, name="healthz"),
 ]

@@ -42,3 +42,10 @@ class IllegalTransition(DomainError):
 class RateLimited(DomainError):
     code = "rate_limited"
     http_status = 429
+
+
+class PlanLimitReached(DomainError):
+    """The store's plan does not allow this (a count limit reached or a feature not included)."""
+
+    code = "plan_limit_reached"
+    http_status = 403

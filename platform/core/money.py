@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 BP_DENOMINATOR = 10_000
+_YUAN = re.compile(r"\d{1,9}(\.\d{1,2})?")
 
 
 def split_largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
@@ -47,3 +49,13 @@ def format_fen(amount_fen: int) -> str:
     sign = "-" if amount_fen < 0 else ""
     whole, cents = divmod(abs(amount_fen), 100)
     return f"{sign}{whole}.{cents:02d}"
+
+
+def parse_yuan(text: str) -> int:
+    """'99', '99.9', '1,299.00' -> fen. Refuses negatives, more than two decimals and anything else
+    (ValueError), so a typed price is never rounded silently."""
+    cleaned = str(text).strip().replace(",", "").replace("¥", "")
+    if not _YUAN.fullmatch(cleaned):
+        raise ValueError(f"not an amount in yuan: {text!r}")
+    whole, _, cents = cleaned.partition(".")
+    return int(whole) * 100 + int((cents + "00")[:2])

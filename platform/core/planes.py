@@ -11,6 +11,7 @@ CONTROL_PLANE_APPS = [
     "control_plane.storefront_templates",
     "control_plane.tenancy",
     "control_plane.operators",
+    "billing",
 ]
 
 TENANT_PLANE_APPS = [

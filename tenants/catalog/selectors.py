@@ -63,3 +63,7 @@ def category_tree() -> list[dict]:
                                                                 "icon": category.icon})
     return [{"id": c.pk, "name": c.name, "icon": c.icon, "children": children.get(c.pk, [])}
             for c in categories if c.parent_id is None]
+
+
+def product_count() -> int:
+    return Product.objects.count()

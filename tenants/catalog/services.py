@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.limits import plan_limit_check
 from core.errors import IllegalTransition, ValidationFailed
 
 from .models import CatalogSettings, Product, Sku, StockMovement, Tag
@@ -45,6 +46,7 @@ def product_create(*, title: str, skus: list[dict], subtitle: str = "", tags: li
             fields.setdefault("skus", []).append(_("第 %(n)s 个规格的库存无效。") % {"n": i + 1})
     if fields:
         raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
+    plan_limit_check(resource="products", count=Product.objects.count)
     product = Product.objects.create(
         title=title.strip(), subtitle=subtitle.strip(),
         status=Product.Status.ON_SALE if publish else Product.Status.DRAFT,

@@ -18,12 +18,13 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.limits import plan_limit_check
 from core.errors import Conflict, IllegalTransition, ValidationFailed
 from tenants.members.models import Member
 from tenants.orders.models import Order, OrderLine
 
 from .models import MAX_LEVELS, Application, Binding, DistributionSettings, Distributor
-from .selectors import binding_open_for, distribution_settings_get
+from .selectors import binding_open_for, distribution_settings_get, distributor_count
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
 PAID_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.RECEIVED, Order.Status.COMPLETED)
@@ -57,6 +58,7 @@ def _paid_total_fen(member: Member) -> int:
 
 def _make_distributor(member: Member, parent: Distributor | None) -> Distributor:
     upline = [parent.pk, *parent.upline_ids][:MAX_LEVELS - 1] if parent else []
+    plan_limit_check(resource="distributors", count=distributor_count)
     for _attempt in range(5):
         try:
             with transaction.atomic():

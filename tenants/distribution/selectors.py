@@ -88,3 +88,7 @@ def team_members(*, distributor: Distributor, level: int):
         .values("distributor_id").annotate(total=Sum("paid_fen")).values("total"))
     return team.select_related("member", "grade").annotate(
         sales_fen=Coalesce(Subquery(sales, output_field=IntegerField()), 0)).order_by("-created_at")
+
+
+def distributor_count() -> int:
+    return Distributor.objects.count()

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from billing.limits import plan_feature_check
 from tenants.orders.models import Order
 
 from .calculations import Beneficiary, LineInput, compute_commissions
@@ -37,6 +38,7 @@ class Simulation:
 def simulate(*, draft: RuleSet, days: int, now: datetime) -> Simulation:
     """Orders of the window that were attributed to a distributor, through the same calculator as real
     accrual, with their real attribution (the distributor recorded on the order) and first-order flag."""
+    plan_feature_check(feature="simulator")
     settings = distribution_settings_get()
     current_set = rule_set_current()
     rule_sets = [("draft", rules_for(draft))] + ([("current", rules_for(current_set))] if current_set else [])

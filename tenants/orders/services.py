@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.limits import plan_limit_check
 from core.errors import Conflict, IllegalTransition, NotFound, ValidationFailed
 from core.events import publish
 from core.ids import sortable_number
@@ -22,7 +23,7 @@ from tenants.members.models import Address, Member
 from .calculations import PriceContext, PriceLine, price
 from .events import OrderCancelled, OrderPaid
 from .models import CartItem, Order, OrderEvent, OrderLine
-from .selectors import order_settings_get
+from .selectors import order_settings_get, orders_this_month_count
 
 MAX_LINES = 50
 MAX_QUANTITY = 999
@@ -171,6 +172,7 @@ def order_create(*, member: Member, idempotency_key: str, address_id: int, items
     rules = order_settings_get()
     try:
         with transaction.atomic():
+            plan_limit_check(resource="orders_per_month", count=lambda: orders_this_month_count(now=now))
             order = Order.objects.create(
                 number=sortable_number(now), member=member, idempotency_key=key, goods_fen=ctx.goods_fen,
                 discount_fen=ctx.discount_fen, shipping_fen=ctx.shipping_fen, payable_fen=ctx.payable_fen,

@@ -7,3 +7,7 @@ def staff_member_for(*, user) -> StaffMember | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return StaffMember.objects.filter(user_id=user.pk).first()
+
+
+def staff_count() -> int:
+    return StaffMember.objects.count()

@@ -47,10 +47,11 @@ def _production(**env) -> subprocess.CompletedProcess:
             "import json; print(json.dumps({'debug': settings.DEBUG, 'session': settings.SESSION_COOKIE_SECURE, "
             "'csrf': settings.CSRF_COOKIE_SECURE, 'hsts': settings.SECURE_HSTS_SECONDS, "
             "'hosts': list(list.__iter__(settings.ALLOWED_HOSTS))}))")
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PLATFORM_", "FIELD_"))}
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PLATFORM_", "FIELD_", "STRIPE_"))}
+    stripe = {"STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}
     return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                           env={**base, "PYTHONPATH": f"{REPO}:{REPO / 'platform'}",
-                               "DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
+                               "DJANGO_SETTINGS_MODULE": "config.settings.production", **stripe, **env})
 
 
 def test_production_refuses_to_start_without_a_real_secret():
@@ -65,6 +66,16 @@ def test_production_refuses_localhost_and_missing_encryption_keys():
     assert local.returncode != 0 and "PLATFORM_DOMAIN" in local.stderr
     no_keys = _production(DJANGO_SECRET_KEY=GOOD_SECRET, PLATFORM_DOMAIN="mall.example.com")
     assert no_keys.returncode != 0 and "FIELD_ENCRYPTION_KEYS" in no_keys.stderr
+
+
+def test_production_refuses_to_bill_without_stripe_keys():
+    good = {"DJANGO_SECRET_KEY": GOOD_SECRET, "PLATFORM_DOMAIN": "mall.example.com", "FIELD_ENCRYPTION_KEYS": "x"}
+    no_key = _production(**good, STRIPE_SECRET_KEY="")
+    assert no_key.returncode != 0 and "STRIPE_SECRET_KEY" in no_key.stderr
+    publishable = _production(**good, STRIPE_SECRET_KEY="pk_live_oops")
+    assert publishable.returncode != 0 and "secret or restricted key" in publishable.stderr
+    no_secret = _production(**good, STRIPE_WEBHOOK_SECRET="")
+    assert no_secret.returncode != 0 and "STRIPE_WEBHOOK_SECRET" in no_secret.stderr
 
 
 def test_production_is_safe_by_default():

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.money import apply_rate_bp, format_fen, split_largest_remainder
+from core.money import apply_rate_bp, format_fen, parse_yuan, split_largest_remainder
 
 
 @given(st.integers(min_value=0, max_value=10**12),
@@ -43,3 +43,10 @@ def test_rate_rounds_half_up_to_the_fen():
 def test_format_fen():
     assert format_fen(19900) == "199.00"
     assert format_fen(-5) == "-0.05"
+
+
+def test_parse_yuan_is_exact_and_strict():
+    assert [parse_yuan(t) for t in ("99", "99.9", "1,299.00", "¥0.05", " 7.10 ")] == [9900, 9990, 129900, 5, 710]
+    for bad in ("", "-1", "1.999", "abc", "1e3", "1.2.3"):
+        with pytest.raises(ValueError):
+            parse_yuan(bad)

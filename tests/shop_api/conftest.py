@@ -7,20 +7,12 @@ from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from sandbox import server as sandbox_server
-from sandbox.server import serve
 from sandbox.wechatpay import Merchant, WeChatPaySandbox, new_key_pem
 from tenants.catalog.services import product_create
 from tenants.members.models import Member
 from tenants.members.services import miniprogram_configure
 from tenants.payments.services import wechatpay_configure
 from tests.factories import AddressFactory
-
-
-@pytest.fixture(scope="session")
-def sandbox_port():
-    server, _ = serve(0)
-    yield server.server_port
-    server.shutdown()
 
 
 @pytest.fixture

@@ -194,6 +194,14 @@ TRACKING_PROVIDER = env_str("TRACKING_PROVIDER", "tenants.orders.tracking.FakeTr
 # Promotion steps of the order price pipeline (tenants.orders.calculations), in order, as dotted paths.
 ORDER_PRICING_STEPS: list[str] = []
 
+# Stripe billing of merchants (billing/). Development and tests talk to the local Stripe sandbox.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_sandbox")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "http://127.0.0.1:8099/stripe")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_sandbox")
+BILLING_TRIAL_PLAN = env_str("BILLING_TRIAL_PLAN", "pro")  # the plan a new store tries
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7, minimum=0)  # unpaid days before the store is suspended
+BILLING_RETENTION_DAYS = env_int("BILLING_RETENTION_DAYS", 90, minimum=1)  # a closed store's data is kept this long
+
 # Sign-up
 SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 5, minimum=1)  # sign-ups per IP per window
 SIGNUP_RATE_WINDOW_S = env_int("SIGNUP_RATE_WINDOW_S", 3600, minimum=1)

@@ -17,6 +17,14 @@ if not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must list at least one Fernet key in production.")
 if PLATFORM_DOMAIN in {"localhost", "127.0.0.1"}:
     raise ImproperlyConfigured("PLATFORM_DOMAIN must be the public domain in production, not localhost.")
+# Billing talks to the real Stripe in production: no sandbox default for the key, the secret or the address.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+if not STRIPE_SECRET_KEY.startswith(("sk_live_", "sk_test_", "rk_live_", "rk_test_")):
+    raise ImproperlyConfigured("STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…).")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+if not STRIPE_WEBHOOK_SECRET.startswith("whsec_"):
+    raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret (whsec_…).")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
 
 # Hosts: the platform domain, its subdomains and custom domains that were verified (read lazily from the
 # tenancy tables, so verifying a domain needs no redeploy).

@@ -29,6 +29,9 @@ class TenantResolutionMiddleware(TenantMainMiddleware):
 
 # Paths a closed store still serves: the merchant must be able to log in, see why and pay.
 _ALWAYS_OPEN = ("/console/", "/healthz", "/static/")
+# ...but its console is read-only, except for what it takes to get back in business.
+_WRITABLE_WHEN_CLOSED = ("/console/billing/", "/console/login/", "/console/logout/", "/console/handoff/")
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class StoreStatusMiddleware:
@@ -42,7 +45,20 @@ class StoreStatusMiddleware:
         closed = tenant.status in (Tenant.Status.SUSPENDED, Tenant.Status.CLOSED)
         if closed and not request.path.startswith(_ALWAYS_OPEN):
             return self._closed_response(request, tenant)
+        if closed and request.method not in _SAFE_METHODS and not request.path.startswith(_WRITABLE_WHEN_CLOSED):
+            return self._read_only_response(tenant)
         return self.get_response(request)
+
+    @staticmethod
+    def _read_only_response(tenant: Tenant) -> HttpResponse:
+        if tenant.status == Tenant.Status.CLOSED:
+            message = _("订阅已结束，后台只能查看。重新订阅后即可继续经营。")
+        elif tenant.suspended_by == "billing":
+            message = _("店铺因欠费暂停，后台只能查看。付款后自动恢复。")
+        else:
+            message = _("店铺已被平台暂停，后台只能查看。")
+        html = render_to_string("tenancy/console_read_only.html", {"message": message, "store_name": tenant.name})
+        return HttpResponse(html, status=403)
 
     @staticmethod
     def _closed_response(request, tenant: Tenant) -> HttpResponse:

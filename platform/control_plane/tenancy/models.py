@@ -25,6 +25,10 @@ class Tenant(TenantMixin):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.TRIALING, db_index=True)
     status_before_suspension = models.CharField(max_length=16, choices=Status.choices, blank=True)
     suspension_reason = models.CharField(max_length=300, blank=True)
+    # Who suspended the store: billing lifts only its own suspensions when the merchant pays.
+    suspended_by = models.CharField(max_length=10, choices=[("operator", _("平台")), ("billing", _("欠费"))],
+                                    blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     plan_code = models.CharField(max_length=40, default="trial")
     template = models.ForeignKey(StorefrontTemplate, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="tenants")

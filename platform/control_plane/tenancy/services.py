@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -15,13 +16,16 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from billing.limits import plan_feature_check, plan_limits_for, plan_limits_of
 from control_plane.storefront_templates.models import StorefrontTemplate
 from control_plane.storefront_templates.selectors import template_get_active
-from core.errors import Conflict, IllegalTransition, RateLimited, ValidationFailed
+from core import events
+from core.errors import Conflict, IllegalTransition, PlanLimitReached, RateLimited, ValidationFailed
 from tenants.staff.services import staff_create_owner
 from tenants.storefront.services import storefront_apply_template
 
 from . import provisioning
+from .events import TenantProvisioned
 from .models import Domain, Tenant
 from .selectors import slug_availability_problems
 from .validators import (
@@ -33,6 +37,7 @@ from .validators import (
 
 logger = logging.getLogger(__name__)
 
+_DOMAIN = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 HANDOFF_SALT = "tenancy.console-handoff"
 HANDOFF_MAX_AGE_S = 120
 
@@ -67,7 +72,8 @@ def signup_rate_check(*, client_ip: str) -> None:
         raise RateLimited(_("注册过于频繁，请稍后再试。"))
 
 
-def _signup_problems(*, name: str, slug: str, owner_login: str, password: str, template_code: str) -> dict:
+def _signup_problems(*, name: str, slug: str, owner_login: str, password: str, template_code: str,
+                     plan_code: str) -> dict:
     fields: dict[str, list[str]] = {}
     if not name or len(name) > 60:
         fields["store_name"] = [_("请填写店铺名称（最多 60 个字）。")]
@@ -79,21 +85,30 @@ def _signup_problems(*, name: str, slug: str, owner_login: str, password: str, t
         validate_password(password)
     except ValidationError as exc:
         fields["password"] = list(exc.messages)
-    if template_get_active(code=template_code) is None:
+    template = template_get_active(code=template_code)
+    if template is None:
         fields["template"] = [_("请选择一个店铺模板。")]
+    limits = plan_limits_of(code=plan_code)
+    if limits is None:
+        fields["plan"] = [_("请选择一个套餐。")]
+    elif template is not None and not limits.allows_template(template_code):
+        fields["template"] = [_("「%(plan)s」不含模板「%(template)s」，请换一个模板或套餐。") % {
+            "plan": limits.plan_name, "template": template.name}]
     return fields
 
 
 def tenant_signup(*, store_name: str, slug: str, owner_login: str, password: str, template_code: str,
-                  client_ip: str, provision_by_clone: bool = True) -> SignupResult:
-    """Create a store: tenant row, domain, schema (cloned from the base schema), template layout and the
-    owner's console login, all in one transaction. If anything fails nothing is left behind: PostgreSQL
+                  client_ip: str, plan_code: str = "", provision_by_clone: bool = True) -> SignupResult:
+    """Create a store: tenant row, domain, schema (cloned from the base schema), template layout, the
+    owner's console login and the trial of the chosen plan (the platform's trial plan when none is chosen),
+    all in one transaction. If anything fails nothing is left behind: PostgreSQL
     DDL is transactional, so the new schema is rolled back with the rows."""
     store_name = store_name.strip()
     slug = normalize_slug(slug)
     owner_login = normalize_owner_login(owner_login)
+    plan_code = plan_code or settings.BILLING_TRIAL_PLAN
     fields = _signup_problems(name=store_name, slug=slug, owner_login=owner_login, password=password,
-                              template_code=template_code)
+                              template_code=template_code, plan_code=plan_code)
     if fields:
         raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
     signup_rate_check(client_ip=client_ip)
@@ -103,7 +118,7 @@ def tenant_signup(*, store_name: str, slug: str, owner_login: str, password: str
     try:
         with transaction.atomic():
             tenant = tenant_provision(slug=slug, name=store_name, template_code=template_code,
-                                      owner_login=owner_login, by_clone=provision_by_clone)
+                                      owner_login=owner_login, plan_code=plan_code, by_clone=provision_by_clone)
             with schema_context(tenant.schema_name):
                 storefront_apply_template(template=template)
                 owner = staff_create_owner(login=owner_login, password=password)
@@ -116,7 +131,7 @@ def tenant_signup(*, store_name: str, slug: str, owner_login: str, password: str
     return SignupResult(tenant=tenant, owner_user_id=owner.pk, console_handoff_url=handoff_url)
 
 
-def tenant_provision(*, slug: str, name: str, template_code: str, owner_login: str = "",
+def tenant_provision(*, slug: str, name: str, template_code: str, owner_login: str = "", plan_code: str = "",
                      by_clone: bool = True) -> Tenant:
     """The tenant row, its platform domain and its schema. Call inside a transaction."""
     schema_name = schema_name_for(slug)
@@ -129,6 +144,7 @@ def tenant_provision(*, slug: str, name: str, template_code: str, owner_login: s
         provisioning.schema_create_by_clone(schema_name)
     else:
         provisioning.schema_create_by_migration(schema_name)
+    events.publish(TenantProvisioned(tenant_id=tenant.pk, plan_code=plan_code))
     return tenant
 
 
@@ -174,8 +190,10 @@ def tenant_suspend(*, tenant: Tenant, reason: str) -> Tenant:
         raise IllegalTransition(_("店铺当前状态为“%(status)s”，不能暂停。") % {"status": tenant.get_status_display()})
     tenant.status_before_suspension = tenant.status
     tenant.status = Tenant.Status.SUSPENDED
+    tenant.suspended_by = "operator"
     tenant.suspension_reason = reason[:300]
-    tenant.save(update_fields=["status", "status_before_suspension", "suspension_reason", "updated_at"])
+    tenant.save(update_fields=["status", "status_before_suspension", "suspended_by", "suspension_reason",
+                               "updated_at"])
     return tenant
 
 
@@ -184,10 +202,14 @@ def tenant_resume(*, tenant: Tenant) -> Tenant:
     tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
     if tenant.status != Tenant.Status.SUSPENDED:
         raise IllegalTransition(_("只有已暂停的店铺可以恢复。"))
+    if tenant.suspended_by == "billing":
+        raise IllegalTransition(_("店铺因欠费暂停，付款后会自动恢复。"))
     tenant.status = tenant.status_before_suspension or Tenant.Status.ACTIVE
     tenant.status_before_suspension = ""
+    tenant.suspended_by = ""
     tenant.suspension_reason = ""
-    tenant.save(update_fields=["status", "status_before_suspension", "suspension_reason", "updated_at"])
+    tenant.save(update_fields=["status", "status_before_suspension", "suspended_by", "suspension_reason",
+                               "updated_at"])
     return tenant
 
 
@@ -197,9 +219,30 @@ def tenant_switch_template(*, tenant: Tenant, template_code: str):
     template = template_get_active(code=template_code)
     if template is None:
         raise ValidationFailed(_("请选择一个模板。"), fields={"template": [_("请选择一个模板。")]})
+    limits = plan_limits_for(schema_name=tenant.schema_name)
+    if not limits.allows_template(template_code):
+        message = _("当前套餐「%(plan)s」不能使用模板「%(template)s」，请升级套餐。") % {
+            "plan": limits.plan_name, "template": template.name}
+        raise PlanLimitReached(message, fields={"template": [message]})
     with schema_context("public"):
         registry_row = Tenant.objects.select_for_update().get(pk=tenant.pk)
         registry_row.template = StorefrontTemplate.objects.get(code=template_code)
         registry_row.save(update_fields=["template", "updated_at"])
     with schema_context(tenant.schema_name):
         return storefront_apply_template(template=template)
+
+
+@transaction.atomic
+def tenant_add_custom_domain(*, tenant: Tenant, domain: str) -> Domain:
+    """Attach the merchant's own domain to the store (unverified until its DNS is checked), if the plan allows."""
+    domain = domain.strip().lower().rstrip(".")
+    if not _DOMAIN.fullmatch(domain) or domain.endswith("." + settings.PLATFORM_DOMAIN) \
+            or domain == settings.PLATFORM_DOMAIN:
+        raise ValidationFailed(_("请填写有效的域名，例如 shop.example.com。"),
+                               fields={"domain": [_("请填写有效的域名，例如 shop.example.com。")]})
+    plan_feature_check(feature="custom_domain", schema_name=tenant.schema_name)
+    with schema_context("public"):
+        if Domain.objects.filter(domain=domain).exists():
+            raise ValidationFailed(_("这个域名已被使用。"), fields={"domain": [_("这个域名已被使用。")]})
+        return Domain.objects.create(domain=domain, tenant=tenant, is_primary=False, is_custom=True,
+                                     is_verified=False)

@@ -93,6 +93,18 @@ def test_signup_provisions_a_cloned_store_with_template_and_owner(db, django_cap
     assert result.console_handoff_url.startswith("http://xiaomei.localhost:8000/console/handoff/?token=")
 
 
+def test_the_chosen_plan_starts_its_trial_and_must_allow_the_template(db):
+    from billing.models import Subscription
+
+    tenant = signup(slug="planned", plan_code="basic", template_code="beauty").tenant
+    tenant.refresh_from_db()
+    subscription = Subscription.objects.get(tenant=tenant)
+    assert (subscription.plan.code, subscription.status, tenant.plan_code) == ("basic", "trialing", "basic")
+    assert field_errors(slug="other", plan_code="basic", template_code="mother_baby")["template"] == [
+        "「基础版」不含模板「母婴亲子」，请换一个模板或套餐。"]
+    assert "plan" in field_errors(slug="other", plan_code="gold")
+
+
 def test_failed_provisioning_leaves_nothing_behind(db):
     with mock.patch.object(services, "staff_create_owner", side_effect=RuntimeError("boom")), \
             pytest.raises(RuntimeError):
