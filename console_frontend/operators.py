@@ -1,4 +1,4 @@
-"""Operator pages on the platform host: tenants, suspension, audit log."""
+"""Operator pages on the platform host: tenants, suspension, plans, billing overview, audit log."""
 
 from __future__ import annotations
 
@@ -12,11 +12,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.gateway import StripeError
+from billing.models import Plan, Subscription
+from billing.selectors import billing_overview, invoices_of, plans_with_subscribers, subscription_for
+from billing.services import PLAN_LIMIT_FIELDS
+from billing.sync import plan_sync
 from control_plane.operators.models import AuditLog
-from control_plane.operators.services import operator_resume_tenant, operator_suspend_tenant
+from control_plane.operators.services import operator_plan_save, operator_resume_tenant, operator_suspend_tenant
+from control_plane.storefront_templates.selectors import template_list_active
 from control_plane.tenancy.models import Tenant
 from control_plane.tenancy.selectors import tenant_search
 from core.errors import DomainError
+from core.money import format_fen
 
 from .http import client_ip
 
@@ -92,7 +99,8 @@ def tenant_detail(request: HttpRequest, tenant_id: int) -> HttpResponse:
     audit = AuditLog.objects.filter(tenant_id=tenant.pk)[:50]
     return render(request, "console_frontend/operator_tenant_detail.html",
                   {"tenant": tenant, "domains": tenant.domains.all(), "audit": audit, "errors": errors,
-                   "message": message, "nav": "tenants"},
+                   "message": message, "nav": "tenants", "subscription": subscription_for(tenant),
+                   "invoices": invoices_of(tenant)},
                   status=400 if message else 200)
 
 
@@ -101,3 +109,86 @@ def tenant_detail(request: HttpRequest, tenant_id: int) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(AuditLog.objects.all(), 50).get_page(request.GET.get("page"))
     return render(request, "console_frontend/operator_audit.html", {"page": page, "nav": "audit"})
+
+
+@operator_required
+@require_GET
+def billing(request: HttpRequest) -> HttpResponse:
+    """MRR, subscriptions by status and plan, trials ending, stores past due and recently churned."""
+    overview = billing_overview()
+    return render(request, "console_frontend/operator_billing.html", {
+        "overview": overview, "nav": "billing",
+        "chart": {"status": [{"label": Subscription.Status(k).label, "value": v}
+                             for k, v in sorted(overview.by_status.items())],
+                  "plans": [{"label": name, "value": n} for name, n in overview.by_plan]}})
+
+
+def _plan_form(plan: Plan | None, post=None) -> dict:
+    """The form's values: what was posted, else the plan's (prices in yuan, an unlimited limit blank)."""
+    if post is not None:
+        return {**post.dict(), "templates": post.getlist("templates")}
+    if plan is None:
+        return {"trial_days": 14, "is_active": True, "templates": []}
+    return {"name": plan.name, "description": plan.description, "monthly_price": format_fen(plan.monthly_price_minor),
+            "yearly_price": format_fen(plan.yearly_price_minor), "trial_days": plan.trial_days,
+            "sort_order": plan.sort_order, "templates": plan.templates, "custom_domain": plan.custom_domain,
+            "simulator": plan.simulator, "is_active": plan.is_active,
+            **{name: "" if getattr(plan, name) is None else getattr(plan, name) for name in PLAN_LIMIT_FIELDS}}
+
+
+def _sync(plan: Plan) -> str:
+    try:
+        plan_sync(plan)
+    except StripeError as exc:
+        return _("已保存，但同步到 Stripe 失败：%(error)s。稍后点“同步到 Stripe”重试。") % {
+            "error": exc.user_message or exc.__class__.__name__}
+    return ""
+
+
+@operator_required
+@require_http_methods(["GET", "POST"])
+def plans(request: HttpRequest) -> HttpResponse:
+    """Every plan with its prices, limits, subscribers and Stripe sync state; a form for a new plan."""
+    errors: dict[str, list[str]] = {}
+    message = ""
+    form = _plan_form(None)
+    if request.method == "POST":
+        form = _plan_form(None, request.POST)
+        try:
+            plan = operator_plan_save(operator=request.user, code=request.POST.get("code", ""), data=form,
+                                      create=True, ip=client_ip(request))
+        except DomainError as exc:
+            errors, message = exc.fields, exc.message
+        else:
+            warning = _sync(plan)
+            return redirect(f"/operators/plans/{plan.code}/" + ("?sync=failed" if warning else "?saved=1"))
+    return render(request, "console_frontend/operator_plans.html", {
+        "plans": plans_with_subscribers(), "templates": template_list_active(), "form": form, "errors": errors,
+        "message": message, "nav": "plans", "limit_fields": PLAN_LIMIT_FIELDS}, status=400 if message else 200)
+
+
+@operator_required
+@require_http_methods(["GET", "POST"])
+def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
+    plan = get_object_or_404(Plan, code=code)
+    errors: dict[str, list[str]] = {}
+    message = ""
+    form = _plan_form(plan)
+    if request.method == "POST" and request.POST.get("action") == "sync":
+        message = _sync(plan) or ""
+        if not message:
+            return redirect(f"/operators/plans/{plan.code}/?synced=1")
+    elif request.method == "POST":
+        form = _plan_form(plan, request.POST)
+        try:
+            plan = operator_plan_save(operator=request.user, code=plan.code, data=form, ip=client_ip(request))
+        except DomainError as exc:
+            errors, message = exc.fields, exc.message
+        else:
+            warning = _sync(plan)
+            return redirect(f"/operators/plans/{plan.code}/" + ("?sync=failed" if warning else "?saved=1"))
+    plan.refresh_from_db()
+    return render(request, "console_frontend/operator_plan_detail.html", {
+        "plan": plan, "templates": template_list_active(), "form": form, "errors": errors, "message": message,
+        "nav": "plans", "limit_fields": PLAN_LIMIT_FIELDS, "state": request.GET},
+        status=400 if message else 200)

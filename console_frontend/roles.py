@@ -18,6 +18,7 @@ AREAS: dict[str, frozenset[str]] = {
     "orders": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS, R.CUSTOMER_SERVICE}),
     "distribution": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS}),
     "finance": frozenset({R.OWNER, R.ADMIN, R.FINANCE}),
+    "billing": frozenset({R.OWNER, R.ADMIN, R.FINANCE}),
 }
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from billing.selectors import plans_for_sale
 from control_plane.storefront_templates.selectors import template_list_active
 from control_plane.tenancy.selectors import slug_availability_problems
 from control_plane.tenancy.services import tenant_signup
@@ -14,7 +16,7 @@ from core.errors import DomainError
 
 from .http import client_ip
 
-FIELDS = ("store_name", "slug", "owner_login", "password", "template")
+FIELDS = ("store_name", "slug", "owner_login", "password", "template", "plan")
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,6 +25,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     values = {name: request.POST.get(name, "") for name in FIELDS}
     if not values["template"] and templates:
         values["template"] = templates[0].code
+    values["plan"] = values["plan"] or settings.BILLING_TRIAL_PLAN
     errors: dict[str, list[str]] = {}
     message = ""
     status = 200
@@ -30,7 +33,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         try:
             result = tenant_signup(
                 store_name=values["store_name"], slug=values["slug"], owner_login=values["owner_login"],
-                password=values["password"], template_code=values["template"], client_ip=client_ip(request),
+                password=values["password"], template_code=values["template"], plan_code=values["plan"],
+                client_ip=client_ip(request),
             )
         except DomainError as exc:
             errors, message, status = exc.fields, exc.message, exc.http_status
@@ -38,7 +42,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(result.console_handoff_url)
     values["password"] = ""
     return render(request, "console_frontend/signup.html",
-                  {"templates": templates, "values": values, "errors": errors, "message": message},
+                  {"templates": templates, "plans": plans_for_sale(), "values": values, "errors": errors,
+                   "message": message},
                   status=status)
 
 

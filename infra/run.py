@@ -20,7 +20,8 @@ def main() -> int:
     env = {**os.environ, "PYTHONPATH": f"{REPO}:{REPO / 'platform'}", "PLATFORM_PORT": PORT}
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     commands = {
-        "sandbox": [PY, "-m", "sandbox.server", "--port", "8099", "--keys", str(REPO / ".run" / "sandbox")],
+        "sandbox": [PY, "-m", "sandbox.server", "--port", "8099", "--keys", str(REPO / ".run" / "sandbox"),
+                    "--stripe-webhook-url", f"http://localhost:{PORT}/billing/stripe/webhook/"],
         "web": [PY, "manage.py", "runserver", f"0.0.0.0:{PORT}", "--noreload"],
         "worker": [CELERY, "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
         "beat": [CELERY, "-A", "config", "beat", "--loglevel=INFO",
@@ -28,6 +29,8 @@ def main() -> int:
     }
     children = {name: subprocess.Popen(cmd, cwd=REPO, env=env) for name, cmd in commands.items()}
     time.sleep(2)
+    # The plans' Products and Prices in the Stripe sandbox (kept in .run/sandbox/stripe.json between runs).
+    subprocess.run([PY, "manage.py", "billing_sync_plans"], cwd=REPO, env=env, check=False)
     print(f"""
   Platform (sign-up):   http://localhost:{PORT}/
   Operators:            http://localhost:{PORT}/operators/        operator / demo-operator-2026
@@ -38,7 +41,8 @@ def main() -> int:
   Shop API:             http://demo-beauty.localhost:{PORT}/api/v1/storefront/layout/
   Health:               http://localhost:{PORT}/healthz
   Take an order:        .venv/bin/python infra/demo_order.py   (sandbox login, order, WeChat Pay)
-  (Ctrl-C stops web, worker, beat and the WeChat sandbox on :8099)
+  Subscribe a store:    console → 套餐与账单 → 订阅 (Stripe Checkout sandbox, card 4242…)
+  (Ctrl-C stops web, worker, beat and the WeChat Pay / Stripe sandbox on :8099)
 """, flush=True)
     try:
         while all(child.poll() is None for child in children.values()):

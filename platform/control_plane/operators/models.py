@@ -10,6 +10,7 @@ class AuditLog(models.Model):
     class Action(models.TextChoices):
         TENANT_SUSPEND = "tenant.suspend", _("暂停店铺")
         TENANT_RESUME = "tenant.resume", _("恢复营业")
+        PLAN_SAVE = "plan.save", _("编辑套餐")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=150)

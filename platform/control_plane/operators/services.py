@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from billing.models import Plan
+from billing.services import plan_save
 from control_plane.tenancy.models import Tenant
 from control_plane.tenancy.services import tenant_resume, tenant_suspend
 from core.errors import ValidationFailed
@@ -41,3 +43,11 @@ def operator_create(*, login: str, password: str):
     """A platform operator account (public schema)."""
     user = get_user_model().objects.create_user(username=login, password=password, is_staff=True)
     return user
+
+
+@transaction.atomic
+def operator_plan_save(*, operator, code: str, data: dict, create: bool = False, ip: str | None = None) -> Plan:
+    plan = plan_save(code=code, data=data, create=create)
+    AuditLog.objects.create(actor=operator, actor_label=operator.get_username(), action=AuditLog.Action.PLAN_SAVE,
+                            reason=f"{'新建' if create else '修改'}套餐 {plan.code}", ip_address=ip)
+    return plan
