@@ -125,8 +125,10 @@ def portal_url(*, tenant: Tenant, return_url: str) -> str:
         subscription = Subscription.objects.get(tenant_id=tenant.pk)
     if not subscription.stripe_customer_id:
         raise Conflict(_("订阅后才能管理付款方式和发票。"))
+    # Within the minute a repeated click gets the same session.
     session = stripe_client().v1.billing_portal.sessions.create(
-        params={"customer": subscription.stripe_customer_id, "return_url": return_url})
+        params={"customer": subscription.stripe_customer_id, "return_url": return_url},
+        options={"idempotency_key": f"portal-{tenant.pk}-{timezone.now():%Y%m%d%H%M}"})
     return session.url
 
 

@@ -19,9 +19,10 @@ def _product_sync(plan: Plan) -> str:
     client = stripe_client()
     params = {"name": plan.name, "active": plan.is_active, "metadata": {"plan_code": plan.code}}
     product_id = plan.stripe_product_id or _product_id(plan)
+    revision = f"{plan.updated_at.timestamp():.0f}"
     try:
-        client.v1.products.update(product_id, params={"name": plan.name, "active": plan.is_active,
-                                                      "metadata": {"plan_code": plan.code}})
+        client.v1.products.update(product_id, params=params,
+                                  options={"idempotency_key": f"product-{product_id}-update-{revision}"})
     except StripeError as exc:
         if getattr(exc, "http_status", None) != 404:
             raise
@@ -46,7 +47,8 @@ def _price_sync(plan: Plan, product_id: str, interval: str) -> str:
         "metadata": {"plan_code": plan.code, "interval": interval},
     }, options={"idempotency_key": f"price-{lookup_key}-{amount}-{plan.currency}-{plan.updated_at.timestamp():.0f}"})
     for old in current:
-        client.v1.prices.update(old["id"], params={"active": False})
+        client.v1.prices.update(old["id"], params={"active": False},
+                                options={"idempotency_key": f"price-{old['id']}-archive"})
     return price.id
 
 

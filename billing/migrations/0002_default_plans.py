@@ -1,6 +1,11 @@
-"""The platform's three plans at launch. Operators edit them afterwards; `billing_sync_plans` pushes them to Stripe."""
+"""The platform's three plans at launch (operators edit them afterwards; `billing_sync_plans` pushes them to
+Stripe), and a trial for every store that existed before billing did."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import migrations
+from django.utils import timezone
 
 PLANS = [
     # code, name, description, monthly fen, yearly fen, products, distributors, staff, orders/month, templates,
@@ -22,6 +27,11 @@ def seed(apps, schema_editor):
             "yearly_price_minor": yearly, "trial_days": 14, "max_products": products,
             "max_distributors": distributors, "max_staff": staff, "max_orders_per_month": orders,
             "templates": templates, "custom_domain": custom_domain, "simulator": simulator, "sort_order": order})
+    Tenant, Subscription = apps.get_model("tenancy", "Tenant"), apps.get_model("billing", "Subscription")
+    trial_plan = Plan.objects.get(code=settings.BILLING_TRIAL_PLAN)
+    for tenant in Tenant.objects.exclude(schema_name="public").filter(subscription__isnull=True):
+        Subscription.objects.create(tenant=tenant, plan=trial_plan, status="trialing",
+                                    trial_ends_at=timezone.now() + timedelta(days=trial_plan.trial_days))
 
 
 class Migration(migrations.Migration):

@@ -90,6 +90,7 @@ class StripeSandbox:
     events: list = field(default_factory=list)
     deliveries: list = field(default_factory=list)
     idempotent: dict = field(default_factory=dict)  # key -> (status, body)
+    writes: list = field(default_factory=list)  # (path, Idempotency-Key) of every POST, for tests
     cards: dict = field(default_factory=dict)  # customer id -> "ok" | "fail"
 
     def __post_init__(self):
@@ -410,13 +411,15 @@ class StripeSandbox:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length).decode() if length else ""
-        if path.startswith(("/checkout/", "/portal/")):
+        if path.startswith(("/checkout/", "/portal/", "/invoice/")):
             return self._page(method, path, parse_form(raw), start_response)
         params = parse_form(environ.get("QUERY_STRING", "") if method in ("GET", "DELETE") else raw)
         if not environ.get("HTTP_AUTHORIZATION", "").startswith("Bearer sk_"):
             return self._json(start_response, 401, {"error": {"type": "invalid_request_error",
                                                               "message": "You did not provide an API key."}})
         key = environ.get("HTTP_IDEMPOTENCY_KEY") if method == "POST" else None
+        if method == "POST":
+            self.writes.append((path, key))
         with self._lock:  # one request at a time, so a key and its first response are stored together
             if key in self.idempotent:
                 fingerprint, status, body = self.idempotent[key]
@@ -457,6 +460,12 @@ class StripeSandbox:
                     currency=price["currency"].upper(), interval=price["recurring"]["interval"],
                     trial="（试用期结束后扣款）" if session["_trial_end"] else "",
                     cancel=html.escape(session.get("cancel_url") or ""), status=session["status"])
+            elif kind == "invoice":
+                invoice = self._get(object_id, "invoice")
+                body = _INVOICE_PAGE.format(number=html.escape(invoice["number"]), status=invoice["status"],
+                                            currency=invoice["currency"].upper(),
+                                            amount=f"{invoice['amount_due'] / 100:.2f}",
+                                            paid=f"{invoice['amount_paid'] / 100:.2f}")
             else:
                 session = self._get(object_id, "billing_portal.session")
                 if method == "POST":
@@ -493,3 +502,7 @@ _PORTAL_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title
 <button name="action" value="cancel">Cancel at period end</button>
 <button name="action" value="resume">Keep my plan</button></form>
 <p><a href="{back}">Return</a></p></body></html>"""
+
+_INVOICE_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>Invoice {number} (sandbox)</title>
+<body style="font-family:sans-serif;max-width:28rem;margin:3rem auto"><h1>Invoice {number}</h1>
+<p id="invoice-amount">{currency} {amount} · paid {paid}</p><p>status: {status}</p></body></html>"""

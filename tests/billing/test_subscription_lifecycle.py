@@ -3,10 +3,12 @@ cancellation, with every state change arriving as a signed Stripe event re-read 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+import requests
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -65,6 +67,7 @@ def test_trial_then_checkout_then_paying(store_a, stripe_fake, stripe_plans):
         invoices = list(Invoice.objects.filter(tenant_id=store_a.tenant.pk).order_by("created_at", "amount_due_minor"))
     assert [(i.amount_due_minor, i.amount_paid_minor, i.status) for i in invoices] == [(0, 0, "paid"),
                                                                                       (29900, 29900, "paid")]
+    assert "CNY 299.00 · paid 299.00" in requests.get(invoices[1].hosted_url, timeout=5).text
     assert portal_url(tenant=store_a.tenant, return_url=CANCEL).startswith(stripe_fake.public_base + "/portal/")
 
 
@@ -207,3 +210,33 @@ def test_upgrade_now_downgrade_at_period_end(store_a, stripe_fake, stripe_plans)
     assert (subscription.plan.code, subscription.next_plan) == ("basic", None)
     renewal = max((o for o in stripe_fake.objects.values() if o["object"] == "invoice"), key=lambda o: o["created"])
     assert renewal["amount_due"] == 9900
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+
+
+def test_every_write_to_stripe_carries_our_deterministic_key(store_a, stripe_fake, stripe_plans):
+    seen = subscribe(store_a, stripe_fake, plan_code="pro")
+    portal_url(tenant=store_a.tenant, return_url=CANCEL)
+    stripe_fake.advance(subscription_of(store_a).stripe_subscription_id)
+    deliver_new(stripe_fake, seen)
+    plan_change(tenant=store_a.tenant, plan_code="flagship", interval="month")
+    assert stripe_fake.writes, "no writes recorded"
+    # The SDK would put a random uuid4 on any POST we sent without a key of our own.
+    assert [(path, key) for path, key in stripe_fake.writes if key is None or UUID.fullmatch(key)] == []
+
+
+def test_a_retry_after_a_rollback_reuses_the_customer_and_the_session(store_a, stripe_fake, stripe_plans):
+    class Crash(Exception):
+        pass
+
+    with pytest.raises(Crash), transaction.atomic():  # the worker dies after Stripe answered
+        first = checkout_start(tenant=store_a.tenant, plan_code="pro", interval="month", success_url=SUCCESS,
+                               cancel_url=CANCEL)
+        raise Crash
+    assert subscription_of(store_a).stripe_customer_id == ""  # our write was rolled back...
+    again = checkout_start(tenant=store_a.tenant, plan_code="pro", interval="month", success_url=SUCCESS,
+                           cancel_url=CANCEL)
+    assert again == first  # ...and the retry got Stripe's first answers back
+    assert len([o for o in stripe_fake.objects.values() if o["object"] == "customer"]) == 1
+    assert subscription_of(store_a).stripe_customer_id.startswith("cus_")
