@@ -167,6 +167,10 @@ def test_cancellation_at_period_end_closes_the_store_and_keeps_its_data(store_a,
     tenant = tenant_of(store_a)
     assert tenant.status == Tenant.Status.CLOSED and tenant.closed_at is not None
     assert client_a.get("/api/v1/catalog/products/").status_code == 410
+    console_login(client_a, store_a.owner_login)
+    kept_until = timezone.localtime(tenant.data_kept_until).strftime("%Y-%m-%d")
+    assert f"数据保留至 {kept_until}" in client_a.get("/console/").content.decode()
+    connection.set_schema_to_public()
     with schema_context(store_a.schema):
         from tenants.staff.models import StaffMember
 

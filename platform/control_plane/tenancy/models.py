@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -29,6 +32,8 @@ class Tenant(TenantMixin):
     suspended_by = models.CharField(max_length=10, choices=[("operator", _("平台")), ("billing", _("欠费"))],
                                     blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Closed longer than the retention period: schema and domains dropped; the row (and its invoices) stay.
+    purged_at = models.DateTimeField(null=True, blank=True)
     plan_code = models.CharField(max_length=40, default="trial")
     template = models.ForeignKey(StorefrontTemplate, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="tenants")
@@ -45,6 +50,11 @@ class Tenant(TenantMixin):
     @property
     def is_public(self) -> bool:
         return self.schema_name == "public"
+
+    @property
+    def data_kept_until(self):
+        """When a closed store's data may go: ``BILLING_RETENTION_DAYS`` after it closed."""
+        return self.closed_at + timedelta(days=settings.BILLING_RETENTION_DAYS) if self.closed_at else None
 
 
 class Domain(DomainMixin):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -108,3 +110,16 @@ def slug_availability_problems(slug: str) -> list[str]:
     if not problems and Tenant.objects.filter(slug=slug).exists():
         problems = [_("这个域名前缀已被使用，请换一个。")]
     return problems
+
+
+def store_schemas() -> list[str]:
+    """Every store schema that exists (purged stores have none), oldest store first."""
+    return list(Tenant.objects.exclude(schema_name="public").filter(purged_at__isnull=True).order_by("pk")
+                .values_list("schema_name", flat=True))
+
+
+def tenants_due_for_purge(*, now: datetime) -> list[Tenant]:
+    """Closed stores whose retention period is over and whose data is still there."""
+    cutoff = now - timedelta(days=settings.BILLING_RETENTION_DAYS)
+    return list(Tenant.objects.filter(status=Tenant.Status.CLOSED, purged_at__isnull=True, closed_at__lte=cutoff)
+                .order_by("closed_at"))

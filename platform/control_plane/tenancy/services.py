@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
@@ -246,3 +247,23 @@ def tenant_add_custom_domain(*, tenant: Tenant, domain: str) -> Domain:
             raise ValidationFailed(_("这个域名已被使用。"), fields={"domain": [_("这个域名已被使用。")]})
         return Domain.objects.create(domain=domain, tenant=tenant, is_primary=False, is_custom=True,
                                      is_verified=False)
+
+
+@transaction.atomic
+def tenant_purge(*, tenant: Tenant, now=None) -> Tenant:
+    """Drop the schema and domains of a store closed for longer than the retention period. The registry row
+    stays (with its invoices, which the platform keeps), marked purged. DDL is transactional: all or nothing."""
+    now = now or timezone.now()
+    with schema_context("public"):
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if tenant.status != Tenant.Status.CLOSED or tenant.purged_at:
+            raise IllegalTransition(_("只有已关闭且未清除的店铺可以清除数据。"))
+        if tenant.data_kept_until > now:
+            raise IllegalTransition(_("店铺数据保留至 %(date)s，之前不能清除。") % {
+                "date": timezone.localtime(tenant.data_kept_until).strftime("%Y-%m-%d")})
+        Domain.objects.filter(tenant=tenant).delete()
+        provisioning.schema_drop(tenant.schema_name)
+        tenant.purged_at = now
+        tenant.save(update_fields=["purged_at", "updated_at"])
+        logger.info("store %s purged after retention", tenant.slug)
+        return tenant

@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from control_plane.tenancy import provisioning
 from control_plane.tenancy.bootstrap import platform_bootstrap
-from control_plane.tenancy.models import Tenant
+from control_plane.tenancy.selectors import store_schemas
 
 
 class Command(BaseCommand):
@@ -33,8 +33,7 @@ class Command(BaseCommand):
         if not options["skip_public"]:
             call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
         platform_bootstrap()
-        schemas = list(Tenant.objects.exclude(schema_name="public").order_by("pk")
-                       .values_list("schema_name", flat=True))
+        schemas = store_schemas()
         pending = provisioning.schemas_with_pending_migrations(schemas)
         migrated = 0
         for schema_name in tqdm(pending, desc="migrating stores", unit="schema",
@@ -49,7 +48,7 @@ class Command(BaseCommand):
     def _check(self) -> None:
         connection.set_schema_to_public()
         base = provisioning.base_schema_name()
-        schemas = list(Tenant.objects.exclude(schema_name="public").values_list("schema_name", flat=True))
+        schemas = store_schemas()
         if schema_exists(base):
             schemas.append(base)
         else:
