@@ -1,4 +1,4 @@
-"""Merchant console: distributor applications and distributors; withdrawals (finance)."""
+"""Merchant console: distributor applications and distributors, distribution settings; withdrawals (finance)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
+from tenants.catalog.models import Product
+from tenants.distribution.configuration import CHOICES, distribution_settings_update, settings_as_form
 from tenants.distribution.models import Application, Distributor, Withdrawal
 from tenants.distribution.network import application_approve, application_reject, distributor_set_frozen
 from tenants.distribution.selectors import distribution_settings_get
@@ -92,3 +94,24 @@ def withdrawals_export(request: HttpRequest) -> HttpResponse:
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="withdrawals-{timezone.localdate():%Y%m%d}.xlsx"'
     return response
+
+
+@console_area("distribution")
+@require_http_methods(["GET", "POST"])
+def distribution_settings(request: HttpRequest) -> HttpResponse:
+    """Recruitment, binding, levels, freezing and settlement, withdrawals, bonuses and anti-abuse."""
+    settings = distribution_settings_get()
+    form, errors, message = settings_as_form(settings), {}, ""
+    if request.method == "POST":
+        form = {**request.POST.dict()}
+        try:
+            distribution_settings_update(data=form)
+        except DomainError as exc:
+            errors, message = exc.fields, exc.message
+        else:
+            return redirect("/console/distribution/settings/?saved=1")
+    products = Product.objects.filter(status=Product.Status.ON_SALE).order_by("-pk").values("pk", "title")[:200]
+    return render(request, "console_frontend/distribution_settings.html", {
+        "store": request.tenant, "nav": "distribution", "form": form, "errors": errors, "message": message,
+        "saved": request.GET.get("saved") == "1", "products": products,
+        "choices": {name: choices.choices for name, choices in CHOICES.items()}}, status=400 if message else 200)

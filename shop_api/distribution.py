@@ -11,8 +11,9 @@ from wechatpy.exceptions import WeChatClientException
 
 from core.errors import Conflict, NotFound
 from tenants.catalog.selectors import product_detail_for_shoppers
+from tenants.distribution.bonuses import bonus_explain
 from tenants.distribution.calculations import explain
-from tenants.distribution.models import Application, Commission, Distributor
+from tenants.distribution.models import Application, Bonus, Commission, Distributor
 from tenants.distribution.network import binding_record_visit, distributor_apply, distributor_share_token
 from tenants.distribution.posters import poster_render, qr_png_for_url
 from tenants.distribution.selectors import distributor_balances, earnings_by_day, team_members
@@ -103,6 +104,21 @@ class CommissionListApi(DistributorApi):
 
     def get(self, request: Request) -> Response:
         return paginate(self, Commission.objects.filter(distributor=self.distributor(request)), self.OutputSerializer)
+
+
+class BonusListApi(DistributorApi):
+    class OutputSerializer(serializers.Serializer):
+        kind = serializers.CharField()
+        month = serializers.DateField(format="%Y-%m")
+        base_fen = serializers.IntegerField()
+        amount_fen = serializers.IntegerField()
+        explanation = serializers.SerializerMethodField()
+
+        def get_explanation(self, bonus: Bonus) -> str:
+            return bonus_explain(bonus)
+
+    def get(self, request: Request) -> Response:
+        return paginate(self, Bonus.objects.filter(distributor=self.distributor(request)), self.OutputSerializer)
 
 
 class EarningsTrendApi(DistributorApi):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("distribution/bind/", distribution.BindApi.as_view(), name="api-distribution-bind"),
     path("distribution/me/", distribution.MeApi.as_view(), name="api-distribution-me"),
     path("distribution/commissions/", distribution.CommissionListApi.as_view(), name="api-commissions"),
+    path("distribution/bonuses/", distribution.BonusListApi.as_view(), name="api-bonuses"),
     path("distribution/earnings/trend/", distribution.EarningsTrendApi.as_view(), name="api-earnings-trend"),
     path("distribution/team/", distribution.TeamApi.as_view(), name="api-team"),
     path("distribution/withdrawals/", distribution.WithdrawApi.as_view(), name="api-withdraw"),

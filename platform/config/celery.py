@@ -44,6 +44,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=30),
         "args": ("tenants.distribution.settle",),
     },
+    "bonuses-monthly": {  # after the night's settlement of the 1st: last month's team and target bonuses
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(day_of_month=1, hour=4, minute=10),
+        "args": ("tenants.distribution.bonuses",),
+    },
     "housekeeping-every-hour": {
         "task": "control_plane.tenancy.tasks.fan_out",
         "schedule": crontab(minute=7),

@@ -19,6 +19,8 @@ urlpatterns = [
     path("console/orders/", console_orders.order_list, name="console-orders"),
     path("console/orders/<str:number>/", console_orders.order_detail, name="console-order"),
     path("console/distribution/", console_distribution.distribution_home, name="console-distribution"),
+    path("console/distribution/settings/", console_distribution.distribution_settings,
+         name="console-distribution-settings"),
     path("console/distribution/simulator/", console_simulator.simulator, name="console-simulator"),
     path("console/finance/withdrawals/", console_distribution.withdrawals, name="console-withdrawals"),
     path("console/finance/withdrawals/export.xlsx", console_distribution.withdrawals_export,

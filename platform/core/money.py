@@ -51,11 +51,22 @@ def format_fen(amount_fen: int) -> str:
     return f"{sign}{whole}.{cents:02d}"
 
 
+def _hundredths(text: str, strip: str) -> int:
+    cleaned = str(text).strip().replace(",", "")
+    for char in strip:
+        cleaned = cleaned.replace(char, "")
+    if not _YUAN.fullmatch(cleaned):
+        raise ValueError(f"not a number with at most two decimals: {text!r}")
+    whole, _, cents = cleaned.partition(".")
+    return int(whole) * 100 + int((cents + "00")[:2])
+
+
 def parse_yuan(text: str) -> int:
     """'99', '99.9', '1,299.00' -> fen. Refuses negatives, more than two decimals and anything else
     (ValueError), so a typed price is never rounded silently."""
-    cleaned = str(text).strip().replace(",", "").replace("¥", "")
-    if not _YUAN.fullmatch(cleaned):
-        raise ValueError(f"not an amount in yuan: {text!r}")
-    whole, _, cents = cleaned.partition(".")
-    return int(whole) * 100 + int((cents + "00")[:2])
+    return _hundredths(text, "¥")
+
+
+def parse_percent_bp(text: str) -> int:
+    """'12', '0.6%', '12.5' (percent, at most two decimals) -> basis points: 1200, 60, 1250."""
+    return _hundredths(text, "%")

@@ -10,7 +10,7 @@ class DistributionConfig(AppConfig):
     plane = TENANT
 
     def ready(self) -> None:
-        # Registers the settlement and payout tasks with Celery (they live beside what they run).
-        from . import handlers, payouts, settlement  # noqa: F401
+        # Registers the settlement, bonus and payout tasks with Celery (they live beside what they run).
+        from . import bonuses, handlers, payouts, settlement  # noqa: F401
 
         handlers.connect()

@@ -384,3 +384,29 @@ class SettlementRun(models.Model):
 
     def __str__(self) -> str:
         return f"settlement {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Bonus(models.Model):
+    """A monthly bonus paid to a distributor, with what it was computed from. Bonuses reward sales only —
+    the distributor's own (target bonus) or their team's (team bonus) — never the recruiting of members."""
+
+    class Kind(models.TextChoices):
+        TEAM = "team", "团队奖励"
+        TARGET = "target", "月度目标奖励"
+
+    distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="bonuses")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    month = models.DateField()  # the first day of the month the sales were settled in
+    base_fen = models.PositiveBigIntegerField()  # team sales, or the distributor's own sales
+    rate_bp = models.PositiveIntegerField(null=True, blank=True)  # team bonus rate; null for a fixed bonus
+    target_fen = models.PositiveBigIntegerField(null=True, blank=True)  # the target that was reached
+    amount_fen = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month", "-id"]
+        constraints = [models.UniqueConstraint(fields=["distributor", "kind", "month"],
+                                               name="distribution_one_bonus_per_kind_month")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.distributor_id}:{self.month:%Y-%m}"

@@ -91,6 +91,13 @@ def test_merchant_ships_reviews_and_pays_out(page, live, console_store):
     shot(page, "console-distribution")
     page.click("#applications button[value=approve]")
     page.wait_for_selector("#applications >> text=没有待审核的申请")
+    page.click("#settings-link")
+    page.check("input[name=team_bonus_enabled]")
+    page.fill("#team_bonus", "1.5")
+    page.click("#settings-form button[type=submit]")
+    page.wait_for_selector("#saved")
+    assert page.is_checked("input[name=team_bonus_enabled]") and page.input_value("#team_bonus") == "1.50"
+    shot(page, "console-distribution-settings")
 
     page.click("nav >> text=提现与结算")
     page.click("#withdrawals button[value=approve]")

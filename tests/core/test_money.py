@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.money import apply_rate_bp, format_fen, parse_yuan, split_largest_remainder
+from core.money import apply_rate_bp, format_fen, parse_percent_bp, parse_yuan, split_largest_remainder
 
 
 @given(st.integers(min_value=0, max_value=10**12),
@@ -50,3 +50,6 @@ def test_parse_yuan_is_exact_and_strict():
     for bad in ("", "-1", "1.999", "abc", "1e3", "1.2.3"):
         with pytest.raises(ValueError):
             parse_yuan(bad)
+    assert [parse_percent_bp(t) for t in ("12", "0.6%", "12.5", "0")] == [1200, 60, 1250, 0]
+    with pytest.raises(ValueError):
+        parse_percent_bp("0.125")
