@@ -1,8 +1,9 @@
 """Settlement benchmark: 1,000,000 frozen commissions across 10 stores, released by the real settlement task.
 
-    .venv/bin/python bench/settlement.py [--commissions 1000000] [--stores 10] [--sample 3000]
+    .venv/bin/python bench/settlement.py [--commissions 1000000] [--stores 10] [--sample 3000] [--workers N]
 
-Prints name=value lines: settle_rows_per_s (the set-based release through the Celery task), beside
+Prints name=value lines: settle_rows_per_s (the set-based release through the Celery task, ``settle_workers``
+stores at a time, one per CPU by default), beside
 orm_loop_rows_per_s (a naive per-row ORM loop on a sample, in the same run), rerun_new_entries (ledger
 entries written by a second settlement run: 0) and ledger_balanced. Uses its own database
 (distmall_bench_settle) and Redis DB 5.
@@ -14,6 +15,7 @@ import argparse
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,6 +67,8 @@ def main() -> int:
     parser.add_argument("--stores", type=int, default=10)
     parser.add_argument("--distributors", type=int, default=1000)
     parser.add_argument("--sample", type=int, default=3000, help="rows for the naive ORM loop")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="stores settled at once (default: one per CPU, like a worker per CPU)")
     args = parser.parse_args()
 
     sys.path.insert(0, str(REPO / "infra"))
@@ -76,7 +80,7 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection, connections, transaction
     from django.utils import timezone
     from django_tenants.utils import schema_context
     from tqdm import tqdm
@@ -104,13 +108,19 @@ def main() -> int:
         with schema_context(schema), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(SEED_SQL, {"rows": per_store, "distributors": args.distributors})
 
-    # The real settlement task, run in each store's schema the way a worker runs it.
+    # The real settlement task, run in each store's schema the way a worker runs it, by ``--workers``
+    # workers at once (beat fans out one task per store; a deployment runs several worker processes).
+    def settle(schema: str) -> int:
+        try:
+            with schema_context(schema):
+                return settle_store.apply(kwargs={"force": True}, headers={"_schema_name": schema}).get()[
+                    "released_count"]
+        finally:
+            connections.close_all()
+
     started = time.perf_counter()
-    released = 0
-    for schema in schemas:
-        with schema_context(schema):
-            result = settle_store.apply(kwargs={"force": True}, headers={"_schema_name": schema}).get()
-            released += result["released_count"]
+    with ThreadPoolExecutor(max_workers=args.workers) as pool:
+        released = sum(pool.map(settle, schemas))
     settle_s = time.perf_counter() - started
 
     # A second run must find nothing to do and write nothing.
@@ -141,6 +151,7 @@ def main() -> int:
         del expense
 
     balanced = all(_reconciled(schema, ledger_reconcile, schema_context) for schema in schemas)
+    print(f"settle_workers={args.workers}")
     print(f"settle_rows={released}")
     print(f"settle_seconds={settle_s:.2f}")
     print(f"settle_rows_per_s={released / settle_s:.0f}")

@@ -5,8 +5,8 @@ open after-sale, mark them available, post one ledger journal per distributor fo
 available, keyed ``release:<run>:<batch>:<distributor>``, referencing the run) and move the cached
 balances — all or nothing. A worker killed mid-run
 loses at most the batch it was in (rolled back); the rerun picks up exactly what is still frozen, so
-every commission is settled once. ``SKIP LOCKED`` lets two runs of the same store share the work
-instead of waiting on each other.
+every commission is settled once. Rows are not locked before the update (a lock is a WAL record per row);
+a run that meets rows another run just released skips them on the update's status re-check.
 """
 
 from __future__ import annotations
@@ -34,11 +34,13 @@ WITH due AS (
                         WHERE a.order_id = c.order_id AND a.status = ANY(%(open_statuses)s))
      ORDER BY c.release_at, c.id  -- walks the partial index of frozen rows: no rescanning of released ones
      LIMIT %(batch)s
-       FOR UPDATE OF c SKIP LOCKED
 ), released AS (
-    -- By physical row id: a TID scan of just the picked rows, never a join against the whole table.
+    -- By physical row id: a TID scan of just the picked rows, never a join against the whole table. No
+    -- row locks are taken beforehand (each would cost a WAL record): a concurrent run that released a
+    -- row first has moved it to a new version that is no longer frozen, and this UPDATE's re-check of
+    -- the status skips it, so a row is released by exactly one run.
     UPDATE {commission} c SET status = 'available', released_at = %(now)s
-     WHERE c.ctid = ANY(ARRAY(SELECT row_id FROM due))
+     WHERE c.ctid = ANY(ARRAY(SELECT row_id FROM due)) AND c.status = 'frozen'
     RETURNING c.distributor_id, c.amount_fen - c.clawed_back_fen AS amount
 ), per_distributor AS (
     -- Journal ids are drawn here, so entries need no join back to the journals they belong to (the
