@@ -15,6 +15,7 @@ R = StaffMember.Role
 AREAS: dict[str, frozenset[str]] = {
     "dashboard": frozenset(R.values),
     "storefront": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS}),
+    "catalog": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS}),
     "orders": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS, R.CUSTOMER_SERVICE}),
     "distribution": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS}),
     "finance": frozenset({R.OWNER, R.ADMIN, R.FINANCE}),

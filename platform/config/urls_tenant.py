@@ -4,7 +4,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
-from console_frontend import console, console_billing, console_distribution, console_orders, console_simulator, previews
+from config.media import tenant_media
+from console_frontend import (
+    console,
+    console_billing,
+    console_catalog,
+    console_distribution,
+    console_orders,
+    console_simulator,
+    previews,
+)
 
 urlpatterns = [
     path("", include("shop_api.h5.urls")),
@@ -16,6 +25,10 @@ urlpatterns = [
     path("console/handoff/", console.console_handoff, name="console-handoff"),
     path("console/", console.dashboard, name="console-dashboard"),
     path("console/storefront/", console.storefront_settings, name="console-storefront"),
+    path("console/catalog/", console_catalog.product_list, name="console-catalog"),
+    path("console/catalog/export.xlsx", console_catalog.product_export, name="console-catalog-export"),
+    path("console/catalog/new/", console_catalog.product_edit, name="console-product-new"),
+    path("console/catalog/<int:product_id>/", console_catalog.product_edit, name="console-product"),
     path("console/orders/", console_orders.order_list, name="console-orders"),
     path("console/orders/<str:number>/", console_orders.order_detail, name="console-order"),
     path("console/distribution/", console_distribution.distribution_home, name="console-distribution"),
@@ -27,5 +40,6 @@ urlpatterns = [
          name="console-withdrawals-export"),
     path("console/billing/", console_billing.billing, name="console-billing"),
     path("console/templates/<slug:code>/preview.svg", previews.template_preview, name="console-template-preview"),
+    path("media/<path:path>", tenant_media, name="tenant-media"),
     path("healthz", healthz, name="healthz"),
 ]

@@ -11,13 +11,14 @@ from django_tenants.utils import schema_context
 
 from control_plane.storefront_templates.selectors import template_get_active
 from control_plane.tenancy.services import tenant_provision
+from tenants.catalog.models import Product
 from tenants.catalog.services import product_create
 from tenants.distribution.models import Application, DistributionSettings
 from tenants.distribution.withdrawals import withdrawal_request
 from tenants.ledger.models import Account, Journal
 from tenants.ledger.services import Line, account_for, journal_post
 from tenants.members.models import Address, Member
-from tenants.orders.models import ShippingTemplate
+from tenants.orders.models import Order, ShippingTemplate
 from tenants.orders.services import order_create, order_mark_paid
 from tenants.staff.models import StaffMember
 from tenants.staff.services import staff_create_owner
@@ -112,3 +113,63 @@ def test_operations_staff_is_refused_the_finance_page(page, live, console_store)
     response = page.goto(f"http://console-shop.localhost:{live}/console/finance/withdrawals/")
     assert response.status == 403
     assert page.locator("[data-forbidden]").is_visible()
+
+
+def test_merchant_adds_a_two_sku_product_the_shopper_buys_it_the_merchant_ships(page, live, console_store, tmp_path):
+    import requests
+    from PIL import Image
+
+    from tenants.members.tokens import member_token_issue
+
+    _login(page, live, "owner@console.test")
+    page.click("nav >> text=商品")
+    page.click("#new-product")
+    page.fill("#title", "玫瑰精华水")
+    page.fill("#subtitle", "大马士革玫瑰")
+    page.fill("#specs", "容量: 100ml, 200ml")
+    page.click("#make-matrix")
+    page.wait_for_selector("#sku-matrix tr[data-sku='容量:200ml']")
+    page.fill("input[aria-label='售价 100ml']", "89")
+    page.fill("input[aria-label='初始库存 100ml']", "30")
+    page.fill("input[aria-label='售价 200ml']", "149")
+    page.fill("input[aria-label='初始库存 200ml']", "20")
+    page.click("#save-product")
+    page.wait_for_selector("#saved")
+    photo = tmp_path / "rose.png"
+    Image.new("RGB", (600, 600), (214, 92, 120)).save(photo)
+    page.set_input_files("#upload-form input[type=file]", str(photo))
+    page.click("#upload-form button")
+    page.wait_for_selector("#image-list img")
+    assert page.evaluate("document.querySelector('#image-list img').naturalWidth") == 600  # served, not broken
+    page.click("#put-on-sale")
+    page.wait_for_selector("#product-status.active")
+    shot(page, "console-product-editor")
+
+    with schema_context("t_console_shop"):
+        product = Product.objects.get(title="玫瑰精华水")
+        sku = product.skus.get(spec_key="容量:200ml")
+        buyer = Member.objects.get(openid="o-console-buyer")
+        token, address_id = member_token_issue(member=buyer), buyer.addresses.get().pk
+    connection.set_schema_to_public()
+    api = f"http://127.0.0.1:{live}/api/v1"
+    headers = {"Host": f"console-shop.localhost:{live}", "Authorization": f"Bearer {token}"}
+    listed = requests.get(f"{api}/catalog/products/?q=玫瑰", headers=headers, timeout=10).json()
+    assert [p["title"] for p in listed["results"]] == ["玫瑰精华水"]
+    created = requests.post(f"{api}/orders/", json={"address_id": address_id, "items": [{"sku_id": sku.pk,
+                                                                                       "quantity": 1}]},
+                            headers={**headers, "Idempotency-Key": "browser-rose-0001"}, timeout=10)
+    assert created.status_code == 201, created.text
+    number = created.json()["number"]
+    with schema_context("t_console_shop"):
+        order = Order.objects.get(number=number)
+        order_mark_paid(order_id=order.pk, paid_fen=order.payable_fen, transaction_id="4200000099",
+                        paid_at=timezone.now())
+    connection.set_schema_to_public()
+
+    page.click("nav >> text=订单")
+    page.click(f"#order-table tr[data-number='{number}'] a")
+    page.select_option("#carrier_code", "YTO")
+    page.fill("#tracking_no", "YT9876543210")
+    page.click("#ship-form button[type=submit]")
+    page.wait_for_selector("text=YT9876543210")
+    assert "已发货" in page.text_content("#order-status")

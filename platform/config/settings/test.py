@@ -3,7 +3,7 @@
 from core.env import env_str
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL, REST_FRAMEWORK
+from .base import CACHES, REDIS_URL, REPO_DIR, REST_FRAMEWORK
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -18,3 +18,5 @@ SIGNUP_RATE_LIMIT = 1000
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min",
                                                                  "login": "10000/min"}}
+# Uploads of the test run go to a throwaway folder, never into the working tree's media/.
+MEDIA_ROOT = REPO_DIR / ".run" / "test-media"

@@ -1,0 +1,24 @@
+"""Uploaded files of the store on this host (product images): ``/media/<schema>/...`` is served only on
+that store's own host, never another's, and never outside the store's folder. A deployment may put a CDN
+or the web server in front; this keeps `make run` and the tests free of broken images."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def tenant_media(request: HttpRequest, path: str) -> FileResponse:
+    root = (Path(settings.MEDIA_ROOT) / connection.schema_name).resolve()
+    target = (Path(settings.MEDIA_ROOT) / path).resolve()
+    if root not in target.parents or not target.is_file():
+        raise Http404("No such file")
+    response = FileResponse(target.open("rb"))
+    response["Cache-Control"] = "public, max-age=604800, immutable"  # upload names are never reused
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

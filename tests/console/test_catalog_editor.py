@@ -1,0 +1,165 @@
+"""The console's catalog: a product with a SKU matrix from spec options, edits that keep stock history, image
+upload, reorder and removal (served only on the store's own host), stock adjustments with reasons, bulk
+listing and the Excel export."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django_tenants.utils import schema_context
+from openpyxl import load_workbook
+from PIL import Image
+
+from tenants.catalog.models import Product, Sku, StockMovement
+from tests.conftest import console_login
+
+
+@pytest.fixture
+def owner(client_a, store_a):
+    console_login(client_a, store_a.owner_login)
+    return client_a
+
+
+def png(name: str, color: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), color).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+BASE = {"title": "真丝睡衣", "subtitle": "桑蚕丝", "description": "柔软<亲肤>\n\n可机洗", "tags": "新品, 热卖"}
+
+
+def create(client) -> Product:
+    matrix = client.post("/console/catalog/new/", {**BASE, "specs": "颜色: 红, 蓝", "action": "matrix"})
+    page = matrix.content.decode()
+    assert 'data-sku="颜色:红"' in page and 'data-sku="颜色:蓝"' in page
+    response = client.post("/console/catalog/new/", {
+        **BASE, "specs": "颜色: 红, 蓝", "action": "save",
+        "sku-0-price": "99", "sku-0-stock": "10", "sku-0-active": "1",
+        "sku-1-price": "109.50", "sku-1-original_price": "199", "sku-1-stock": "5", "sku-1-active": "1"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    connection.set_schema_to_public()
+    with schema_context("t_alpha"):
+        return Product.objects.get(pk=int(response["Location"].split("/")[3]))
+
+
+def test_a_product_with_two_skus_then_edited(owner, store_a):
+    product = create(owner)
+    with schema_context(store_a.schema):
+        skus = {s.spec_key: s for s in product.skus.all()}
+        assert {k: (s.price_fen, s.stock) for k, s in skus.items()} == {"颜色:红": (9900, 10), "颜色:蓝": (10950, 5)}
+        assert product.min_price_fen == 9900 and product.specs == [{"name": "颜色", "values": ["红", "蓝"]}]
+        assert product.description == "<p>柔软&lt;亲肤&gt;</p>\n\n<p>可机洗</p>"
+        assert sorted(product.tags.values_list("name", flat=True)) == ["新品", "热卖"]
+        assert StockMovement.objects.filter(sku__product=product, reason="initial").count() == 2
+
+    page = owner.get(f"/console/catalog/{product.pk}/").content.decode()
+    assert 'name="sku-0-stock"' not in page  # existing stock changes only through adjustments
+    response = owner.post(f"/console/catalog/{product.pk}/", {
+        **BASE, "title": "真丝睡衣（新款）", "specs": "颜色: 红, 绿", "action": "save",
+        "sku-0-price": "89", "sku-0-stock": "999", "sku-0-active": "1",
+        "sku-1-price": "95", "sku-1-stock": "7", "sku-1-active": "1"})
+    assert response.status_code == 302
+    with schema_context(store_a.schema):
+        skus = {s.spec_key: s for s in Sku.objects.filter(product=product)}
+        assert {k: (s.price_fen, s.stock, s.is_active) for k, s in skus.items()} == {
+            "颜色:红": (8900, 10, True), "颜色:蓝": (10950, 5, False), "颜色:绿": (9500, 7, True)}
+        assert Product.objects.get(pk=product.pk).title == "真丝睡衣（新款）"
+
+
+def test_bad_prices_are_shown_on_their_row_and_nothing_is_saved(owner, store_a):
+    with schema_context(store_a.schema):
+        before = Product.objects.count()
+    response = owner.post("/console/catalog/new/", {**BASE, "specs": "尺码: S, M", "action": "save",
+                                                    "sku-0-price": "abc", "sku-1-price": "0", "sku-1-stock": "-1"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'data-field="sku-0"' in page and 'data-field="sku-1"' in page
+    bad_spec = owner.post("/console/catalog/new/", {**BASE, "specs": "尺码 S M", "action": "matrix"})
+    assert bad_spec.status_code == 400 and 'data-field="specs"' in bad_spec.content.decode()
+    with schema_context(store_a.schema):
+        assert Product.objects.count() == before
+
+
+def test_images_upload_reorder_delete_and_stay_on_their_store(owner, store_a, client_b):
+    product = create(owner)
+    url = f"/console/catalog/{product.pk}/"
+    uploaded = owner.post(url, {"action": "upload", "images": [png("a.png", "red"), png("b.png", "blue")]})
+    assert uploaded.status_code == 302
+    with schema_context(store_a.schema):
+        first, second = Product.objects.get(pk=product.pk).images.all()
+        assert Product.objects.get(pk=product.pk).cover_image == first.image.url
+    owner.post(url, {"action": "image_down", "image_id": first.pk})
+    with schema_context(store_a.schema):
+        refreshed = Product.objects.get(pk=product.pk)
+        assert [i.pk for i in refreshed.images.all()] == [second.pk, first.pk]
+        assert refreshed.cover_image == second.image.url
+    image_url = second.image.url
+    assert image_url.startswith("/media/t_alpha/products/")
+    served = owner.get(image_url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    connection.set_schema_to_public()
+    assert client_b.get(image_url).status_code == 404  # another store's host never serves it
+    fake = SimpleUploadedFile("evil.png", b"<?php echo 1; ?>", content_type="image/png")
+    refused = owner.post(url, {"action": "upload", "images": [fake]})
+    assert refused.status_code == 400 and 'data-field="images"' in refused.content.decode()
+    owner.post(url, {"action": "image_delete", "image_id": second.pk})
+    with schema_context(store_a.schema):
+        assert list(Product.objects.get(pk=product.pk).images.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_stock_adjustments_need_a_reason(owner, store_a):
+    product = create(owner)
+    with schema_context(store_a.schema):
+        red = product.skus.get(spec_key="颜色:红")
+    url = f"/console/catalog/{product.pk}/"
+    refused = owner.post(url, {"action": "adjust", "sku_id": red.pk, "delta": "-3", "note": ""})
+    assert refused.status_code == 400 and 'data-field="note"' in refused.content.decode()
+    assert owner.post(url, {"action": "adjust", "sku_id": red.pk, "delta": "-3", "note": "破损"}).status_code == 302
+    too_many = owner.post(url, {"action": "adjust", "sku_id": red.pk, "delta": "-100", "note": "盘点"})
+    assert too_many.status_code == 400
+    with schema_context(store_a.schema):
+        red.refresh_from_db()
+        assert red.stock == 7
+        assert StockMovement.objects.filter(sku=red, reason="adjustment").values_list("delta", "note").get() == (
+            -3, "破损")
+
+
+def test_bulk_listing_and_export(owner, store_a, client_a):
+    product = create(owner)
+    assert owner.post("/console/catalog/", {"action": "on", "product_ids": [product.pk]}).status_code == 302
+    with schema_context(store_a.schema):
+        assert Product.objects.get(pk=product.pk).status == Product.Status.ON_SALE
+    listing = owner.get("/console/catalog/?status=on_sale&q=真丝").content.decode()
+    assert f'data-product="{product.pk}"' in listing
+    export = owner.get("/console/catalog/export.xlsx?q=真丝")
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("商品ID", "商品名称", "状态") and len(rows) == 3
+    assert {row[3] for row in rows[1:]} == {"颜色:红", "颜色:蓝"}
+
+
+def test_operations_may_edit_the_catalog_customer_service_may_not(client_a, store_a):
+    from django.contrib.auth import get_user_model
+
+    from tenants.staff.models import StaffMember
+
+    console_login(client_a, store_a.staff_login)  # Otto, operations
+    assert client_a.get("/console/catalog/").status_code == 200
+    client_a.post("/console/logout/")
+    with schema_context(store_a.schema):
+        user = get_user_model().objects.create_user(username="cs@alpha.test", password="Correct-Horse-42")
+        StaffMember.objects.create(user=user, role=StaffMember.Role.CUSTOMER_SERVICE)
+    connection.set_schema_to_public()
+    console_login(client_a, "cs@alpha.test")
+    assert client_a.get("/console/catalog/new/").status_code == 403
+
+
+def test_regenerating_the_matrix_keeps_what_was_typed(owner):
+    page = owner.post("/console/catalog/new/", {**BASE, "specs": "颜色: 红, 蓝", "action": "matrix",
+                                                "sku-0-key": "颜色:红", "sku-0-price": "50", "sku-0-stock": "8"})
+    html = page.content.decode()
+    assert 'name="sku-0-price" value="50"' in html and 'name="sku-0-stock" value="8"' in html
+    assert 'name="sku-1-price" value=""' in html
