@@ -10,10 +10,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
 from tenants.catalog.models import Product
+from tenants.distribution.bonuses import bonus_explain
+from tenants.distribution.calculations import explain
 from tenants.distribution.configuration import CHOICES, distribution_settings_update, settings_as_form
-from tenants.distribution.models import Application, Distributor, Withdrawal
+from tenants.distribution.models import Application, Commission, Distributor, SettlementRun, Withdrawal
 from tenants.distribution.network import application_approve, application_reject, distributor_set_frozen
-from tenants.distribution.selectors import distribution_settings_get
+from tenants.distribution.selectors import (
+    distribution_settings_get,
+    distributor_balances,
+    earnings_by_day,
+    team_members,
+)
 from tenants.distribution.withdrawals import (
     withdrawal_approve,
     withdrawal_mark_paid,
@@ -115,3 +122,40 @@ def distribution_settings(request: HttpRequest) -> HttpResponse:
         "store": request.tenant, "nav": "distribution", "form": form, "errors": errors, "message": message,
         "saved": request.GET.get("saved") == "1", "products": products,
         "choices": {name: choices.choices for name, choices in CHOICES.items()}}, status=400 if message else 200)
+
+
+@console_area("distribution")
+@require_GET
+def distributor_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One distributor: balances, 30-day earnings chart, team (two levels, with sales), commissions with
+    their explanation, bonuses, grade history and fraud flags."""
+    distributor = get_object_or_404(Distributor.objects.select_related("member", "grade", "parent"), code=code)
+    commissions = Paginator(Commission.objects.filter(distributor=distributor), 20).get_page(request.GET.get("page"))
+    for commission in commissions:
+        commission.explanation = explain(
+            order_number=commission.order_number, position=commission.line_position, level=commission.level,
+            rate_bp=commission.rate_bp, fixed_fen=commission.fixed_fen, base_fen=commission.base_fen,
+            amount_fen=commission.amount_fen, rate_source=commission.rate_source,
+            is_first_order=commission.is_first_order)
+    bonuses = list(distributor.bonuses.all()[:24])
+    for bonus in bonuses:
+        bonus.explanation = bonus_explain(bonus)
+    return render(request, "console_frontend/distributor_detail.html", {
+        "store": request.tenant, "nav": "distribution", "distributor": distributor,
+        "balances": distributor_balances(distributor=distributor),
+        "earnings": earnings_by_day(distributor=distributor, days=30),
+        "team": {1: list(team_members(distributor=distributor, level=1)[:50]),
+                 2: list(team_members(distributor=distributor, level=2)[:50])},
+        "commissions": commissions, "bonuses": bonuses,
+        "grade_changes": distributor.grade_changes.select_related("from_grade", "to_grade")[:20],
+        "fraud_flags": distributor.fraud_flags.order_by("-created_at")[:20]})
+
+
+@console_area("finance")
+@require_GET
+def settlement_runs(request: HttpRequest) -> HttpResponse:
+    """Settlement runs of the store: when, how many commissions and how much was released."""
+    runs = Paginator(SettlementRun.objects.all(), 30).get_page(request.GET.get("page"))
+    return render(request, "console_frontend/settlement_runs.html", {
+        "store": request.tenant, "nav": "finance", "page": runs,
+        "settings": distribution_settings_get()})

@@ -13,7 +13,7 @@ from control_plane.storefront_templates.selectors import template_get_active
 from control_plane.tenancy.services import tenant_provision
 from tenants.catalog.models import Product
 from tenants.catalog.services import product_create
-from tenants.distribution.models import Application, DistributionSettings
+from tenants.distribution.models import Application, Commission, DistributionSettings
 from tenants.distribution.withdrawals import withdrawal_request
 from tenants.ledger.models import Account, Journal
 from tenants.ledger.services import Line, account_for, journal_post
@@ -60,6 +60,12 @@ def console_store(live):
                                      12000),
                                 Line(account_for(kind=Account.Kind.STORE_COMMISSION_EXPENSE), -12000)])
             withdrawal_request(distributor=distributor, amount_fen=8800, method="wechat")
+            for _n in range(2):  # a small team with a commission, for the distributor's page
+                make_distributor(parent=make_distributor(parent=distributor))
+            Commission.objects.create(order_id=order.pk, order_number=order.number, order_line_id=order.lines.get().pk,
+                                      line_position=1, distributor=distributor, level=1, base_fen=39800, quantity=2,
+                                      rate_bp=1200, amount_fen=4776, rule_version=1, rate_source="level",
+                                      is_first_order=True)
     connection.set_schema_to_public()
     yield order.number
     drop_store("console-shop")
@@ -106,6 +112,12 @@ def test_merchant_ships_reviews_and_pays_out(page, live, console_store):
     page.click("#withdrawals button[value=paid]")
     page.wait_for_selector("#withdrawals >> text=已到账")
     shot(page, "console-withdrawals")
+    page.click("nav >> text=分销")
+    page.click("#distributors tbody tr:last-child a")
+    page.wait_for_selector("#earnings-chart")
+    assert "¥32.00" in page.text_content("#balances")  # 120.00 released, 88.00 withdrawn and paid
+    assert "12% × 398.00 = 47.76" in page.text_content("#commissions")
+    shot(page, "console-distributor-detail")
 
 
 def test_operations_staff_is_refused_the_finance_page(page, live, console_store):

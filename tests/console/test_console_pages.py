@@ -126,3 +126,34 @@ def test_dashboard_figures_and_alerts(owner, store_a):
     html = owner.get("/console/").content.decode()
     assert "¥123.00" in html and 'id="sales-chart"' in html
     assert "待发货 <strong class=\"stat\">1</strong>" in html
+
+
+def test_distributor_detail_shows_balances_team_commissions_and_history(owner, store_a):
+    from tenants.distribution.models import Commission, Grade, GradeChange
+
+    with schema_context(store_a.schema):
+        top = make_distributor()
+        child = make_distributor(parent=top)
+        make_distributor(parent=child)
+        Commission.objects.create(order_id=1, order_number="T2026001", order_line_id=77, line_position=2,
+                                  distributor=top, level=1, base_fen=19900, quantity=1, rate_bp=1200,
+                                  amount_fen=2388, rule_version=1, rate_source="level", is_first_order=True)
+        senior = Grade.objects.create(name="高级分销员", rank=2)
+        GradeChange.objects.create(distributor=top, from_grade=None, to_grade=senior, reason="30 天 5 单",
+                                   actor="system")
+    connection.set_schema_to_public()
+    page = owner.get(f"/console/distribution/distributors/{top.code}/").content.decode()
+    assert "订单 T2026001，第 2 行，一级，首单佣金 12% × 199.00 = 23.88" in page
+    assert child.code in page and "二级团队" in page and "高级分销员" in page and 'id="earnings-chart"' in page
+    assert owner.get("/console/distribution/distributors/NOPE/").status_code == 404
+
+
+def test_settlement_runs_are_listed_for_finance(owner, store_a):
+    from tenants.distribution.models import SettlementRun
+
+    with schema_context(store_a.schema):
+        SettlementRun.objects.create(started_at=timezone.now(), finished_at=timezone.now(), released_count=12,
+                                     released_fen=34567)
+    connection.set_schema_to_public()
+    page = owner.get("/console/finance/settlements/").content.decode()
+    assert "¥345.67" in page and ">12<" in page
