@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,8 +16,12 @@ from control_plane.storefront_templates.selectors import template_get_active, te
 from control_plane.tenancy.services import handoff_redeem, tenant_switch_template
 from core.errors import DomainError
 from tenants.analytics.selectors import dashboard as dashboard_figures
+from tenants.staff.models import StaffMember
 from tenants.staff.selectors import staff_member_for
+from tenants.staff.services import staff_create, staff_remove, staff_set_role
 from tenants.storefront.selectors import storefront_layout_get
+
+from .roles import ROLE_AREAS, console_area
 
 
 def staff_required(view):
@@ -96,3 +100,34 @@ def storefront_settings(request: HttpRequest) -> HttpResponse:
                   {"store": request.tenant, "layout": layout, "templates": template_list_active(),
                    "error": error, "switched": request.GET.get("switched") == "1", "nav": "storefront"},
                   status=400 if error else 200)
+
+
+@console_area("staff")
+@require_http_methods(["GET", "POST"])
+def staff(request: HttpRequest) -> HttpResponse:
+    """Staff accounts and their roles (owner and admins only); seats count against the plan."""
+    errors: dict[str, list[str]] = {}
+    message, status = "", 200
+    form = {"login": "", "role": StaffMember.Role.OPERATIONS}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                form = {"login": request.POST.get("login", ""), "role": request.POST.get("role", "")}
+                staff_create(login=form["login"], password=request.POST.get("password", ""), role=form["role"])
+            else:
+                member = get_object_or_404(StaffMember, pk=request.POST.get("member_id"))
+                if action == "role":
+                    staff_set_role(member=member, role=request.POST.get("role", ""))
+                elif action == "remove":
+                    staff_remove(member=member)
+        except DomainError as exc:
+            errors, message, status = exc.fields, exc.message, exc.http_status
+        else:
+            return redirect("/console/store/staff/?saved=1")
+    members = StaffMember.objects.select_related("user").order_by("created_at")
+    return render(request, "console_frontend/staff.html", {
+        "store": request.tenant, "nav": "staff", "members": members, "form": form, "errors": errors,
+        "message": message, "saved": request.GET.get("saved") == "1",
+        "roles": [(value, label) for value, label in StaffMember.Role.choices if value != StaffMember.Role.OWNER],
+        "areas": ROLE_AREAS}, status=status)

@@ -7,6 +7,7 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from tenants.staff.models import StaffMember
 from tenants.staff.selectors import staff_member_for
@@ -20,7 +21,12 @@ AREAS: dict[str, frozenset[str]] = {
     "distribution": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS}),
     "finance": frozenset({R.OWNER, R.ADMIN, R.FINANCE}),
     "billing": frozenset({R.OWNER, R.ADMIN, R.FINANCE}),
+    "staff": frozenset({R.OWNER, R.ADMIN}),
 }
+AREA_LABELS = {"dashboard": _("概况"), "catalog": _("商品"), "orders": _("订单"), "distribution": _("分销"),
+               "finance": _("提现与结算"), "storefront": _("店铺装修"), "billing": _("套餐与账单"), "staff": _("员工")}
+# What each role may open, in words, for the staff page.
+ROLE_AREAS = {role: [AREA_LABELS[area] for area, roles in AREAS.items() if role in roles] for role in R.values}
 
 
 def console_area(area: str):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("console/handoff/", console.console_handoff, name="console-handoff"),
     path("console/", console.dashboard, name="console-dashboard"),
     path("console/storefront/", console.storefront_settings, name="console-storefront"),
+    path("console/store/staff/", console.staff, name="console-staff"),
     path("console/catalog/", console_catalog.product_list, name="console-catalog"),
     path("console/catalog/export.xlsx", console_catalog.product_export, name="console-catalog-export"),
     path("console/catalog/new/", console_catalog.product_edit, name="console-product-new"),

@@ -54,3 +54,32 @@ def staff_sessions_purge_expired() -> int:
     """Delete this store's expired console sessions; returns how many."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+def _not_owner(member: StaffMember) -> StaffMember:
+    member = StaffMember.objects.select_for_update().select_related("user").get(pk=member.pk)
+    if member.role == StaffMember.Role.OWNER:
+        raise ValidationFailed(_("店主账号不能修改或移除。"), fields={"role": [_("店主账号不能修改或移除。")]})
+    return member
+
+
+@transaction.atomic
+def staff_set_role(*, member: StaffMember, role: str) -> StaffMember:
+    """Give a staff member another role (never owner: a store has one)."""
+    member = _not_owner(member)
+    if role not in StaffMember.Role.values or role == StaffMember.Role.OWNER:
+        raise ValidationFailed(_("请选择一个角色。"), fields={"role": [_("请选择一个角色。")]})
+    member.role = role
+    member.save(update_fields=["role"])
+    return member
+
+
+@transaction.atomic
+def staff_remove(*, member: StaffMember) -> None:
+    """Take a staff member's console access away: the login is deactivated (its open sessions stop working
+    at their next request) and the seat is freed."""
+    member = _not_owner(member)
+    user = member.user
+    member.delete()
+    user.is_active = False
+    user.save(update_fields=["is_active"])
