@@ -1,4 +1,4 @@
-"""Operator pages on the platform host: tenants, suspension, plans, billing overview, audit log."""
+"""Operator pages on the platform host: tenants, suspension, plans, billing overview, health, audit log."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from billing.selectors import billing_overview, invoices_of, plans_with_subscrib
 from billing.services import PLAN_LIMIT_FIELDS
 from billing.sync import plan_sync
 from control_plane.operators.models import AuditLog
+from control_plane.operators.selectors import platform_health
 from control_plane.operators.services import operator_plan_save, operator_resume_tenant, operator_suspend_tenant
 from control_plane.storefront_templates.selectors import template_list_active
 from control_plane.tenancy.models import Tenant
@@ -192,3 +193,16 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
         "plan": plan, "templates": template_list_active(), "form": form, "errors": errors, "message": message,
         "nav": "plans", "limit_fields": PLAN_LIMIT_FIELDS, "state": request.GET},
         status=400 if message else 200)
+
+
+@operator_required
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """Stores by status, sign-ups per day, MRR and failed background jobs, with charts."""
+    figures = platform_health()
+    overview = billing_overview()
+    return render(request, "console_frontend/operator_health.html", {
+        "health": figures, "overview": overview, "nav": "health",
+        "chart": {"signups": figures.signups_by_day,
+                  "status": [{"label": Tenant.Status(k).label, "value": v}
+                             for k, v in sorted(figures.stores_by_status.items())]}})

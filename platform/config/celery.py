@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from celery.schedules import crontab
-from celery.signals import task_prerun
+from celery.signals import task_failure, task_prerun
 from tenant_schemas_celery.app import CeleryApp
 
 from config.observability import tag_task_tenant
@@ -16,6 +16,18 @@ app = CeleryApp("distmall")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 task_prerun.connect(tag_task_tenant, dispatch_uid="distmall_tag_task_tenant")
+
+
+@task_failure.connect(dispatch_uid="distmall_record_job_failure")
+def _record_job_failure(sender=None, exception=None, **kwargs) -> None:
+    """Failed tasks are counted on the operators' health page (details go to Sentry)."""
+    from django.db import connection
+
+    from control_plane.operators.services import job_failure_record
+
+    schema = connection.schema_name
+    job_failure_record(task_name=getattr(sender, "name", str(sender)), exception=exception,
+                       schema_name="" if schema == "public" else schema)
 
 # Most entries fan out: one task per active tenant, sent from inside that tenant's schema.
 app.conf.beat_schedule = {

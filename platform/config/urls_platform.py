@@ -16,6 +16,7 @@ urlpatterns = [
     path("operators/tenants/<int:tenant_id>/", operators.tenant_detail, name="operator-tenant"),
     path("operators/audit/", operators.audit_log, name="operator-audit"),
     path("operators/billing/", operators.billing, name="operator-billing"),
+    path("operators/health/", operators.health, name="operator-health"),
     path("operators/plans/", operators.plans, name="operator-plans"),
     path("operators/plans/<slug:code>/", operators.plan_detail, name="operator-plan"),
     path("billing/stripe/webhook/", stripe_webhook, name="stripe-webhook"),

@@ -24,6 +24,10 @@ def test_operator_sees_revenue_and_edits_a_plan(page, live, stripe_fake):
             assert page.text_content("#count-trialing").strip() == str(Plan.objects.get(code="pro").subscriptions
                                                                       .filter(status="trialing").count())
             shot(page, "operator-billing")
+            page.click("nav >> text=平台健康")
+            page.wait_for_selector("#signups-chart")
+            assert int(page.text_content("#store-count")) >= 2
+            shot(page, "operator-health")
             page.click("nav >> text=套餐")
             page.wait_for_selector("#plans [data-plan=basic]")
             shot(page, "operator-plans")

@@ -26,3 +26,19 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.tenant_slug}"
+
+
+class JobFailure(models.Model):
+    """A background task that failed (after its retries), for the operators' health page. Sentry has the
+    details; this keeps the count and the latest few in the platform's own database."""
+
+    task_name = models.CharField(max_length=200)
+    schema_name = models.CharField(max_length=63, blank=True)  # the store it ran for; blank: platform task
+    exception = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} @ {self.schema_name or 'public'}"

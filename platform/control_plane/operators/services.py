@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from billing.models import Plan
 from billing.services import plan_save
@@ -12,7 +13,7 @@ from control_plane.tenancy.models import Tenant
 from control_plane.tenancy.services import tenant_resume, tenant_suspend
 from core.errors import ValidationFailed
 
-from .models import AuditLog
+from .models import AuditLog, JobFailure
 
 
 def _audit(*, operator, action: str, tenant: Tenant, reason: str, ip: str | None) -> AuditLog:
@@ -51,3 +52,10 @@ def operator_plan_save(*, operator, code: str, data: dict, create: bool = False,
     AuditLog.objects.create(actor=operator, actor_label=operator.get_username(), action=AuditLog.Action.PLAN_SAVE,
                             reason=f"{'新建' if create else '修改'}套餐 {plan.code}", ip_address=ip)
     return plan
+
+
+def job_failure_record(*, task_name: str, schema_name: str, exception: BaseException) -> JobFailure:
+    """Called from Celery's ``task_failure`` signal, in whatever schema the task ran: written to public."""
+    with schema_context("public"):
+        return JobFailure.objects.create(task_name=task_name[:200], schema_name=schema_name[:63],
+                                         exception=f"{type(exception).__name__}: {exception}"[:300])
