@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.gateway import StripeError
+from billing.limits import PlanLimits
 from billing.models import Plan, Subscription
-from billing.selectors import billing_overview, invoices_of, plans_with_subscribers, subscription_for
+from billing.selectors import billing_overview, invoices_of, plans_with_subscribers, subscription_for, usage_rows
 from billing.services import PLAN_LIMIT_FIELDS
 from billing.sync import plan_sync
 from control_plane.operators.models import AuditLog
@@ -71,9 +72,15 @@ def tenant_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Tenant.Status.values:
         status = ""
-    page = Paginator(tenant_search(query=query, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    plans = plans_with_subscribers()
+    plan = request.GET.get("plan", "")
+    if plan not in {p.code for p in plans}:
+        plan = ""
+    page = Paginator(tenant_search(query=query, status=status, plan_code=plan), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "console_frontend/operator_tenants.html",
                   {"page": page, "q": query, "status": status, "statuses": Tenant.Status.choices,
+                   "plan": plan, "plans": plans,
                    "nav": "tenants"})
 
 
@@ -101,8 +108,16 @@ def tenant_detail(request: HttpRequest, tenant_id: int) -> HttpResponse:
     return render(request, "console_frontend/operator_tenant_detail.html",
                   {"tenant": tenant, "domains": tenant.domains.all(), "audit": audit, "errors": errors,
                    "message": message, "nav": "tenants", "subscription": subscription_for(tenant),
-                   "invoices": invoices_of(tenant)},
+                   "invoices": invoices_of(tenant), "usage": _usage(tenant)},
                   status=400 if message else 200)
+
+
+def _usage(tenant: Tenant) -> list:
+    """The store's usage against its plan (none for a store whose schema was purged)."""
+    subscription = subscription_for(tenant)
+    if subscription is None or tenant.purged_at:
+        return []
+    return usage_rows(tenant, PlanLimits.of(subscription.plan))
 
 
 @operator_required

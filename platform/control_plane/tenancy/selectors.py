@@ -82,7 +82,7 @@ def verified_custom_domains() -> list[str]:
         return domains
 
 
-def tenant_search(*, query: str = "", status: str = "") -> QuerySet[Tenant]:
+def tenant_search(*, query: str = "", status: str = "", plan_code: str = "") -> QuerySet[Tenant]:
     tenants = Tenant.objects.exclude(schema_name="public").select_related("template")
     if query:
         tenants = tenants.filter(
@@ -91,6 +91,8 @@ def tenant_search(*, query: str = "", status: str = "") -> QuerySet[Tenant]:
         ).distinct()
     if status:
         tenants = tenants.filter(status=status)
+    if plan_code:
+        tenants = tenants.filter(plan_code=plan_code)
     return tenants.order_by("-created_at")
 
 
