@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound
+from tenants.orders.filters import MemberOrderFilter
 from tenants.orders.models import Order
 from tenants.orders.selectors import cart_items_for, orders_for_member
 from tenants.orders.services import (
@@ -144,10 +145,10 @@ class OrderListCreateApi(MemberApi):
         device_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
     def get(self, request: Request) -> Response:
-        status = request.query_params.get("status", "")
-        if status and status not in Order.Status.values:
-            raise serializers.ValidationError({"status": [f"one of {', '.join(Order.Status.values)}"]})
-        return paginate(self, orders_for_member(member=request.user, status=status), OrderOutput)
+        orders = MemberOrderFilter(request.query_params, queryset=orders_for_member(member=request.user))
+        if not orders.is_valid():
+            raise serializers.ValidationError(orders.errors)
+        return paginate(self, orders.qs, OrderOutput)
 
     def post(self, request: Request) -> Response:
         data = self.CreateInput(data=request.data)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("console/catalog/new/", console_catalog.product_edit, name="console-product-new"),
     path("console/catalog/<int:product_id>/", console_catalog.product_edit, name="console-product"),
     path("console/orders/", console_orders.order_list, name="console-orders"),
+    path("console/orders/export.xlsx", console_orders.order_export, name="console-orders-export"),
     path("console/orders/<str:number>/", console_orders.order_detail, name="console-order"),
     path("console/distribution/", console_distribution.distribution_home, name="console-distribution"),
     path("console/distribution/settings/", console_distribution.distribution_settings,

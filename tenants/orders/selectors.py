@@ -19,9 +19,8 @@ def cart_items_for(*, member) -> QuerySet[CartItem]:
     return CartItem.objects.filter(member=member).select_related("sku__product").order_by("-added_at", "-id")
 
 
-def orders_for_member(*, member, status: str = "") -> QuerySet[Order]:
-    orders = Order.objects.filter(member=member).prefetch_related("lines")
-    return orders.filter(status=status) if status else orders
+def orders_for_member(*, member) -> QuerySet[Order]:
+    return Order.objects.filter(member=member).prefetch_related("lines").order_by("-created_at", "-id")
 
 
 def orders_overdue_unpaid(*, now: datetime) -> QuerySet[Order]:

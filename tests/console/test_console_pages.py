@@ -157,3 +157,36 @@ def test_settlement_runs_are_listed_for_finance(owner, store_a):
     connection.set_schema_to_public()
     page = owner.get("/console/finance/settlements/").content.decode()
     assert "¥345.67" in page and ">12<" in page
+
+
+def test_order_filters_with_django_filter_and_export(owner, store_a):
+    with schema_context(store_a.schema):
+        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
+        address = AddressFactory()
+        sku = SkuFactory(stock=10)
+        seller = make_distributor()
+        paid, _ = order_create(member=address.member, idempotency_key="filter-0001", address_id=address.pk,
+                               items=[{"sku_id": sku.pk, "quantity": 1}])
+        order_mark_paid(order_id=paid.pk, paid_fen=paid.payable_fen, transaction_id="42000001",
+                        paid_at=timezone.now())
+        Order.objects.filter(pk=paid.pk).update(distributor_id=seller.pk)
+        unpaid, _ = order_create(member=address.member, idempotency_key="filter-0002", address_id=address.pk,
+                                 items=[{"sku_id": sku.pk, "quantity": 2}])
+    connection.set_schema_to_public()
+    today = timezone.localdate().isoformat()
+
+    def numbers(query: str) -> set[str]:
+        page = owner.get(f"/console/orders/?{query}").content.decode()
+        return {n for n in (paid.number, unpaid.number) if f'data-number="{n}"' in page}
+
+    assert numbers("payment=paid") == {paid.number}
+    assert numbers("payment=unpaid") == {unpaid.number}
+    assert numbers(f"placed_from={today}&placed_to={today}") == {paid.number, unpaid.number}
+    assert numbers("placed_from=2001-01-01&placed_to=2001-01-02") == set()
+    assert numbers(f"distributor_code={seller.code.lower()}") == {paid.number}
+    assert numbers("distributor_code=NOBODY") == set()
+    bad = owner.get("/console/orders/?placed_from=yesterday&payment=maybe")
+    assert bad.status_code == 400 and 'data-field="placed_from"' in bad.content.decode()
+    export = owner.get("/console/orders/export.xlsx?payment=paid")
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "订单号" and [r[0] for r in rows[1:]] == [paid.number]

@@ -92,6 +92,10 @@ def test_cart_checkout_order_cancel_over_http(wechat_sandbox, catalog_a, store_a
     assert replay.status_code == 200 and replay.json()["number"] == number
     assert client.get("/api/v1/cart/").json() == []  # bought items left the cart
     assert client.get("/api/v1/orders/").json()["results"][0]["status"] == "pending_payment"
+    assert client.get("/api/v1/orders/", {"status": "pending_payment"}).json()["count"] == 1
+    assert client.get("/api/v1/orders/", {"status": "shipped"}).json()["count"] == 0
+    bad_filter = client.get("/api/v1/orders/", {"status": "lost"})
+    assert bad_filter.status_code == 400 and "status" in bad_filter.json()["fields"]
     # Another store's host knows neither the token nor the order.
     assert api(store_b.host, token).get(f"/api/v1/orders/{number}/").status_code == 401
     other = login(store_b.host, "sandbox-buyer")  # the same person is a different member there
