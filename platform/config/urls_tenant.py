@@ -12,6 +12,7 @@ from console_frontend import (
     console_distribution,
     console_orders,
     console_simulator,
+    console_store,
     previews,
 )
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("console/", console.dashboard, name="console-dashboard"),
     path("console/storefront/", console.storefront_settings, name="console-storefront"),
     path("console/store/staff/", console.staff, name="console-staff"),
+    path("console/store/settings/", console_store.store_settings, name="console-store-settings"),
     path("console/catalog/", console_catalog.product_list, name="console-catalog"),
     path("console/catalog/export.xlsx", console_catalog.product_export, name="console-catalog-export"),
     path("console/catalog/new/", console_catalog.product_edit, name="console-product-new"),

@@ -45,8 +45,20 @@ class NotificationRejected(Exception):
 def wechatpay_configure(*, appid: str, mchid: str, private_key_pem: str, cert_serial_no: str, apiv3_key: str,
                         platform_public_key_pem: str, platform_public_key_id: str,
                         sandbox: bool = False) -> WechatPayMerchant:
-    """Store the merchant credentials; the private key and APIv3 key are encrypted at rest."""
+    """Store the merchant credentials; the private key and APIv3 key are encrypted at rest. From the console
+    the two secrets are write-only: left empty, the stored ones are kept."""
+    current = WechatPayMerchant.objects.filter(singleton=1).first()
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    if current is not None:
+        if not private_key_pem.strip():
+            private_key_pem = crypto.decrypt(current.merchant_private_key_encrypted, keys=keys)
+        if not apiv3_key:
+            apiv3_key = crypto.decrypt(current.apiv3_key_encrypted, keys=keys)
     fields: dict[str, list[str]] = {}
+    for name, value in (("appid", appid), ("mchid", mchid), ("cert_serial_no", cert_serial_no),
+                        ("platform_public_key_id", platform_public_key_id)):
+        if not value.strip():
+            fields[name] = [_("必填。")]
     if len(apiv3_key) != 32:
         fields["apiv3_key"] = [_("APIv3 密钥应为 32 个字符。")]
     try:
@@ -59,7 +71,6 @@ def wechatpay_configure(*, appid: str, mchid: str, private_key_pem: str, cert_se
         fields["platform_public_key_pem"] = [_("不是有效的 PEM 格式公钥。")]
     if fields:
         raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
-    keys = settings.FIELD_ENCRYPTION_KEYS
     merchant, _created = WechatPayMerchant.objects.update_or_create(singleton=1, defaults={
         "appid": appid, "mchid": mchid, "merchant_cert_serial_no": cert_serial_no,
         "merchant_private_key_encrypted": crypto.encrypt(private_key_pem, keys=keys),

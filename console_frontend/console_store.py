@@ -1,0 +1,72 @@
+"""Merchant console: store settings — WeChat Pay credentials (secrets write-only, shown masked) and
+shipping templates."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from core.errors import DomainError
+from core.money import format_fen
+from tenants.orders.models import ShippingTemplate
+from tenants.orders.shipping import region_rules_text, shipping_template_save
+from tenants.payments.models import WechatPayMerchant
+from tenants.payments.services import wechatpay_configure
+
+from .roles import console_area
+
+PAY_FIELDS = ("appid", "mchid", "cert_serial_no", "platform_public_key_id", "platform_public_key_pem")
+
+
+def _template_form(template: ShippingTemplate | None) -> dict:
+    if template is None:
+        return {"mode": ShippingTemplate.Mode.FLAT, "first_weight_g": 1000, "extra_weight_g": 1000,
+                "flat_fee": "0.00", "first_fee": "0.00", "extra_fee": "0.00"}
+    return {"name": template.name, "mode": template.mode, "flat_fee": format_fen(template.flat_fee_fen),
+            "first_weight_g": template.first_weight_g, "first_fee": format_fen(template.first_fee_fen),
+            "extra_weight_g": template.extra_weight_g, "extra_fee": format_fen(template.extra_fee_fen),
+            "free_over": format_fen(template.free_over_fen) if template.free_over_fen is not None else "",
+            "region_rules": region_rules_text(template), "is_default": template.is_default}
+
+
+@console_area("settings")
+@require_http_methods(["GET", "POST"])
+def store_settings(request: HttpRequest) -> HttpResponse:
+    merchant = WechatPayMerchant.objects.filter(singleton=1).first()
+    pay_form = {"appid": merchant.appid, "mchid": merchant.mchid, "cert_serial_no": merchant.merchant_cert_serial_no,
+                "platform_public_key_id": merchant.platform_public_key_id,
+                "platform_public_key_pem": merchant.platform_public_key} if merchant else {}
+    editing = None
+    if request.GET.get("template", "").isdigit():
+        editing = get_object_or_404(ShippingTemplate, pk=int(request.GET["template"]))
+    shipping_form = _template_form(editing)
+    errors: dict[str, list[str]] = {}
+    message, section = "", ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "wechatpay":
+                section = "pay"
+                pay_form = {name: request.POST.get(name, "") for name in PAY_FIELDS}
+                wechatpay_configure(
+                    appid=pay_form["appid"].strip(), mchid=pay_form["mchid"].strip(),
+                    cert_serial_no=pay_form["cert_serial_no"].strip(),
+                    platform_public_key_id=pay_form["platform_public_key_id"].strip(),
+                    platform_public_key_pem=pay_form["platform_public_key_pem"].strip(),
+                    private_key_pem=request.POST.get("private_key_pem", ""),
+                    apiv3_key=request.POST.get("apiv3_key", ""), sandbox=bool(merchant and merchant.sandbox))
+                return redirect("/console/store/settings/?saved=pay")
+            if action == "shipping":
+                section = "shipping"
+                shipping_form = {**request.POST.dict()}
+                shipping_template_save(template=editing, data=shipping_form)
+                return redirect("/console/store/settings/?saved=shipping#shipping")
+        except DomainError as exc:
+            errors, message = exc.fields, exc.message
+    return render(request, "console_frontend/store_settings.html", {
+        "store": request.tenant, "nav": "settings", "merchant": merchant, "pay_form": pay_form,
+        "templates": ShippingTemplate.objects.order_by("-is_default", "pk"), "editing": editing,
+        "shipping_form": shipping_form, "modes": ShippingTemplate.Mode.choices, "errors": errors,
+        "message": message, "section": section, "saved": request.GET.get("saved", "")},
+        status=400 if message else 200)
