@@ -1,12 +1,14 @@
-"""Operator pages on the platform host: tenants, suspension, plans, billing overview, health, audit log."""
+"""Operator pages on the platform host: tenants, suspension, plans, storefront templates, billing overview,
+health, audit log."""
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 
 from django.contrib.auth import authenticate, login, logout
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,14 +22,22 @@ from billing.services import PLAN_LIMIT_FIELDS
 from billing.sync import plan_sync
 from control_plane.operators.models import AuditLog
 from control_plane.operators.selectors import platform_health
-from control_plane.operators.services import operator_plan_save, operator_resume_tenant, operator_suspend_tenant
-from control_plane.storefront_templates.selectors import template_list_active
+from control_plane.operators.services import (
+    operator_plan_save,
+    operator_resume_tenant,
+    operator_suspend_tenant,
+    operator_template_save,
+    operator_template_set_active,
+)
+from control_plane.storefront_templates.models import StorefrontTemplate
+from control_plane.storefront_templates.selectors import template_get, template_list_active, templates_for_operators
 from control_plane.tenancy.models import Tenant
 from control_plane.tenancy.selectors import tenant_search
 from core.errors import DomainError
 from core.money import format_fen
 
 from .http import client_ip
+from .previews import render_preview
 
 PAGE_SIZE = 25
 
@@ -221,3 +231,73 @@ def health(request: HttpRequest) -> HttpResponse:
         "chart": {"signups": figures.signups_by_day,
                   "status": [{"label": Tenant.Status(k).label, "value": v}
                              for k, v in sorted(figures.stores_by_status.items())]}})
+
+
+def _template_form(template: StorefrontTemplate | None, post=None) -> dict:
+    if post is not None:
+        return post.dict()
+    if template is None:
+        base = StorefrontTemplate.objects.filter(is_active=True).first()
+        return {"layout": json.dumps(base.layout, ensure_ascii=False, indent=2) if base else "",
+                **{f"theme_{k}": v for k, v in (base.theme if base else {}).items()}, "sort_order": 100}
+    return {"name": template.name, "name_en": template.name_en, "industry": template.industry,
+            "description": template.description, "sort_order": template.sort_order,
+            "layout": json.dumps(template.layout, ensure_ascii=False, indent=2),
+            **{f"theme_{k}": v for k, v in template.theme.items()}}
+
+
+@operator_required
+@require_http_methods(["GET", "POST"])
+def templates(request: HttpRequest) -> HttpResponse:
+    """Storefront templates: previews, versions, stores made from each; a form for a new one."""
+    errors: dict[str, list[str]] = {}
+    message = ""
+    form = _template_form(None)
+    if request.method == "POST":
+        form = _template_form(None, request.POST)
+        try:
+            template = operator_template_save(operator=request.user, code=request.POST.get("code", ""), data=form,
+                                              create=True, ip=client_ip(request))
+        except DomainError as exc:
+            errors, message = exc.fields, exc.message
+        else:
+            return redirect(f"/operators/templates/{template.code}/?saved=1")
+    return render(request, "console_frontend/operator_templates.html", {
+        "templates": templates_for_operators(), "form": form, "errors": errors, "message": message,
+        "nav": "templates"}, status=400 if message else 200)
+
+
+@operator_required
+@require_http_methods(["GET", "POST"])
+def template_detail(request: HttpRequest, code: str) -> HttpResponse:
+    template = get_object_or_404(StorefrontTemplate, code=code)
+    errors: dict[str, list[str]] = {}
+    message = ""
+    form = _template_form(template)
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action in {"retire", "restore"}:
+                operator_template_set_active(operator=request.user, code=code, active=action == "restore",
+                                             ip=client_ip(request))
+            else:
+                form = _template_form(template, request.POST)
+                operator_template_save(operator=request.user, code=code, data=form, ip=client_ip(request))
+        except DomainError as exc:
+            errors, message = exc.fields, exc.message
+        else:
+            return redirect(f"/operators/templates/{code}/?saved=1")
+    template.refresh_from_db()
+    return render(request, "console_frontend/operator_template_detail.html", {
+        "template": template, "form": form, "errors": errors, "message": message, "nav": "templates",
+        "saved": request.GET.get("saved") == "1"}, status=400 if message else 200)
+
+
+@operator_required
+@require_GET
+def template_preview_any(request: HttpRequest, code: str) -> HttpResponse:
+    """The preview of any template, retired ones too (the public preview shows offered ones only)."""
+    template = template_get(code=code)
+    if template is None:
+        raise Http404("No such template")
+    return render_preview(template)

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from control_plane.storefront_templates.selectors import template_get_active
+from control_plane.storefront_templates.selectors import TemplateSnapshot, template_get_active
 
 _BLOCK_HEIGHT = {"banner": 90, "notice": 22, "category_grid": 56, "featured_products": 96}
 
@@ -30,12 +30,16 @@ def _blocks_with_positions(layout: dict) -> list[dict]:
     return placed
 
 
+def render_preview(template: TemplateSnapshot) -> HttpResponse:
+    svg = render_to_string("console_frontend/template_preview.svg",
+                           {"t": template, "theme": template.theme, "blocks": _blocks_with_positions(template.layout)})
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
 @require_GET
 @cache_control(max_age=300)
 def template_preview(request: HttpRequest, code: str) -> HttpResponse:
     template = template_get_active(code=code)
     if template is None:
         raise Http404("No such template")
-    svg = render_to_string("console_frontend/template_preview.svg",
-                           {"t": template, "theme": template.theme, "blocks": _blocks_with_positions(template.layout)})
-    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    return render_preview(template)

@@ -28,6 +28,10 @@ def test_operator_sees_revenue_and_edits_a_plan(page, live, stripe_fake):
             page.wait_for_selector("#signups-chart")
             assert int(page.text_content("#store-count")) >= 2
             shot(page, "operator-health")
+            page.click("nav >> text=店铺模板")
+            page.wait_for_selector("#template-list [data-template=beauty] img")
+            assert page.evaluate("document.querySelector('#template-list img').naturalWidth") > 0
+            shot(page, "operator-templates")
             page.click("nav >> text=套餐")
             page.wait_for_selector("#plans [data-plan=basic]")
             shot(page, "operator-plans")

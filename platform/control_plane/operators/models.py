@@ -11,6 +11,7 @@ class AuditLog(models.Model):
         TENANT_SUSPEND = "tenant.suspend", _("暂停店铺")
         TENANT_RESUME = "tenant.resume", _("恢复营业")
         PLAN_SAVE = "plan.save", _("编辑套餐")
+        TEMPLATE_SAVE = "template.save", _("编辑店铺模板")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=150)

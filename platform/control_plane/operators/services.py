@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 
 from billing.models import Plan
 from billing.services import plan_save
+from control_plane.storefront_templates.services import template_save_by_operator, template_set_active
 from control_plane.tenancy.models import Tenant
 from control_plane.tenancy.services import tenant_resume, tenant_suspend
 from core.errors import ValidationFailed
@@ -59,3 +60,21 @@ def job_failure_record(*, task_name: str, schema_name: str, exception: BaseExcep
     with schema_context("public"):
         return JobFailure.objects.create(task_name=task_name[:200], schema_name=schema_name[:63],
                                          exception=f"{type(exception).__name__}: {exception}"[:300])
+
+
+@transaction.atomic
+def operator_template_save(*, operator, code: str, data: dict, create: bool = False, ip: str | None = None):
+    template = template_save_by_operator(code=code, data=data, create=create)
+    AuditLog.objects.create(actor=operator, actor_label=operator.get_username(),
+                            action=AuditLog.Action.TEMPLATE_SAVE, ip_address=ip,
+                            reason=f"{'新建' if create else '修改'}模板 {template.code}")
+    return template
+
+
+@transaction.atomic
+def operator_template_set_active(*, operator, code: str, active: bool, ip: str | None = None):
+    template = template_set_active(code=code, active=active)
+    AuditLog.objects.create(actor=operator, actor_label=operator.get_username(),
+                            action=AuditLog.Action.TEMPLATE_SAVE, ip_address=ip,
+                            reason=f"{'恢复' if active else '停用'}模板 {template.code}")
+    return template

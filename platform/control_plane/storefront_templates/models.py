@@ -14,7 +14,10 @@ class StorefrontTemplate(models.Model):
     layout = models.JSONField()
     version = models.PositiveIntegerField(default=1)
     sort_order = models.PositiveSmallIntegerField(default=100)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True)  # retired templates are not offered; stores keep their copy
+    # "catalog": shipped in catalog/*.json and kept in step with it; "operator": edited on the platform, after
+    # which the catalog seeding leaves it alone.
+    source = models.CharField(max_length=10, default="catalog")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -43,3 +43,18 @@ def template_get_active(*, code: str) -> TemplateSnapshot | None:
     with schema_context("public"):
         template = StorefrontTemplate.objects.filter(code=code, is_active=True).first()
         return _snapshot(template) if template else None
+
+
+def templates_for_operators() -> list[StorefrontTemplate]:
+    """Every template, retired ones too, with ``stores``: how many stores were made from it."""
+    from django.db.models import Count
+
+    with schema_context("public"):
+        return list(StorefrontTemplate.objects.annotate(stores=Count("tenants")).order_by("sort_order", "code"))
+
+
+def template_get(*, code: str) -> TemplateSnapshot | None:
+    """A template whether offered or retired (operators preview both)."""
+    with schema_context("public"):
+        template = StorefrontTemplate.objects.filter(code=code).first()
+        return _snapshot(template) if template else None

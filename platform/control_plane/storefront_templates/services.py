@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
 from core.storefront_layout import validate_layout, validate_theme
@@ -49,10 +51,67 @@ def template_upsert(*, code: str, name: str, name_en: str, industry: str, descri
 
 
 def template_seed_catalog() -> int:
-    """Load the templates shipped in ``catalog/*.json``. Idempotent; returns how many changed."""
+    """Load the templates shipped in ``catalog/*.json``; those an operator has edited are left alone.
+    Idempotent; returns how many changed."""
     changed = 0
+    edited = set(StorefrontTemplate.objects.filter(source="operator").values_list("code", flat=True))
     for path in sorted(CATALOG_DIR.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        _, did_change = template_upsert(**data)
-        changed += did_change
+        if data["code"] not in edited:
+            _, did_change = template_upsert(**data)
+            changed += did_change
     return changed
+
+
+_CODE = re.compile(r"[a-z][a-z0-9_]{1,39}")
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+@transaction.atomic
+def template_save_by_operator(*, code: str, data: dict, create: bool = False) -> StorefrontTemplate:
+    """Create or edit a template from the operators' form: texts, theme colours and the layout as JSON
+    (checked like every layout). From then on the template belongs to the operators, not the catalog files."""
+    errors: dict[str, list[str]] = {}
+    code = code.strip().lower()
+    if create and (not _CODE.fullmatch(code) or StorefrontTemplate.objects.filter(code=code).exists()):
+        errors["code"] = [_("代码须为 2–40 位小写字母、数字或下划线，以字母开头，且未被使用。")]
+    texts = {name: str(data.get(name, "")).strip() for name in ("name", "name_en", "industry", "description")}
+    for name, limit in (("name", 60), ("name_en", 60), ("industry", 60)):
+        if not texts[name] or len(texts[name]) > limit:
+            errors[name] = [_("必填，最多 %(n)s 个字符。") % {"n": limit}]
+    texts["description"] = texts["description"][:300]
+    theme = {key: str(data.get(f"theme_{key}", "")).strip() for key in ("primary", "accent", "background", "text")}
+    for key, value in theme.items():
+        if not _COLOR.fullmatch(value):
+            errors[f"theme_{key}"] = [_("请填写颜色，如 #e8547a。")]
+    try:
+        layout = json.loads(data.get("layout", ""))
+    except (TypeError, ValueError):
+        layout = None
+        errors["layout"] = [_("布局不是有效的 JSON。")]
+    sort_order = str(data.get("sort_order", "100")).strip()
+    if not sort_order.isdigit() or int(sort_order) > 10_000:
+        errors["sort_order"] = [_("请填写 0 到 10000 之间的整数。")]
+    if errors:
+        raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
+    problems = validate_theme(theme) + validate_layout(layout)
+    if problems:
+        raise ValidationFailed(_("布局或配色无效。"), fields={"layout": problems})
+    template, _changed = template_upsert(code=code, theme=theme, layout=layout, sort_order=int(sort_order),
+                                         **texts)
+    StorefrontTemplate.objects.filter(pk=template.pk).update(source="operator")
+    template.refresh_from_db()
+    return template
+
+
+@transaction.atomic
+def template_set_active(*, code: str, active: bool) -> StorefrontTemplate:
+    """Retire a template (no longer offered at sign-up or for switching; stores using it keep their copy)
+    or offer it again. The last active template cannot be retired."""
+    template = StorefrontTemplate.objects.select_for_update().get(code=code)
+    if not active and not StorefrontTemplate.objects.filter(is_active=True).exclude(pk=template.pk).exists():
+        raise ValidationFailed(_("至少要保留一个可用模板。"), fields={"is_active": [_("至少要保留一个可用模板。")]})
+    template.is_active = active
+    template.source = "operator"
+    template.save(update_fields=["is_active", "source", "updated_at"])
+    return template
