@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from control_plane.operators.services import impersonation_redeem
 from control_plane.storefront_templates.selectors import template_get_active, template_list_active
 from control_plane.tenancy.services import handoff_redeem, tenant_switch_template
 from core.errors import DomainError
@@ -21,7 +22,7 @@ from tenants.staff.selectors import staff_member_for
 from tenants.staff.services import staff_create, staff_remove, staff_set_role
 from tenants.storefront.selectors import storefront_layout_get
 
-from .roles import ROLE_AREAS, console_area
+from .roles import IMPERSONATOR, ROLE_AREAS, console_area, console_viewer, read_only_refusal
 
 
 def staff_required(view):
@@ -30,8 +31,10 @@ def staff_required(view):
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated or staff_member_for(user=request.user) is None:
+        if console_viewer(request) is None:
             return redirect(f"/console/login/?next={request.get_full_path()}")
+        if refusal := read_only_refusal(request):
+            return refusal
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -71,6 +74,20 @@ def console_handoff(request: HttpRequest) -> HttpResponse:
                       status=400)
     user = get_user_model().objects.get(pk=user_id)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("/console/")
+
+
+@require_GET
+def console_impersonate(request: HttpRequest) -> HttpResponse:
+    """Redeems an operator's single-use read-only link: a half-hour support visit, shown in a banner."""
+    operator = impersonation_redeem(token=request.GET.get("token", ""), schema_name=connection.schema_name)
+    if operator is None:
+        error = _("查看链接已失效，请从运营后台重新打开。")
+        return render(request, "console_frontend/console_login.html",
+                      {"error": error, "next": "/console/", "store": request.tenant}, status=400)
+    logout(request)  # a fresh session that carries no staff login
+    request.session[IMPERSONATOR] = operator
+    request.session.set_expiry(30 * 60)
     return redirect("/console/")
 
 

@@ -23,6 +23,7 @@ from billing.sync import plan_sync
 from control_plane.operators.models import AuditLog
 from control_plane.operators.selectors import platform_health
 from control_plane.operators.services import (
+    operator_impersonate,
     operator_plan_save,
     operator_resume_tenant,
     operator_suspend_tenant,
@@ -105,7 +106,13 @@ def tenant_detail(request: HttpRequest, tenant_id: int) -> HttpResponse:
         action = request.POST.get("action")
         reason = request.POST.get("reason", "")
         service = {"suspend": operator_suspend_tenant, "resume": operator_resume_tenant}.get(action)
-        if service is None:
+        if action == "impersonate":
+            try:
+                return redirect(operator_impersonate(operator=request.user, tenant=tenant, reason=reason,
+                                                     ip=client_ip(request)))
+            except DomainError as exc:
+                errors, message = {"impersonate_reason": exc.fields.get("reason", [])}, exc.message
+        elif service is None:
             message = _("未知操作。")
         else:
             try:

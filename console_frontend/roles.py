@@ -31,15 +31,38 @@ AREA_LABELS = {"dashboard": _("概况"), "catalog": _("商品"), "orders": _("�
 ROLE_AREAS = {role: [AREA_LABELS[area] for area, roles in AREAS.items() if role in roles] for role in R.values}
 
 
+IMPERSONATOR = "impersonator"  # session key: the operator viewing this console read-only
+
+
+def console_viewer(request: HttpRequest) -> StaffMember | None:
+    """Who is using the console: a staff member of this store, or an operator on a read-only support visit
+    (seen as an unsaved owner, so every page opens, and never allowed to change anything)."""
+    staff = staff_member_for(user=request.user)
+    if staff is None and request.session.get(IMPERSONATOR):
+        return StaffMember(role=R.OWNER)
+    return staff
+
+
+def read_only_refusal(request: HttpRequest) -> HttpResponseForbidden | None:
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.session.get(IMPERSONATOR):
+        return None
+    html = render_to_string("console_frontend/forbidden.html", {
+        "store": request.tenant, "nav": "", "read_only": True}, request=request)
+    return HttpResponseForbidden(html)
+
+
 def console_area(area: str):
-    """Logged-in staff of this store whose role covers ``area``; others get a 403 page."""
+    """Logged-in staff of this store whose role covers ``area``; others get a 403 page. An operator's
+    read-only visit sees every area and may change nothing."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs):
-            staff = staff_member_for(user=request.user)
+            staff = console_viewer(request)
             if staff is None:
                 return redirect(f"/console/login/?next={request.get_full_path()}")
+            if refusal := read_only_refusal(request):
+                return refusal
             if staff.role not in AREAS[area]:
                 html = render_to_string("console_frontend/forbidden.html", {"store": request.tenant, "staff": staff,
                                                                              "nav": area}, request=request)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("console/login/", console.console_login, name="console-login"),
     path("console/logout/", console.console_logout, name="console-logout"),
     path("console/handoff/", console.console_handoff, name="console-handoff"),
+    path("console/impersonate/", console.console_impersonate, name="console-impersonate"),
     path("console/", console.dashboard, name="console-dashboard"),
     path("console/storefront/", console.storefront_settings, name="console-storefront"),
     path("console/store/staff/", console.staff, name="console-staff"),

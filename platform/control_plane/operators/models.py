@@ -10,6 +10,7 @@ class AuditLog(models.Model):
     class Action(models.TextChoices):
         TENANT_SUSPEND = "tenant.suspend", _("暂停店铺")
         TENANT_RESUME = "tenant.resume", _("恢复营业")
+        TENANT_IMPERSONATE = "tenant.impersonate", _("只读查看店铺后台")
         PLAN_SAVE = "plan.save", _("编辑套餐")
         TEMPLATE_SAVE = "template.save", _("编辑店铺模板")
 

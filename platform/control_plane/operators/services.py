@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
@@ -11,10 +15,13 @@ from billing.models import Plan
 from billing.services import plan_save
 from control_plane.storefront_templates.services import template_save_by_operator, template_set_active
 from control_plane.tenancy.models import Tenant
-from control_plane.tenancy.services import tenant_resume, tenant_suspend
+from control_plane.tenancy.services import tenant_base_url, tenant_resume, tenant_suspend
 from core.errors import ValidationFailed
 
 from .models import AuditLog, JobFailure
+
+IMPERSONATE_SALT = "operators.impersonate"
+IMPERSONATE_MAX_AGE_S = 120
 
 
 def _audit(*, operator, action: str, tenant: Tenant, reason: str, ip: str | None) -> AuditLog:
@@ -78,3 +85,40 @@ def operator_template_set_active(*, operator, code: str, active: bool, ip: str |
                             action=AuditLog.Action.TEMPLATE_SAVE, ip_address=ip,
                             reason=f"{'恢复' if active else '停用'}模板 {template.code}")
     return template
+
+
+@transaction.atomic
+def operator_impersonate(*, operator, tenant: Tenant, reason: str, ip: str | None = None) -> str:
+    """A single-use, two-minute link that opens the store's console read-only for support, audited with
+    its reason. The link works only on that store's host."""
+    reason = reason.strip()
+    if not reason:
+        message = _("请填写查看原因（记入操作日志）。")
+        raise ValidationFailed(message, fields={"reason": [message]})
+    if tenant.purged_at:
+        raise ValidationFailed(_("店铺数据已清除。"), fields={"reason": [_("店铺数据已清除。")]})
+    _audit(operator=operator, action=AuditLog.Action.TENANT_IMPERSONATE, tenant=tenant, reason=reason, ip=ip)
+    nonce = secrets.token_urlsafe(16)
+
+    def remember() -> None:
+        with schema_context(tenant.schema_name):  # the store's cache prefix: only its host can redeem it
+            cache.set(f"impersonate:{nonce}", 1, timeout=IMPERSONATE_MAX_AGE_S)
+
+    transaction.on_commit(remember)
+    token = signing.dumps({"s": tenant.schema_name, "o": operator.get_username(), "n": nonce},
+                          salt=IMPERSONATE_SALT)
+    return f"{tenant_base_url(tenant)}/console/impersonate/?token={token}"
+
+
+def impersonation_redeem(*, token: str, schema_name: str) -> str | None:
+    """The operator a read-only link was made for, or None if forged, expired, used or for another store."""
+    try:
+        data = signing.loads(token, salt=IMPERSONATE_SALT, max_age=IMPERSONATE_MAX_AGE_S)
+    except signing.BadSignature:
+        return None
+    if data.get("s") != schema_name:
+        return None
+    with schema_context(schema_name):
+        if not cache.delete(f"impersonate:{data['n']}"):
+            return None
+    return str(data["o"])
