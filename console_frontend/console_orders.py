@@ -14,9 +14,14 @@ from openpyxl import Workbook
 from core.errors import DomainError
 from core.money import format_fen
 from tenants.distribution.models import Distributor
-from tenants.orders.aftersales import after_sale_approve, after_sale_reject, after_sale_return_received
+from tenants.orders.aftersales import (
+    after_sale_approve,
+    after_sale_exchange_ship,
+    after_sale_reject,
+    after_sale_return_received,
+)
 from tenants.orders.filters import MerchantOrderFilter
-from tenants.orders.models import AfterSale, Order
+from tenants.orders.models import CARRIERS, AfterSale, Order
 from tenants.orders.services import order_ship
 
 from .roles import console_area
@@ -91,14 +96,17 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             if action == "ship":
                 order_ship(order=order, carrier_code=request.POST.get("carrier_code", ""),
                            tracking_no=request.POST.get("tracking_no", ""), actor=actor)
-            elif action in {"approve", "reject", "received"}:
+            elif action in {"approve", "reject", "received", "exchange_ship"}:
                 after_sale = get_object_or_404(AfterSale, order=order, pk=request.POST.get("after_sale_id"))
                 if action == "approve":
                     after_sale_approve(after_sale=after_sale, actor=actor)
                 elif action == "reject":
                     after_sale_reject(after_sale=after_sale, reason=request.POST.get("reason", ""), actor=actor)
-                else:
+                elif action == "received":
                     after_sale_return_received(after_sale=after_sale, actor=actor)
+                else:
+                    after_sale_exchange_ship(after_sale=after_sale, carrier_code=request.POST.get("carrier_code", ""),
+                                             tracking_no=request.POST.get("tracking_no", ""), actor=actor)
             else:
                 message = "未知操作"
         except DomainError as exc:
@@ -109,5 +117,5 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "store": request.tenant, "nav": "orders", "order": order, "errors": errors, "message": message,
         "after_sales": order.after_sales.prefetch_related("lines__order_line"),
         # A partly shipped order stays "paid" until its last unit leaves.
-        "can_ship": order.status == Order.Status.PAID,
+        "can_ship": order.status == Order.Status.PAID, "carriers": CARRIERS.items(),
     }, status=400 if message else 200)

@@ -31,6 +31,7 @@ class ItemSerializer(serializers.Serializer):
 
 
 class LineOutput(serializers.Serializer):
+    id = serializers.IntegerField()
     position = serializers.IntegerField()
     sku_id = serializers.IntegerField()
     title = serializers.CharField()

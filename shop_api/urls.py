@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalog, distribution, members, orders, payments
+from . import aftersales, catalog, distribution, members, orders, payments
 from .storefront import StorefrontLayoutApi
 
 urlpatterns = [
@@ -21,6 +21,13 @@ urlpatterns = [
     path("orders/", orders.OrderListCreateApi.as_view(), name="api-orders"),
     path("orders/<str:number>/", orders.OrderDetailApi.as_view(), name="api-order"),
     path("orders/<str:number>/cancel/", orders.OrderCancelApi.as_view(), name="api-order-cancel"),
+    path("orders/<str:number>/after-sales/", aftersales.OrderAfterSaleApi.as_view(), name="api-order-after-sale"),
+    path("after-sales/", aftersales.AfterSaleListApi.as_view(), name="api-after-sales"),
+    path("after-sales/photos/", aftersales.AfterSalePhotoApi.as_view(), name="api-after-sale-photos"),
+    path("after-sales/<str:number>/", aftersales.AfterSaleDetailApi.as_view(), name="api-after-sale"),
+    path("after-sales/<str:number>/return-shipment/", aftersales.AfterSaleReturnApi.as_view(),
+         name="api-after-sale-return"),
+    path("after-sales/<str:number>/cancel/", aftersales.AfterSaleCancelApi.as_view(), name="api-after-sale-cancel"),
     path("orders/<str:number>/confirm-receipt/", orders.OrderReceiptApi.as_view(), name="api-order-receipt"),
     path("payments/wechatpay/prepare/", payments.PaymentPrepareApi.as_view(), name="api-wechatpay-prepare"),
     path("payments/wechatpay/notify/", payments.wechatpay_notify, name="api-wechatpay-notify"),

@@ -14,6 +14,7 @@ def fen(amount_fen: int | None) -> str:
 _EVENT_LABELS = {
     "created": "下单", "paid": "支付成功", "cancelled": "取消", "shipped": "发货", "received": "确认收货",
     "completed": "完成", "after_sale_requested": "申请售后", "refund_requested": "发起退款", "refunded": "退款成功",
+    "after_sale_cancelled": "撤销售后", "exchange_shipped": "发出换货",
 }
 
 

@@ -12,16 +12,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from core.errors import DomainError, ValidationFailed
+from core.images import image_check
 
 from .models import Category, Product, ProductImage, Sku, StockMovement, Tag
 from .services import product_create, product_put_on_sale, product_refresh_listing_fields, product_take_off_sale
 
 MAX_IMAGES = 12
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
-IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_SPEC_NAMES, MAX_SPEC_VALUES = 3, 20
 
 
@@ -120,20 +118,6 @@ def product_save(*, product: Product | None, title: str, subtitle: str, descript
     return product
 
 
-def _check_image(upload: UploadedFile) -> None:
-    message = _("请上传 5MB 以内的 JPG、PNG 或 WebP 图片。")
-    if upload.size > MAX_IMAGE_BYTES:
-        raise ValidationFailed(message, fields={"images": [message]})
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-            if image.format not in IMAGE_FORMATS:
-                raise ValidationFailed(message, fields={"images": [message]})
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValidationFailed(message, fields={"images": [message]}) from None
-    upload.seek(0)
-
-
 @transaction.atomic
 def product_images_add(*, product: Product, uploads: list[UploadedFile]) -> list[ProductImage]:
     """Append images (checked to really be images) after the existing ones; the first is the cover."""
@@ -145,7 +129,7 @@ def product_images_add(*, product: Product, uploads: list[UploadedFile]) -> list
         message = _("每个商品最多 %(n)s 张图片。") % {"n": MAX_IMAGES}
         raise ValidationFailed(message, fields={"images": [message]})
     for upload in uploads:
-        _check_image(upload)
+        image_check(upload)
     last = product.images.aggregate(m=Max("position"))["m"]
     start = 0 if last is None else last + 1
     images = [ProductImage.objects.create(product=product, image=upload, position=start + i)

@@ -4,8 +4,11 @@ the last units of a line get whatever of it is left, so partial refunds sum to t
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -14,11 +17,12 @@ from django.utils.translation import gettext as _
 from core.errors import IllegalTransition, ValidationFailed
 from core.events import publish
 from core.ids import sortable_number
+from core.images import image_check
 from tenants.catalog.models import StockMovement
-from tenants.catalog.stock import stock_release
+from tenants.catalog.stock import stock_release, stock_reserve
 
 from .events import RefundRequested
-from .models import AfterSale, AfterSaleLine, Order, OrderEvent, OrderLine
+from .models import CARRIERS, AfterSale, AfterSaleLine, Order, OrderEvent, OrderLine
 from .selectors import order_settings_get
 
 RETURN_DAYS = 7
@@ -154,6 +158,48 @@ def after_sale_return_received(*, after_sale: AfterSale, actor: str, now: dateti
     if after_sale.kind == AfterSale.Kind.RETURN_REFUND:
         _request_refund(after_sale, actor)
     else:
-        after_sale.status, after_sale.resolved_at = AfterSale.Status.EXCHANGE_SHIPPED, now or timezone.now()
-        after_sale.save(update_fields=["status", "resolved_at"])
+        after_sale.status = AfterSale.Status.AWAITING_EXCHANGE
+        after_sale.save(update_fields=["status"])
     return after_sale
+
+
+@transaction.atomic
+def after_sale_exchange_ship(*, after_sale: AfterSale, carrier_code: str, tracking_no: str, actor: str,
+                             now: datetime | None = None) -> AfterSale:
+    """The merchant sends the replacement of an exchange: its stock is taken, the shopper sees its tracking."""
+    after_sale = _locked(after_sale)
+    _guard(after_sale, (AfterSale.Status.AWAITING_EXCHANGE,), _("发出换货"))
+    if carrier_code not in CARRIERS or not tracking_no.strip():
+        message = _("请选择快递公司并填写单号。")
+        raise ValidationFailed(message, fields={"tracking_no": [message]})
+    for al in after_sale.lines.select_related("order_line"):
+        stock_reserve(sku_id=al.order_line.sku_id, quantity=al.quantity, reference=after_sale.number, actor=actor)
+    after_sale.status, after_sale.resolved_at = AfterSale.Status.EXCHANGE_SHIPPED, now or timezone.now()
+    after_sale.exchange_carrier_code, after_sale.exchange_tracking_no = carrier_code, tracking_no.strip()[:40]
+    after_sale.save(update_fields=["status", "resolved_at", "exchange_carrier_code", "exchange_tracking_no"])
+    OrderEvent.objects.create(order=after_sale.order, kind="exchange_shipped", actor=actor,
+                              to_status=after_sale.order.status,
+                              data={"after_sale": after_sale.number, "carrier": carrier_code,
+                                    "tracking_no": after_sale.exchange_tracking_no})
+    return after_sale
+
+
+@transaction.atomic
+def after_sale_cancel(*, after_sale: AfterSale, actor: str, now: datetime | None = None) -> AfterSale:
+    """The shopper withdraws a request before anything was sent back."""
+    after_sale = _locked(after_sale)
+    _guard(after_sale, (AfterSale.Status.REQUESTED, AfterSale.Status.AWAITING_RETURN), _("撤销"))
+    after_sale.status, after_sale.resolved_at = AfterSale.Status.CANCELLED, now or timezone.now()
+    after_sale.save(update_fields=["status", "resolved_at"])
+    OrderEvent.objects.create(order=after_sale.order, kind="after_sale_cancelled", actor=actor,
+                              to_status=after_sale.order.status, data={"after_sale": after_sale.number})
+    return after_sale
+
+
+def after_sale_photo_store(*, upload: UploadedFile) -> str:
+    """Keep a shopper's photo for an after-sale request (checked to be an image) in the store's own media;
+    returns its URL, which the request then lists."""
+    image_check(upload, field="photo")
+    extension = {"image/png": "png", "image/webp": "webp"}.get(upload.content_type, "jpg")
+    name = default_storage.save(f"aftersales/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}", upload)
+    return default_storage.url(name)

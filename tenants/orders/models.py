@@ -211,6 +211,11 @@ class TrackingEvent(models.Model):
         return f"{self.shipment_id} {self.status}"
 
 
+# Carriers the console offers for shipments (code -> name).
+CARRIERS = {"SF": "顺丰速运", "ZTO": "中通快递", "YTO": "圆通速递", "YD": "韵达快递", "STO": "申通快递",
+            "JD": "京东物流", "EMS": "EMS"}
+
+
 class AfterSale(models.Model):
     class Kind(models.TextChoices):
         REFUND_ONLY = "refund_only", "仅退款"
@@ -224,10 +229,12 @@ class AfterSale(models.Model):
         RETURN_SHIPPED = "return_shipped", "买家已退货"
         REFUNDING = "refunding", "退款中"
         REFUNDED = "refunded", "已退款"
+        AWAITING_EXCHANGE = "awaiting_exchange", "待发换货"
         EXCHANGE_SHIPPED = "exchange_shipped", "换货已发出"
         CANCELLED = "cancelled", "已撤销"
 
-    OPEN_STATUSES = (Status.REQUESTED, Status.AWAITING_RETURN, Status.RETURN_SHIPPED, Status.REFUNDING)
+    OPEN_STATUSES = (Status.REQUESTED, Status.AWAITING_RETURN, Status.RETURN_SHIPPED, Status.REFUNDING,
+                     Status.AWAITING_EXCHANGE)
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="after_sales")
     number = models.CharField(max_length=40, unique=True)
@@ -240,6 +247,9 @@ class AfterSale(models.Model):
     reject_reason = models.CharField(max_length=200, blank=True)
     return_carrier_code = models.CharField(max_length=20, blank=True)
     return_tracking_no = models.CharField(max_length=40, blank=True)
+    # The replacement the merchant sends for an exchange.
+    exchange_carrier_code = models.CharField(max_length=20, blank=True)
+    exchange_tracking_no = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     review_deadline_at = models.DateTimeField()
     return_deadline_at = models.DateTimeField(null=True, blank=True)
