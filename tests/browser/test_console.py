@@ -185,3 +185,35 @@ def test_merchant_adds_a_two_sku_product_the_shopper_buys_it_the_merchant_ships(
     page.click("#ship-form button[type=submit]")
     page.wait_for_selector("text=YT9876543210")
     assert "已发货" in page.text_content("#order-status")
+
+
+def test_simulator_replays_orders_and_the_console_works_at_phone_width(page, live, console_store, browser):
+    from tests.tenants.distribution.builders import publish_rates
+
+    with schema_context("t_console_shop"):
+        publish_rates(version=1, rates={1: (1000, 800), 2: (300, 200)})
+        seller = Commission.objects.get().distributor
+        Order.objects.filter(number=console_store).update(distributor_id=seller.pk)
+    connection.set_schema_to_public()
+    _login(page, live, "owner@console.test")
+    page.goto(f"http://console-shop.localhost:{live}/console/distribution/simulator/")
+    page.fill("input[aria-label='first 1']", "15")
+    page.fill("input[aria-label='repeat 1']", "12")
+    page.click("#simulator-form button[value=simulate]")
+    page.wait_for_selector("#simulation")
+    assert "¥59.70" in page.text_content("#simulation")  # 15% of the 398.00 order, against 39.80 today
+    shot(page, "console-simulator")
+
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        small = phone.new_page()
+        small.goto(f"http://console-shop.localhost:{live}/console/login/")
+        small.fill("#login", "owner@console.test")
+        small.fill("#password", PASSWORD)
+        small.click("button[type=submit]")
+        small.wait_for_selector("#figures")
+        assert small.locator("nav.sidenav >> text=订单").is_visible()  # the menu scrolls sideways, not hidden
+        assert small.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(small, "console-phone")
+    finally:
+        phone.close()
