@@ -16,12 +16,15 @@ from control_plane.operators.services import impersonation_redeem
 from control_plane.storefront_templates.selectors import template_get_active, template_list_active
 from control_plane.tenancy.services import handoff_redeem, tenant_switch_template
 from core.errors import DomainError
+from core.storefront_layout import FEATURED_SOURCES
 from tenants.analytics.selectors import dashboard as dashboard_figures
 from tenants.staff.models import StaffMember
 from tenants.staff.selectors import staff_member_for
 from tenants.staff.services import staff_create, staff_remove, staff_set_role
 from tenants.storefront.selectors import storefront_layout_get
+from tenants.storefront.services import storefront_update_layout
 
+from .layout_form import NEW_BLOCKS, apply_operation, blocks_for_form, layout_from_form
 from .roles import IMPERSONATOR, ROLE_AREAS, console_area, console_viewer, read_only_refusal
 
 
@@ -101,22 +104,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                    "figures": dashboard_figures()})
 
 
-@staff_required
+@console_area("storefront")
 @require_http_methods(["GET", "POST"])
 def storefront_settings(request: HttpRequest) -> HttpResponse:
+    """Choose a template (replaces the home page) or edit the home page block by block and its colours."""
     layout = storefront_layout_get()
-    error = ""
+    error, errors = "", {}
+    blocks = blocks_for_form(layout.layout) if layout else []
+    theme = dict(layout.theme) if layout else {}
     if request.method == "POST":
         try:
-            tenant_switch_template(tenant=request.tenant, template_code=request.POST.get("template", ""))
+            if "template" in request.POST:
+                tenant_switch_template(tenant=request.tenant, template_code=request.POST.get("template", ""))
+                return redirect("/console/storefront/?switched=1")
+            posted, theme = layout_from_form(request.POST)
+            posted = apply_operation(posted, request.POST.get("op", "save"))
+            blocks = blocks_for_form(posted)
+            revision = request.POST.get("revision", "")
+            storefront_update_layout(layout=posted, theme=theme,
+                                     expected_revision=int(revision) if revision.isdigit() else None)
+            return redirect("/console/storefront/?saved=1#layout")
         except DomainError as exc:
-            error = exc.message
-        else:
-            return redirect("/console/storefront/?switched=1")
-    return render(request, "console_frontend/storefront.html",
-                  {"store": request.tenant, "layout": layout, "templates": template_list_active(),
-                   "error": error, "switched": request.GET.get("switched") == "1", "nav": "storefront"},
-                  status=400 if error else 200)
+            error, errors = exc.message, exc.fields
+    return render(request, "console_frontend/storefront.html", {
+        "store": request.tenant, "layout": layout, "templates": template_list_active(), "error": error,
+        "errors": errors, "blocks": blocks, "theme": theme, "new_blocks": list(NEW_BLOCKS),
+        "sources": FEATURED_SOURCES, "switched": request.GET.get("switched") == "1",
+        "saved": request.GET.get("saved") == "1", "nav": "storefront"}, status=400 if error else 200)
 
 
 @console_area("staff")

@@ -1,0 +1,66 @@
+"""Editing the home page from the console block by block: texts, colours, order, new and removed blocks,
+refused when invalid (nothing saved) or when someone else saved in between."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from tenants.storefront.selectors import storefront_layout_get
+from tests.conftest import console_login
+
+
+def form_fields(html: str) -> dict:
+    """What the browser would post from the layout form as rendered."""
+    form = html[html.index('id="layout-form"'):html.index("</form>", html.index('id="layout-form"'))]
+    fields = dict(re.findall(r'<input type="(?:hidden|text|color)"[^>]* name="([^"]+)" value="([^"]*)"', form))
+    fields.update(re.findall(r'<textarea id="[^"]+" name="([^"]+)" rows="\d+">([^<]*)</textarea>', form))
+    for name, body in re.findall(r'<select id="[^"]+" name="([^"]+)">(.*?)</select>', form):
+        fields[name] = re.search(r'<option value="([^"]+)" selected', body).group(1)
+    return fields
+
+
+def current():
+    connection.set_schema_to_public()
+    with schema_context("t_alpha"):
+        return storefront_layout_get()
+
+
+def test_edit_reorder_add_delete(client_a, store_a):
+    console_login(client_a, store_a.owner_login)
+    before = current()
+    fields = form_fields(client_a.get("/console/storefront/").content.decode())
+    notice = next(i for i, b in enumerate(before.layout["blocks"]) if b["type"] == "notice")
+    fields.update({f"b{notice}-text": "双十一全场包邮", "theme_primary": "#aa3366", "op": "save"})
+    assert client_a.post("/console/storefront/", fields).status_code == 302
+    after = current()
+    assert after.layout["blocks"][notice]["text"] == "双十一全场包邮" and after.theme["primary"] == "#aa3366"
+    assert after.layout["blocks"][0] == before.layout["blocks"][0]  # untouched blocks survive the round trip
+    assert (after.revision, after.customised) == (before.revision + 1, True)
+
+    fields = form_fields(client_a.get("/console/storefront/").content.decode())
+    assert client_a.post("/console/storefront/", {**fields, "op": f"up-{notice}"}).status_code == 302
+    assert current().layout["blocks"][notice - 1]["text"] == "双十一全场包邮"
+    fields = form_fields(client_a.get("/console/storefront/").content.decode())
+    count = len(current().layout["blocks"])
+    client_a.post("/console/storefront/", {**fields, "op": "add-notice"})
+    assert len(current().layout["blocks"]) == count + 1 and current().layout["blocks"][-1]["type"] == "notice"
+    fields = form_fields(client_a.get("/console/storefront/").content.decode())
+    client_a.post("/console/storefront/", {**fields, "op": f"delete-{count}"})
+    assert len(current().layout["blocks"]) == count
+
+
+def test_invalid_or_stale_edits_are_refused(client_a, store_a):
+    console_login(client_a, store_a.owner_login)
+    fields = form_fields(client_a.get("/console/storefront/").content.decode())
+    banner = next(k for k in fields if k.endswith("-slides"))
+    bad = client_a.post("/console/storefront/", {**fields, banner: "/static/a.svg | https://evil.example/",
+                                                 "op": "save"})
+    assert bad.status_code == 400 and "inside the store" in bad.content.decode()
+    revision = current().revision
+    ok = client_a.post("/console/storefront/", {**fields, "op": "save"})
+    assert ok.status_code == 302 and current().revision == revision + 1
+    stale = client_a.post("/console/storefront/", {**fields, "op": "save"})  # still carries the old revision
+    assert stale.status_code == 400 and "已被其他人修改" in stale.content.decode()
