@@ -1,6 +1,6 @@
 """URLs of the platform host (public schema): sign-up, operators, health."""
 
-from django.urls import path
+from django.urls import include, path
 
 from billing.webhooks import stripe_webhook
 from config.health import healthz
@@ -24,5 +24,6 @@ urlpatterns = [
     path("operators/plans/", operators.plans, name="operator-plans"),
     path("operators/plans/<slug:code>/", operators.plan_detail, name="operator-plan"),
     path("billing/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
 ]

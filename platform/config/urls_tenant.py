@@ -49,5 +49,6 @@ urlpatterns = [
     path("console/billing/", console_billing.billing, name="console-billing"),
     path("console/templates/<slug:code>/preview.svg", previews.template_preview, name="console-template-preview"),
     path("media/<path:path>", tenant_media, name="tenant-media"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -28,9 +28,9 @@ class TenantResolutionMiddleware(TenantMainMiddleware):
 
 
 # Paths a closed store still serves: the merchant must be able to log in, see why and pay.
-_ALWAYS_OPEN = ("/console/", "/healthz", "/static/")
+_ALWAYS_OPEN = ("/console/", "/healthz", "/static/", "/i18n/")
 # ...but its console is read-only, except for what it takes to get back in business.
-_WRITABLE_WHEN_CLOSED = ("/console/billing/", "/console/login/", "/console/logout/", "/console/handoff/")
+_WRITABLE_WHEN_CLOSED = ("/console/billing/", "/console/login/", "/console/logout/", "/console/handoff/", "/i18n/")
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
