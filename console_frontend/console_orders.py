@@ -83,6 +83,16 @@ def order_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _ship_lines(request: HttpRequest, order: Order) -> dict[int, int] | None:
+    """A split shipment's quantities per line; None (everything left) when no quantity was typed."""
+    typed = {line.pk: request.POST.get(f"ship-{line.pk}", "").strip() for line in order.lines.all()}
+    typed = {pk: raw for pk, raw in typed.items() if raw}
+    if not typed:
+        return None
+    # A bad quantity goes to the service as -1, which explains it; zeros are lines left for later.
+    return {pk: int(raw) if raw.isdigit() else -1 for pk, raw in typed.items() if raw != "0"}
+
+
 @console_area("orders")
 @require_http_methods(["GET", "POST"])
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
@@ -95,7 +105,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         try:
             if action == "ship":
                 order_ship(order=order, carrier_code=request.POST.get("carrier_code", ""),
-                           tracking_no=request.POST.get("tracking_no", ""), actor=actor)
+                           tracking_no=request.POST.get("tracking_no", ""), actor=actor,
+                           lines=_ship_lines(request, order))
             elif action in {"approve", "reject", "received", "exchange_ship"}:
                 after_sale = get_object_or_404(AfterSale, order=order, pk=request.POST.get("after_sale_id"))
                 if action == "approve":

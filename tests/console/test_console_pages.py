@@ -190,3 +190,30 @@ def test_order_filters_with_django_filter_and_export(owner, store_a):
     export = owner.get("/console/orders/export.xlsx?payment=paid")
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "订单号" and [r[0] for r in rows[1:]] == [paid.number]
+
+
+def test_split_shipment_from_the_console(owner, store_a):
+    with schema_context(store_a.schema):
+        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
+        address = AddressFactory()
+        first, second = SkuFactory(stock=10), SkuFactory(stock=10)
+        order, _ = order_create(member=address.member, idempotency_key="split-0001", address_id=address.pk,
+                                items=[{"sku_id": first.pk, "quantity": 2}, {"sku_id": second.pk, "quantity": 1}])
+        order_mark_paid(order_id=order.pk, paid_fen=order.payable_fen, transaction_id="42000002",
+                        paid_at=timezone.now())
+        line_a, line_b = order.lines.order_by("position")
+    connection.set_schema_to_public()
+    url = f"/console/orders/{order.number}/"
+    too_many = owner.post(url, {"action": "ship", "carrier_code": "SF", "tracking_no": "SF5000000001",
+                                f"ship-{line_a.pk}": "3"})
+    assert too_many.status_code == 400 and 'data-field="lines"' in too_many.content.decode()
+    owner.post(url, {"action": "ship", "carrier_code": "SF", "tracking_no": "SF5000000001",
+                     f"ship-{line_a.pk}": "1", f"ship-{line_b.pk}": "0"})
+    with schema_context(store_a.schema):
+        order.refresh_from_db()
+        assert order.status == "paid" and order.shipments.count() == 1  # still units to send
+    connection.set_schema_to_public()
+    owner.post(url, {"action": "ship", "carrier_code": "ZTO", "tracking_no": "ZT5000000002"})  # the rest
+    with schema_context(store_a.schema):
+        order.refresh_from_db()
+        assert order.status == "shipped" and order.shipments.count() == 2
