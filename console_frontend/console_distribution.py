@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
+from core.money import format_fen
 from tenants.catalog.models import Product
 from tenants.distribution.bonuses import bonus_explain
 from tenants.distribution.calculations import explain
 from tenants.distribution.configuration import CHOICES, distribution_settings_update, settings_as_form
-from tenants.distribution.models import Application, Commission, Distributor, SettlementRun, Withdrawal
+from tenants.distribution.grades import distributor_set_grade, grade_delete, grade_save
+from tenants.distribution.models import Application, Commission, Distributor, Grade, SettlementRun, Withdrawal
 from tenants.distribution.network import application_approve, application_reject, distributor_set_frozen
 from tenants.distribution.selectors import (
     distribution_settings_get,
@@ -125,11 +128,16 @@ def distribution_settings(request: HttpRequest) -> HttpResponse:
 
 
 @console_area("distribution")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def distributor_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One distributor: balances, 30-day earnings chart, team (two levels, with sales), commissions with
-    their explanation, bonuses, grade history and fraud flags."""
+    their explanation, bonuses, grade history (with a manual change, the only way down) and fraud flags."""
     distributor = get_object_or_404(Distributor.objects.select_related("member", "grade", "parent"), code=code)
+    if request.method == "POST":
+        grade = Grade.objects.filter(pk=request.POST.get("grade_id") or 0).first()
+        distributor_set_grade(distributor=distributor, grade=grade, actor=request.user.get_username(),
+                              reason=request.POST.get("reason", "").strip())
+        return redirect(f"/console/distribution/distributors/{code}/#grade-history")
     commissions = Paginator(Commission.objects.filter(distributor=distributor), 20).get_page(request.GET.get("page"))
     for commission in commissions:
         commission.explanation = explain(
@@ -148,6 +156,7 @@ def distributor_detail(request: HttpRequest, code: str) -> HttpResponse:
                  2: list(team_members(distributor=distributor, level=2)[:50])},
         "commissions": commissions, "bonuses": bonuses,
         "grade_changes": distributor.grade_changes.select_related("from_grade", "to_grade")[:20],
+        "grades": Grade.objects.order_by("rank"),
         "fraud_flags": distributor.fraud_flags.order_by("-created_at")[:20]})
 
 
@@ -159,3 +168,34 @@ def settlement_runs(request: HttpRequest) -> HttpResponse:
     return render(request, "console_frontend/settlement_runs.html", {
         "store": request.tenant, "nav": "finance", "page": runs,
         "settings": distribution_settings_get()})
+
+
+@console_area("distribution")
+@require_http_methods(["GET", "POST"])
+def grades(request: HttpRequest) -> HttpResponse:
+    """Distributor grades and their automatic promotion rules (checked by the daily job)."""
+    errors: dict[str, list[str]] = {}
+    message = ""
+    editing = Grade.objects.filter(pk=request.GET.get("grade") or 0).first()
+    form = {"name": "", "rank": "", "orders_30d": "", "team_sales_fen": "", "spent_fen": ""}
+    if editing:
+        rules = editing.promotion_rules
+        form = {"name": editing.name, "rank": editing.rank, "orders_30d": rules.get("orders_30d", ""),
+                "team_sales_fen": format_fen(rules["team_sales_fen"]) if "team_sales_fen" in rules else "",
+                "spent_fen": format_fen(rules["spent_fen"]) if "spent_fen" in rules else ""}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "delete":
+                grade_delete(grade=get_object_or_404(Grade, pk=request.POST.get("grade_id")))
+            else:
+                form = request.POST.dict()
+                grade_save(grade=editing, name=form.get("name", ""), rank=form.get("rank", ""), rules=form)
+        except DomainError as exc:
+            errors, message = exc.fields, exc.message
+        else:
+            return redirect("/console/distribution/grades/?saved=1")
+    rows = Grade.objects.annotate(holders=Count("distributors")).order_by("rank")
+    return render(request, "console_frontend/grades.html", {
+        "store": request.tenant, "nav": "distribution", "grades": rows, "form": form, "editing": editing,
+        "errors": errors, "message": message, "saved": request.GET.get("saved") == "1"},
+        status=400 if message else 200)

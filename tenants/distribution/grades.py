@@ -11,11 +11,15 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Concat
+from django.utils.translation import gettext as _
 
+from core.errors import ValidationFailed
+from core.money import parse_yuan
 from tenants.orders.models import Order
 
-from .models import Distributor, Grade, GradeChange
+from .models import Distributor, Grade, GradeChange, LevelRate
 
 PAID = [Order.Status.PAID, Order.Status.SHIPPED, Order.Status.RECEIVED, Order.Status.COMPLETED]
 
@@ -76,3 +80,57 @@ def distributor_set_grade(*, distributor: Distributor, grade: Grade | None, acto
     distributor.grade = grade
     distributor.save(update_fields=["grade"])
     return distributor
+
+
+RULE_FIELDS = {"orders_30d": "count", "team_sales_fen": "yuan", "spent_fen": "yuan"}
+
+
+@transaction.atomic
+def grade_save(*, grade: Grade | None, name: str, rank: str, rules: dict[str, str]) -> Grade:
+    """Create or edit a grade from the console: a unique name and rank, and promotion rules (an empty rule is
+    not required; amounts typed in yuan)."""
+    errors: dict[str, list[str]] = {}
+    name = name.strip()
+    if not name or len(name) > 20:
+        errors["name"] = [_("请填写等级名称（20 字以内）。")]
+    elif Grade.objects.filter(name=name).exclude(pk=getattr(grade, "pk", None)).exists():
+        errors["name"] = [_("已有同名等级。")]
+    rank_value = int(rank) if str(rank).strip().isdigit() else None
+    if rank_value is None or not 1 <= rank_value <= 99:
+        errors["rank"] = [_("请填写 1 到 99 之间的级别，数字越大等级越高。")]
+    elif Grade.objects.filter(rank=rank_value).exclude(pk=getattr(grade, "pk", None)).exists():
+        errors["rank"] = [_("已有相同级别的等级。")]
+    promotion: dict[str, int] = {}
+    for key, kind in RULE_FIELDS.items():
+        raw = str(rules.get(key, "")).strip()
+        if not raw:
+            continue
+        try:
+            promotion[key] = parse_yuan(raw) if kind == "yuan" else int(raw)
+        except ValueError:
+            errors[key] = [_("请填写非负数。")]
+            continue
+        if promotion[key] < 0:
+            errors[key] = [_("请填写非负数。")]
+    if errors:
+        raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
+    grade = grade or Grade()
+    grade.name, grade.rank, grade.promotion_rules = name, rank_value, promotion
+    grade.save()
+    return grade
+
+
+@transaction.atomic
+def grade_delete(*, grade: Grade) -> None:
+    """Remove a grade nobody holds (history keeps its name through the change log's reason)."""
+    if Distributor.objects.filter(grade=grade).exists():
+        message = _("还有分销员处于该等级，不能删除。")
+        raise ValidationFailed(message, fields={"grade": [message]})
+    if LevelRate.objects.filter(grade=grade).exists():
+        message = _("佣金规则里有该等级的专属比例，不能删除。")
+        raise ValidationFailed(message, fields={"grade": [message]})
+    GradeChange.objects.filter(Q(from_grade=grade) | Q(to_grade=grade)).update(
+        reason=Concat(F("reason"), Value(f"（等级「{grade.name}」已删除）")))
+    GradeChange.objects.filter(from_grade=grade).update(from_grade=None)
+    GradeChange.objects.filter(to_grade=grade).update(to_grade=None)
+    grade.delete()
