@@ -39,6 +39,8 @@ urlpatterns = [
     path("console/distribution/", console_distribution.distribution_home, name="console-distribution"),
     path("console/distribution/settings/", console_distribution.distribution_settings,
          name="console-distribution-settings"),
+    path("console/distribution/distributors.xlsx", console_distribution.distributors_export,
+         name="console-distributors-export"),
     path("console/distribution/grades/", console_distribution.grades, name="console-grades"),
     path("console/distribution/distributors/<str:code>/", console_distribution.distributor_detail,
          name="console-distributor"),

@@ -51,3 +51,12 @@ def ledger_reconcile() -> Reconciliation:
     return Reconciliation(accounts_checked=int(account_count), journals_checked=int(journal_count),
                           balance_mismatches=mismatches, unbalanced_journals=unbalanced,
                           ledger_total_fen=int(total))
+
+
+def account_balances_by_owner() -> dict[int, dict[str, int]]:
+    """Every owner's cached balances by account kind, in one query (for exports)."""
+    balances: dict[int, dict[str, int]] = {}
+    for owner_id, kind, balance in Account.objects.filter(owner_id__isnull=False).values_list(
+            "owner_id", "kind", "balance_fen"):
+        balances.setdefault(owner_id, {})[kind] = balance
+    return balances

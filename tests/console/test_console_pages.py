@@ -217,3 +217,19 @@ def test_split_shipment_from_the_console(owner, store_a):
     with schema_context(store_a.schema):
         order.refresh_from_db()
         assert order.status == "shipped" and order.shipments.count() == 2
+
+
+def test_distributors_export(owner, store_a):
+    from tenants.distribution.models import Commission
+
+    with schema_context(store_a.schema):
+        top = make_distributor()
+        make_distributor(parent=top)
+        Commission.objects.create(order_id=1, order_number="T1", order_line_id=91, line_position=1, distributor=top,
+                                  level=1, base_fen=19900, quantity=1, rate_bp=1000, amount_fen=1990, rule_version=1,
+                                  rate_source="level", is_first_order=True)
+    connection.set_schema_to_public()
+    export = owner.get("/console/distribution/distributors.xlsx")
+    rows = {r[0]: r for r in list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))[1:]}
+    assert rows[top.code][6] == "199.00" and rows[top.code][4] is None  # no upline
+    assert [r for r in rows.values() if r[4] == top.code]
