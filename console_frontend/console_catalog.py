@@ -3,16 +3,12 @@ matrix from spec options, images upload and reorder, stock adjustments with reas
 
 from __future__ import annotations
 
-import io
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
 
 from core.errors import DomainError, ValidationFailed
 from core.money import format_fen, parse_yuan
@@ -29,6 +25,7 @@ from tenants.catalog.editing import (
 from tenants.catalog.models import Category, Product, StockMovement
 from tenants.catalog.stock import stock_adjust
 
+from .excel import xlsx_response
 from .roles import console_area
 
 PAGE_SIZE = 20
@@ -74,20 +71,11 @@ def product_list(request: HttpRequest) -> HttpResponse:
 def product_export(request: HttpRequest) -> HttpResponse:
     """The filtered product list, one row per SKU, as Excel."""
     products, *_rest = _products(request)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "商品"
-    sheet.append(["商品ID", "商品名称", "状态", "规格", "售价（元）", "库存", "条码", "销量"])
-    for product in products.prefetch_related("skus"):
-        for sku in product.skus.all():
-            sheet.append([product.pk, product.title, product.get_status_display(), sku.spec_key or "默认",
-                          format_fen(sku.price_fen), sku.stock, sku.barcode, product.sales_count])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="products-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    rows = ([product.pk, product.title, product.get_status_display(), sku.spec_key or "默认",
+             format_fen(sku.price_fen), sku.stock, sku.barcode, product.sales_count]
+            for product in products.prefetch_related("skus") for sku in product.skus.all())
+    return xlsx_response(name="products", title="商品", rows=rows,
+                         header=["商品ID", "商品名称", "状态", "规格", "售价（元）", "库存", "条码", "销量"])
 
 
 def _sku_rows(request: HttpRequest, matrix: list[dict], existing: dict) -> tuple[list[dict], dict, list[dict]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
@@ -11,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
 
 from core.errors import DomainError
 from core.money import format_fen
@@ -36,6 +33,7 @@ from tenants.distribution.withdrawals import (
 )
 from tenants.ledger.selectors import account_balances_by_owner
 
+from .excel import xlsx_response
 from .roles import console_area
 
 
@@ -210,24 +208,19 @@ def grades(request: HttpRequest) -> HttpResponse:
 @require_GET
 def distributors_export(request: HttpRequest) -> HttpResponse:
     """Every distributor with grade, upline, balances and the sales they brought, as Excel."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "分销员"
-    sheet.append(["编号", "昵称", "等级", "状态", "上级编号", "加入时间", "带来销售额（元）", "冻结中（元）",
-                  "可提现（元）", "提现中（元）"])
     distributors = Distributor.objects.select_related("member", "grade", "parent").annotate(
         sales_fen=Coalesce(Sum("commissions__base_fen", filter=Q(commissions__level=1)), 0)).order_by("pk")
     balances = account_balances_by_owner()
-    for d in distributors.iterator(chunk_size=2000):
-        owned = balances.get(d.pk, {})
-        sheet.append([d.code, d.member.nickname, d.grade.name if d.grade else "", d.get_status_display(),
-                      d.parent.code if d.parent else "", timezone.localtime(d.created_at).strftime("%Y-%m-%d"),
-                      format_fen(d.sales_fen), format_fen(owned.get("distributor_frozen", 0)),
-                      format_fen(owned.get("distributor_available", 0)),
-                      format_fen(owned.get("distributor_withdrawing", 0))])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="distributors-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+
+    def rows():
+        for d in distributors.iterator(chunk_size=2000):
+            owned = balances.get(d.pk, {})
+            yield [d.code, d.member.nickname, d.grade.name if d.grade else "", d.get_status_display(),
+                   d.parent.code if d.parent else "", timezone.localtime(d.created_at).strftime("%Y-%m-%d"),
+                   format_fen(d.sales_fen), format_fen(owned.get("distributor_frozen", 0)),
+                   format_fen(owned.get("distributor_available", 0)),
+                   format_fen(owned.get("distributor_withdrawing", 0))]
+
+    return xlsx_response(name="distributors", title="分销员", rows=rows(), header=[
+        "编号", "昵称", "等级", "状态", "上级编号", "加入时间", "带来销售额（元）", "冻结中（元）", "可提现（元）",
+        "提现中（元）"])

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
 
 from core.errors import DomainError
 from core.money import format_fen
@@ -24,6 +21,7 @@ from tenants.orders.filters import MerchantOrderFilter
 from tenants.orders.models import CARRIERS, AfterSale, Order
 from tenants.orders.services import order_ship
 
+from .excel import xlsx_response
 from .roles import console_area
 
 
@@ -61,26 +59,20 @@ def order_export(request: HttpRequest) -> HttpResponse:
     orders, _values = _filtered_orders(request)
     if not orders.is_valid():
         return HttpResponse(status=400)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "订单"
-    sheet.append(["订单号", "下单时间", "状态", "商品", "规格", "数量", "行实付（元）", "运费（元）", "订单实付（元）",
-                  "已退款（元）", "收货人", "电话", "地址", "分销员ID"])
-    for order in orders.qs.prefetch_related("lines")[:50_000]:
-        address = order.address or {}
-        for line in order.lines.all():
-            sheet.append([order.number, timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"),
-                          order.get_status_display(), line.title, line.spec_text, line.quantity,
-                          format_fen(line.paid_fen), format_fen(order.shipping_fen), format_fen(order.payable_fen),
-                          format_fen(order.refunded_fen), address.get("recipient", ""), address.get("phone", ""),
-                          " ".join(address.get(k, "") for k in ("province", "city", "district", "detail")),
-                          order.distributor_id or ""])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="orders-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    def rows():
+        for order in orders.qs.prefetch_related("lines")[:50_000]:
+            address = order.address or {}
+            for line in order.lines.all():
+                yield [order.number, timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"),
+                       order.get_status_display(), line.title, line.spec_text, line.quantity,
+                       format_fen(line.paid_fen), format_fen(order.shipping_fen), format_fen(order.payable_fen),
+                       format_fen(order.refunded_fen), address.get("recipient", ""), address.get("phone", ""),
+                       " ".join(address.get(k, "") for k in ("province", "city", "district", "detail")),
+                       order.distributor_id or ""]
+
+    return xlsx_response(name="orders", title="订单", rows=rows(), header=[
+        "订单号", "下单时间", "状态", "商品", "规格", "数量", "行实付（元）", "运费（元）", "订单实付（元）",
+        "已退款（元）", "收货人", "电话", "地址", "分销员ID"])
 
 
 def _ship_lines(request: HttpRequest, order: Order) -> dict[int, int] | None:

@@ -1,5 +1,5 @@
-"""Merchant console: store settings — WeChat Pay credentials (secrets write-only, shown masked) and
-shipping templates."""
+"""Merchant console: store settings — the store's name, WeChat Pay credentials (secrets write-only, shown
+masked) and shipping templates."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from control_plane.tenancy.services import tenant_rename
 from core.errors import DomainError
 from core.money import format_fen
 from tenants.orders.models import ShippingTemplate
@@ -46,6 +47,10 @@ def store_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
+            if action == "store":
+                section = "store"
+                tenant_rename(tenant=request.tenant, name=request.POST.get("store_name", ""))
+                return redirect("/console/store/settings/?saved=store")
             if action == "wechatpay":
                 section = "pay"
                 pay_form = {name: request.POST.get(name, "") for name in PAY_FIELDS}

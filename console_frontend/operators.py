@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,6 +38,7 @@ from control_plane.tenancy.selectors import tenant_search
 from core.errors import DomainError
 from core.money import format_fen
 
+from .excel import xlsx_response
 from .http import client_ip
 from .previews import render_preview
 
@@ -308,3 +310,26 @@ def template_preview_any(request: HttpRequest, code: str) -> HttpResponse:
     if template is None:
         raise Http404("No such template")
     return render_preview(template)
+
+
+@operator_required
+@require_GET
+def tenant_export(request: HttpRequest) -> HttpResponse:
+    """The stores of the list (same search and filters) as Excel."""
+    status = request.GET.get("status", "")
+    tenants = tenant_search(query=request.GET.get("q", "").strip(),
+                            status=status if status in Tenant.Status.values else "",
+                            plan_code=request.GET.get("plan", ""))
+    rows = ([t.slug, t.name, t.get_status_display(), t.plan_code, t.template.name if t.template else "",
+             t.owner_login, timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M")] for t in tenants)
+    return xlsx_response(name="stores", title="商户", rows=rows,
+                         header=["域名前缀", "店铺名称", "状态", "套餐", "模板", "店主", "创建时间"])
+
+
+@operator_required
+@require_GET
+def audit_export(request: HttpRequest) -> HttpResponse:
+    rows = ([timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M:%S"), a.actor_label, a.get_action_display(),
+             a.tenant_slug, a.reason, a.ip_address or ""] for a in AuditLog.objects.all().iterator())
+    return xlsx_response(name="audit-log", title="操作日志", rows=rows,
+                         header=["时间", "操作人", "操作", "店铺", "原因", "IP"])

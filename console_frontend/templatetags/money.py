@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from core.money import format_fen
 
@@ -12,13 +13,14 @@ def fen(amount_fen: int | None) -> str:
 
 
 _EVENT_LABELS = {
-    "created": "下单", "paid": "支付成功", "cancelled": "取消", "shipped": "发货", "received": "确认收货",
-    "completed": "完成", "after_sale_requested": "申请售后", "refund_requested": "发起退款", "refunded": "退款成功",
-    "after_sale_cancelled": "撤销售后", "exchange_shipped": "发出换货",
+    "created": _("下单"), "paid": _("支付成功"), "cancelled": _("取消"), "shipped": _("发货"),
+    "received": _("确认收货"), "completed": _("完成"), "after_sale_requested": _("申请售后"),
+    "refund_requested": _("发起退款"), "refunded": _("退款成功"), "after_sale_cancelled": _("撤销售后"),
+    "exchange_shipped": _("发出换货"),
 }
 
 
 @register.filter
 def event_label(kind: str) -> str:
     """An order timeline entry in words."""
-    return _EVENT_LABELS.get(kind, kind)
+    return str(_EVENT_LABELS.get(kind, kind))

@@ -3,6 +3,7 @@
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogSettings(models.Model):
@@ -51,10 +52,10 @@ class Tag(models.Model):
 
 class Product(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PENDING_REVIEW = "pending_review", "待审核"
-        ON_SALE = "on_sale", "在售"
-        OFF_SALE = "off_sale", "已下架"
+        DRAFT = "draft", _("草稿")
+        PENDING_REVIEW = "pending_review", _("待审核")
+        ON_SALE = "on_sale", _("在售")
+        OFF_SALE = "off_sale", _("已下架")
 
     title = models.CharField(max_length=120)
     subtitle = models.CharField(max_length=200, blank=True)
@@ -131,11 +132,11 @@ class StockMovement(models.Model):
     """Every change of a SKU's stock: how much, why, who, and what it left."""
 
     class Reason(models.TextChoices):
-        INITIAL = "initial", "初始库存"
-        ADJUSTMENT = "adjustment", "手动调整"
-        ORDER_RESERVE = "order_reserve", "下单占用"
-        ORDER_RELEASE = "order_release", "取消释放"
-        RETURN = "return", "退货入库"
+        INITIAL = "initial", _("初始库存")
+        ADJUSTMENT = "adjustment", _("手动调整")
+        ORDER_RESERVE = "order_reserve", _("下单占用")
+        ORDER_RELEASE = "order_release", _("取消释放")
+        RETURN = "return", _("退货入库")
 
     sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="movements")
     delta = models.IntegerField()

@@ -6,6 +6,7 @@ base they were computed from; the ledger (tenants.ledger) holds the money moveme
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tenants.members.models import Member
 
@@ -16,19 +17,19 @@ class DistributionSettings(models.Model):
     """The store's distribution rules. One row per store."""
 
     class Recruitment(models.TextChoices):
-        OPEN = "open", "所有人可直接成为分销员"
-        APPLY = "apply", "申请并审核"
-        PURCHASE_PRODUCT = "purchase_product", "购买指定商品后"
-        SPEND_THRESHOLD = "spend_threshold", "累计消费达到门槛后"
+        OPEN = "open", _("所有人可直接成为分销员")
+        APPLY = "apply", _("申请并审核")
+        PURCHASE_PRODUCT = "purchase_product", _("购买指定商品后")
+        SPEND_THRESHOLD = "spend_threshold", _("累计消费达到门槛后")
 
     class BindingMode(models.TextChoices):
-        ANY_VISIT = "any_visit", "任何访问即绑定"
-        NEW_CUSTOMERS_ONLY = "new_customers_only", "仅绑定新客户"
+        ANY_VISIT = "any_visit", _("任何访问即绑定")
+        NEW_CUSTOMERS_ONLY = "new_customers_only", _("仅绑定新客户")
 
     class Settlement(models.TextChoices):
-        DAILY = "daily", "每日"
-        WEEKLY = "weekly", "每周"
-        MONTHLY = "monthly", "每月"
+        DAILY = "daily", _("每日")
+        WEEKLY = "weekly", _("每周")
+        MONTHLY = "monthly", _("每月")
 
     singleton = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
     enabled = models.BooleanField(default=True)
@@ -89,9 +90,9 @@ class RuleSet(models.Model):
     version they were computed under."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
-        ARCHIVED = "archived", "已归档"
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        ARCHIVED = "archived", _("已归档")
 
     version = models.PositiveIntegerField(unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -135,8 +136,8 @@ class ProductOverride(models.Model):
     """A product's (or one SKU's) own commission: a rate or a fixed amount per unit, per level."""
 
     class Mode(models.TextChoices):
-        RATE = "rate", "按比例"
-        FIXED = "fixed", "固定金额"
+        RATE = "rate", _("按比例")
+        FIXED = "fixed", _("固定金额")
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="product_overrides")
     product_id = models.BigIntegerField()
@@ -181,8 +182,8 @@ class Campaign(models.Model):
 
 class Distributor(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "正常"
-        FROZEN = "frozen", "已冻结"
+        ACTIVE = "active", _("正常")
+        FROZEN = "frozen", _("已冻结")
 
     member = models.OneToOneField(Member, on_delete=models.PROTECT, related_name="distributor")
     code = models.CharField(max_length=12, unique=True)  # in share links and QR scenes
@@ -201,9 +202,9 @@ class Distributor(models.Model):
 
 class Application(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "待审核"
-        APPROVED = "approved", "已通过"
-        REJECTED = "rejected", "已拒绝"
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("已拒绝")
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="distributor_applications")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -229,9 +230,9 @@ class Binding(models.Model):
     """A shopper bound to the distributor who brought them. First bind wins until it expires."""
 
     class Source(models.TextChoices):
-        LINK = "link", "分享链接"
-        QR = "qr", "小程序码"
-        POSTER = "poster", "海报"
+        LINK = "link", _("分享链接")
+        QR = "qr", _("小程序码")
+        POSTER = "poster", _("海报")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="bindings")
     distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="bindings")
@@ -256,9 +257,9 @@ class Commission(models.Model):
     """What one order line earned one distributor at one level, with everything needed to explain it."""
 
     class Status(models.TextChoices):
-        FROZEN = "frozen", "冻结中"
-        AVAILABLE = "available", "已解冻"
-        REVERSED = "reversed", "已追回"
+        FROZEN = "frozen", _("冻结中")
+        AVAILABLE = "available", _("已解冻")
+        REVERSED = "reversed", _("已追回")
 
     order_id = models.BigIntegerField()  # looked up through order_line_id (unique with level): one index fewer
     order_number = models.CharField(max_length=40)
@@ -321,9 +322,9 @@ class GradeChange(models.Model):
 
 class FraudFlag(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "待处理"
-        DISMISSED = "dismissed", "已忽略"
-        CONFIRMED = "confirmed", "已确认"
+        OPEN = "open", _("待处理")
+        DISMISSED = "dismissed", _("已忽略")
+        CONFIRMED = "confirmed", _("已确认")
 
     distributor = models.ForeignKey(Distributor, on_delete=models.CASCADE, related_name="fraud_flags")
     order_id = models.BigIntegerField(null=True, blank=True)
@@ -338,16 +339,16 @@ class FraudFlag(models.Model):
 
 class Withdrawal(models.Model):
     class Method(models.TextChoices):
-        WECHAT = "wechat", "微信零钱"
-        BANK = "bank", "银行卡"
+        WECHAT = "wechat", _("微信零钱")
+        BANK = "bank", _("银行卡")
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "待审核"
-        APPROVED = "approved", "待打款"
-        REJECTED = "rejected", "已拒绝"
-        PAYING = "paying", "打款中"
-        PAID = "paid", "已到账"
-        FAILED = "failed", "打款失败"
+        REQUESTED = "requested", _("待审核")
+        APPROVED = "approved", _("待打款")
+        REJECTED = "rejected", _("已拒绝")
+        PAYING = "paying", _("打款中")
+        PAID = "paid", _("已到账")
+        FAILED = "failed", _("打款失败")
 
     # Also the WeChat transfer's out_bill_no: deterministic, never re-issued under another number.
     number = models.CharField(max_length=40, unique=True)
@@ -391,8 +392,8 @@ class Bonus(models.Model):
     the distributor's own (target bonus) or their team's (team bonus) — never the recruiting of members."""
 
     class Kind(models.TextChoices):
-        TEAM = "team", "团队奖励"
-        TARGET = "target", "月度目标奖励"
+        TEAM = "team", _("团队奖励")
+        TARGET = "target", _("月度目标奖励")
 
     distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="bonuses")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -10,16 +10,17 @@ what the store owes the distributor (positive); the store's own accounts mirror 
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Account(models.Model):
     class Kind(models.TextChoices):
-        DISTRIBUTOR_FROZEN = "distributor_frozen", "分销员冻结佣金"
-        DISTRIBUTOR_AVAILABLE = "distributor_available", "分销员可提现"
-        DISTRIBUTOR_WITHDRAWING = "distributor_withdrawing", "分销员提现中"
-        STORE_COMMISSION_EXPENSE = "store_commission_expense", "店铺佣金支出"
-        STORE_PAYOUT_CLEARING = "store_payout_clearing", "店铺已打款"
-        STORE_FEE_INCOME = "store_fee_income", "店铺提现手续费收入"
+        DISTRIBUTOR_FROZEN = "distributor_frozen", _("分销员冻结佣金")
+        DISTRIBUTOR_AVAILABLE = "distributor_available", _("分销员可提现")
+        DISTRIBUTOR_WITHDRAWING = "distributor_withdrawing", _("分销员提现中")
+        STORE_COMMISSION_EXPENSE = "store_commission_expense", _("店铺佣金支出")
+        STORE_PAYOUT_CLEARING = "store_payout_clearing", _("店铺已打款")
+        STORE_FEE_INCOME = "store_fee_income", _("店铺提现手续费收入")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     owner_id = models.BigIntegerField(null=True, blank=True)  # the distributor for distributor accounts
@@ -38,13 +39,13 @@ class Account(models.Model):
 
 class Journal(models.Model):
     class Kind(models.TextChoices):
-        ACCRUAL = "accrual", "佣金计提"
-        RELEASE = "release", "佣金解冻"
-        CLAWBACK = "clawback", "佣金追回"
-        WITHDRAWAL = "withdrawal", "申请提现"
-        WITHDRAWAL_REVERSAL = "withdrawal_reversal", "提现退回"
-        PAYOUT = "payout", "提现打款"
-        BONUS = "bonus", "奖励"
+        ACCRUAL = "accrual", _("佣金计提")
+        RELEASE = "release", _("佣金解冻")
+        CLAWBACK = "clawback", _("佣金追回")
+        WITHDRAWAL = "withdrawal", _("申请提现")
+        WITHDRAWAL_REVERSAL = "withdrawal_reversal", _("提现退回")
+        PAYOUT = "payout", _("提现打款")
+        BONUS = "bonus", _("奖励")
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     idempotency_key = models.CharField(max_length=120, unique=True)

@@ -1,6 +1,7 @@
 """Carts, orders, shipments and after-sales of one store. Amounts are integer fen."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tenants.catalog.models import Sku
 from tenants.members.models import Member
@@ -23,8 +24,8 @@ class ShippingTemplate(models.Model):
     """How the shipping fee of an order is computed. Exactly one template is the store default."""
 
     class Mode(models.TextChoices):
-        FLAT = "flat", "统一运费"
-        WEIGHT = "weight", "按重量"
+        FLAT = "flat", _("统一运费")
+        WEIGHT = "weight", _("按重量")
 
     name = models.CharField(max_length=40)
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.FLAT)
@@ -68,13 +69,13 @@ class CartItem(models.Model):
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        PENDING_PAYMENT = "pending_payment", "待付款"
-        PAID = "paid", "待发货"
-        SHIPPED = "shipped", "已发货"
-        RECEIVED = "received", "已收货"
-        COMPLETED = "completed", "已完成"
-        CANCELLED = "cancelled", "已取消"
-        CLOSED = "closed", "已关闭"  # fully refunded
+        PENDING_PAYMENT = "pending_payment", _("待付款")
+        PAID = "paid", _("待发货")
+        SHIPPED = "shipped", _("已发货")
+        RECEIVED = "received", _("已收货")
+        COMPLETED = "completed", _("已完成")
+        CANCELLED = "cancelled", _("已取消")
+        CLOSED = "closed", _("已关闭")  # fully refunded
 
     number = models.CharField(max_length=40, unique=True)
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="orders")
@@ -171,10 +172,10 @@ class OrderEvent(models.Model):
 
 class Shipment(models.Model):
     class Status(models.TextChoices):
-        SHIPPED = "shipped", "已发货"
-        IN_TRANSIT = "in_transit", "运输中"
-        OUT_FOR_DELIVERY = "out_for_delivery", "派送中"
-        SIGNED = "signed", "已签收"
+        SHIPPED = "shipped", _("已发货")
+        IN_TRANSIT = "in_transit", _("运输中")
+        OUT_FOR_DELIVERY = "out_for_delivery", _("派送中")
+        SIGNED = "signed", _("已签收")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
     carrier_code = models.CharField(max_length=20)
@@ -218,20 +219,20 @@ CARRIERS = {"SF": "顺丰速运", "ZTO": "中通快递", "YTO": "圆通速递", 
 
 class AfterSale(models.Model):
     class Kind(models.TextChoices):
-        REFUND_ONLY = "refund_only", "仅退款"
-        RETURN_REFUND = "return_refund", "退货退款"
-        EXCHANGE = "exchange", "换货"
+        REFUND_ONLY = "refund_only", _("仅退款")
+        RETURN_REFUND = "return_refund", _("退货退款")
+        EXCHANGE = "exchange", _("换货")
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "待审核"
-        REJECTED = "rejected", "已拒绝"
-        AWAITING_RETURN = "awaiting_return", "待买家退货"
-        RETURN_SHIPPED = "return_shipped", "买家已退货"
-        REFUNDING = "refunding", "退款中"
-        REFUNDED = "refunded", "已退款"
-        AWAITING_EXCHANGE = "awaiting_exchange", "待发换货"
-        EXCHANGE_SHIPPED = "exchange_shipped", "换货已发出"
-        CANCELLED = "cancelled", "已撤销"
+        REQUESTED = "requested", _("待审核")
+        REJECTED = "rejected", _("已拒绝")
+        AWAITING_RETURN = "awaiting_return", _("待买家退货")
+        RETURN_SHIPPED = "return_shipped", _("买家已退货")
+        REFUNDING = "refunding", _("退款中")
+        REFUNDED = "refunded", _("已退款")
+        AWAITING_EXCHANGE = "awaiting_exchange", _("待发换货")
+        EXCHANGE_SHIPPED = "exchange_shipped", _("换货已发出")
+        CANCELLED = "cancelled", _("已撤销")
 
     OPEN_STATUSES = (Status.REQUESTED, Status.AWAITING_RETURN, Status.RETURN_SHIPPED, Status.REFUNDING,
                      Status.AWAITING_EXCHANGE)

@@ -1,6 +1,7 @@
 """WeChat Pay v3 for one store: its merchant credentials, payments, refunds and the notifications seen."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tenants.orders.models import AfterSale, Order
 
@@ -27,9 +28,9 @@ class WechatPayMerchant(models.Model):
 
 class Payment(models.Model):
     class Status(models.TextChoices):
-        CREATED = "created", "待支付"
-        SUCCEEDED = "succeeded", "已支付"
-        CLOSED = "closed", "已关闭"
+        CREATED = "created", _("待支付")
+        SUCCEEDED = "succeeded", _("已支付")
+        CLOSED = "closed", _("已关闭")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
     out_trade_no = models.CharField(max_length=32, unique=True)
@@ -49,10 +50,10 @@ class Payment(models.Model):
 
 class Refund(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "待发起"
-        PROCESSING = "processing", "处理中"
-        SUCCEEDED = "succeeded", "已退款"
-        FAILED = "failed", "失败"
+        PENDING = "pending", _("待发起")
+        PROCESSING = "processing", _("处理中")
+        SUCCEEDED = "succeeded", _("已退款")
+        FAILED = "failed", _("失败")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     after_sale = models.OneToOneField(AfterSale, null=True, blank=True, on_delete=models.PROTECT,

@@ -84,3 +84,14 @@ def test_shipping_templates_with_region_rules_and_one_default(owner, store_a):
 def test_operations_may_not_see_payment_settings(client_a, store_a):
     console_login(client_a, store_a.staff_login)
     assert client_a.get("/console/store/settings/").status_code == 403
+
+
+def test_the_owner_renames_the_store(owner, store_a):
+    from control_plane.tenancy.models import Tenant
+
+    renamed = owner.post("/console/store/settings/", {"action": "store", "store_name": "Alpha 美妆·旗舰"})
+    assert renamed.status_code == 302
+    with schema_context("public"):
+        assert Tenant.objects.get(pk=store_a.tenant.pk).name == "Alpha 美妆·旗舰"
+    bad = owner.post("/console/store/settings/", {"action": "store", "store_name": " "})
+    assert bad.status_code == 400 and 'data-field="store_name"' in bad.content.decode()

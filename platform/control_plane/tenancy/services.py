@@ -267,3 +267,17 @@ def tenant_purge(*, tenant: Tenant, now=None) -> Tenant:
         tenant.save(update_fields=["purged_at", "updated_at"])
         logger.info("store %s purged after retention", tenant.slug)
         return tenant
+
+
+@transaction.atomic
+def tenant_rename(*, tenant: Tenant, name: str) -> Tenant:
+    """The store's display name (its address, the subdomain, never changes)."""
+    name = name.strip()
+    if not name or len(name) > 60:
+        message = _("请填写店铺名称（最多 60 个字）。")
+        raise ValidationFailed(message, fields={"store_name": [message]})
+    with schema_context("public"):
+        row = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        row.name = name
+        row.save(update_fields=["name", "updated_at"])
+        return row

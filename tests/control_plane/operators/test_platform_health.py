@@ -43,3 +43,20 @@ def test_health_figures_and_page(operator_client, store_a, store_b):
 def test_operator_pages_need_an_operator(platform_client, path):
     response = platform_client.get(path)
     assert response.status_code == 302 and response["Location"].startswith("/operators/login/")
+
+
+def test_operators_export_stores_and_the_audit_log(operator_client, store_a, store_b):
+    import io
+
+    from openpyxl import load_workbook
+
+    from control_plane.tenancy.models import Tenant
+
+    Tenant.objects.filter(pk=store_b.tenant.pk).update(status=Tenant.Status.PAST_DUE)
+    stores = operator_client.get("/operators/tenants.xlsx?status=past_due")
+    rows = list(load_workbook(io.BytesIO(stores.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "域名前缀" and [r[0] for r in rows[1:]] == ["bravo"]
+    operator_client.post(f"/operators/tenants/{store_a.tenant.pk}/", {"action": "suspend", "reason": "核查资质"})
+    audit = operator_client.get("/operators/audit.xlsx")
+    rows = list(load_workbook(io.BytesIO(audit.content)).active.iter_rows(values_only=True))
+    assert rows[1][1:5] == ("olga", "暂停店铺", "alpha", "核查资质")
