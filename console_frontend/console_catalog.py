@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import DomainError, ValidationFailed
 from core.money import format_fen, parse_yuan
 from tenants.catalog.editing import (
+    category_save,
+    category_set_active,
     parse_spec_options,
     product_image_delete,
     product_images_add,
@@ -224,3 +226,35 @@ def _recent_movements(product: Product | None) -> list[StockMovement]:
     if product is None:
         return []
     return list(StockMovement.objects.filter(sku__product=product).select_related("sku").order_by("-created_at")[:20])
+
+
+@console_area("catalog")
+@require_http_methods(["GET", "POST"])
+def categories(request: HttpRequest) -> HttpResponse:
+    """The two-level category tree shoppers browse: add, rename, move, hide and show again."""
+    errors: dict[str, list[str]] = {}
+    message = ""
+    editing = Category.objects.filter(pk=request.GET.get("category") or 0).first()
+    form = {"name": editing.name, "parent": editing.parent_id or "", "sort_order": editing.sort_order,
+            "icon": editing.icon} if editing else {"sort_order": 100}
+    if request.method == "POST":
+        try:
+            action = request.POST.get("action", "save")
+            if action in {"hide", "show"}:
+                category_set_active(category=get_object_or_404(Category, pk=request.POST.get("category_id")),
+                                    active=action == "show")
+            else:
+                form = request.POST.dict()
+                parent = form.get("parent", "")
+                category_save(category=editing, name=form.get("name", ""), icon=form.get("icon", ""),
+                              parent_id=int(parent) if parent.isdigit() else None,
+                              sort_order=form.get("sort_order", "100"))
+        except DomainError as exc:
+            errors, message = exc.fields, exc.message
+        else:
+            return redirect("/console/catalog/categories/?saved=1")
+    tops = list(Category.objects.filter(parent__isnull=True).prefetch_related("children"))
+    return render(request, "console_frontend/categories.html", {
+        "store": request.tenant, "nav": "catalog", "tops": tops, "form": form, "editing": editing,
+        "errors": errors, "message": message, "saved": request.GET.get("saved") == "1"},
+        status=400 if message else 200)

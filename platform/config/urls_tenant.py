@@ -31,6 +31,7 @@ urlpatterns = [
     path("console/store/settings/", console_store.store_settings, name="console-store-settings"),
     path("console/catalog/", console_catalog.product_list, name="console-catalog"),
     path("console/catalog/export.xlsx", console_catalog.product_export, name="console-catalog-export"),
+    path("console/catalog/categories/", console_catalog.categories, name="console-categories"),
     path("console/catalog/new/", console_catalog.product_edit, name="console-product-new"),
     path("console/catalog/<int:product_id>/", console_catalog.product_edit, name="console-product"),
     path("console/orders/", console_orders.order_list, name="console-orders"),

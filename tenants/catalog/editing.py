@@ -9,7 +9,7 @@ import re
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
@@ -173,3 +173,37 @@ def products_bulk_listing(*, product_ids: list[int], on_sale: bool) -> tuple[int
         except DomainError as exc:
             problems.append(f"{product.title}: {exc.message}")
     return changed, problems
+
+
+@transaction.atomic
+def category_save(*, category: Category | None, name: str, parent_id: int | None, sort_order: str = "100",
+                  icon: str = "") -> Category:
+    """Create or rename a category of the two-level tree (a child's parent must be top-level)."""
+    errors: dict[str, list[str]] = {}
+    name = name.strip()
+    parent = Category.objects.filter(pk=parent_id, parent__isnull=True).first() if parent_id else None
+    if not name or len(name) > 30:
+        errors["name"] = [_("请填写分类名称（30 字以内）。")]
+    elif Category.objects.filter(parent=parent, name=name).exclude(pk=getattr(category, "pk", None)).exists():
+        errors["name"] = [_("同一级下已有同名分类。")]
+    if parent_id and (parent is None or (category and parent.pk == category.pk)):
+        errors["parent"] = [_("上级只能是一级分类。")]
+    elif category and parent and category.children.exists():
+        errors["parent"] = [_("有子分类的分类不能再放到其他分类下（最多两级）。")]
+    if not str(sort_order).strip().isdigit() or int(sort_order) > 10_000:
+        errors["sort_order"] = [_("请填写 0 到 10000 之间的整数。")]
+    if errors:
+        raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
+    category = category or Category()
+    category.name, category.parent, category.sort_order = name, parent, int(sort_order)
+    category.icon = icon.strip()[:200]
+    category.save()
+    return category
+
+
+@transaction.atomic
+def category_set_active(*, category: Category, active: bool) -> Category:
+    """Hide a category (and its children) from shoppers, or show it again; products keep it."""
+    Category.objects.filter(Q(pk=category.pk) | Q(parent=category)).update(is_active=active)
+    category.refresh_from_db()
+    return category

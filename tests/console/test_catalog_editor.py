@@ -163,3 +163,27 @@ def test_regenerating_the_matrix_keeps_what_was_typed(owner):
     html = page.content.decode()
     assert 'name="sku-0-price" value="50"' in html and 'name="sku-0-stock" value="8"' in html
     assert 'name="sku-1-price" value=""' in html
+
+
+def test_the_category_tree(owner, store_a):
+    from tenants.catalog.models import Category
+
+    assert owner.post("/console/catalog/categories/", {"name": "护肤", "sort_order": "1"}).status_code == 302
+    with schema_context(store_a.schema):
+        skincare = Category.objects.get(name="护肤")
+    connection.set_schema_to_public()
+    assert owner.post("/console/catalog/categories/", {"name": "面霜", "parent": skincare.pk}).status_code == 302
+    with schema_context(store_a.schema):
+        cream = Category.objects.get(name="面霜")
+    connection.set_schema_to_public()
+    too_deep = owner.post("/console/catalog/categories/", {"name": "晚霜", "parent": cream.pk})
+    duplicate = owner.post("/console/catalog/categories/", {"name": "面霜", "parent": skincare.pk})
+    assert too_deep.status_code == 400 and 'data-field="parent"' in too_deep.content.decode()
+    assert duplicate.status_code == 400 and 'data-field="name"' in duplicate.content.decode()
+    shopper_tree = owner.get("/api/v1/catalog/categories/").json()
+    assert [(c["name"], [k["name"] for k in c["children"]]) for c in shopper_tree if c["name"] == "护肤"] == [
+        ("护肤", ["面霜"])]
+    assert "面霜" in owner.get("/console/catalog/new/").content.decode()  # the editor offers active categories
+    owner.post("/console/catalog/categories/", {"action": "hide", "category_id": skincare.pk})
+    assert "护肤" not in [c["name"] for c in owner.get("/api/v1/catalog/categories/").json()]
+    assert "面霜" not in owner.get("/console/catalog/new/").content.decode()  # hidden with its parent
