@@ -224,3 +224,43 @@ def distributors_export(request: HttpRequest) -> HttpResponse:
     return xlsx_response(name="distributors", title="分销员", rows=rows(), header=[
         "编号", "昵称", "等级", "状态", "上级编号", "加入时间", "带来销售额（元）", "冻结中（元）", "可提现（元）",
         "提现中（元）"])
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@console_area("distribution")
+@require_GET
+def applications_export(request: HttpRequest) -> HttpResponse:
+    """Every application, reviewed or not, with its answers."""
+    rows = ([a.member.nickname, "；".join(f"{k}: {v}" for k, v in a.answers.items()), a.inviter_code,
+             a.get_status_display(), a.reject_reason, a.reviewed_by, _local(a.created_at), _local(a.reviewed_at)]
+            for a in Application.objects.select_related("member").order_by("-created_at"))
+    return xlsx_response(name="applications", title="分销员申请", rows=rows, header=[
+        "申请人", "资料", "邀请人编号", "状态", "拒绝原因", "审核人", "申请时间", "审核时间"])
+
+
+@console_area("finance")
+@require_GET
+def withdrawals_list_export(request: HttpRequest) -> HttpResponse:
+    """The withdrawal list as filtered, every method and status."""
+    withdrawals = Withdrawal.objects.select_related("distributor").order_by("-created_at")
+    status = request.GET.get("status", "")
+    if status in Withdrawal.Status.values:
+        withdrawals = withdrawals.filter(status=status)
+    rows = ([w.number, w.distributor.code, format_fen(w.amount_fen), format_fen(w.fee_fen), format_fen(w.net_fen),
+             w.get_method_display(), w.get_status_display(), w.reject_reason or w.failure_reason,
+             _local(w.created_at), _local(w.paid_at)] for w in withdrawals)
+    return xlsx_response(name="withdrawals", title="提现", rows=rows, header=[
+        "单号", "分销员编号", "金额（元）", "手续费（元）", "实付（元）", "方式", "状态", "原因", "申请时间",
+        "到账时间"])
+
+
+@console_area("finance")
+@require_GET
+def settlement_runs_export(request: HttpRequest) -> HttpResponse:
+    rows = ([_local(r.started_at), _local(r.finished_at), r.released_count, format_fen(r.released_fen)]
+            for r in SettlementRun.objects.all())
+    return xlsx_response(name="settlement-runs", title="结算记录", rows=rows,
+                         header=["开始", "结束", "解冻笔数", "解冻金额（元）"])

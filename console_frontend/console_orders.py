@@ -122,3 +122,37 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         # A partly shipped order stays "paid" until its last unit leaves.
         "can_ship": order.status == Order.Status.PAID, "carriers": CARRIERS.items(),
     }, status=400 if message else 200)
+
+
+def _after_sales(request: HttpRequest):
+    after_sales = AfterSale.objects.select_related("order").order_by("-created_at")
+    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    if status in AfterSale.Status.values:
+        after_sales = after_sales.filter(status=status)
+    if kind in AfterSale.Kind.values:
+        after_sales = after_sales.filter(kind=kind)
+    return after_sales, status, kind
+
+
+@console_area("orders")
+@require_GET
+def after_sale_list(request: HttpRequest) -> HttpResponse:
+    """Every after-sale request of the store, by state and kind; each links to its order to handle it."""
+    after_sales, status, kind = _after_sales(request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "console_frontend/after_sales.html", {
+        "store": request.tenant, "nav": "orders", "status": status, "kind": kind, "query": query.urlencode(),
+        "statuses": AfterSale.Status.choices, "kinds": AfterSale.Kind.choices,
+        "page": Paginator(after_sales, 20).get_page(request.GET.get("page"))})
+
+
+@console_area("orders")
+@require_GET
+def after_sale_export(request: HttpRequest) -> HttpResponse:
+    after_sales, _status, _kind = _after_sales(request)
+    rows = ([a.number, a.order.number, a.get_kind_display(), a.get_status_display(), a.reason, format_fen(a.refund_fen),
+             a.return_tracking_no, a.exchange_tracking_no, timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M")]
+            for a in after_sales)
+    return xlsx_response(name="after-sales", title="售后", rows=rows, header=[
+        "售后单号", "订单号", "类型", "状态", "原因", "退款金额（元）", "退货单号", "换货单号", "申请时间"])

@@ -233,3 +233,44 @@ def test_distributors_export(owner, store_a):
     rows = {r[0]: r for r in list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))[1:]}
     assert rows[top.code][6] == "199.00" and rows[top.code][4] is None  # no upline
     assert [r for r in rows.values() if r[4] == top.code]
+
+
+def test_applications_withdrawals_and_settlement_runs_export(owner, store_a):
+    from tenants.distribution.models import SettlementRun
+
+    with schema_context(store_a.schema):
+        Application.objects.create(member=MemberFactory(nickname="陈晨"), answers={"微信号": "cc88"})
+        SettlementRun.objects.create(started_at=timezone.now(), finished_at=timezone.now(), released_count=3,
+                                     released_fen=1200)
+    connection.set_schema_to_public()
+
+    def sheet(url: str) -> list[tuple]:
+        response = owner.get(url)
+        assert response.status_code == 200, url
+        return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+    applications = sheet("/console/distribution/applications.xlsx")
+    assert applications[1][:4] == ("陈晨", "微信号: cc88", None, "待审核")
+    assert sheet("/console/finance/withdrawals/all.xlsx")[0][0] == "单号"
+    assert sheet("/console/finance/settlements.xlsx")[1][2:] == (3, "12.00")
+
+
+def test_after_sales_list_filters_and_exports(owner, store_a):
+    from tenants.orders.aftersales import after_sale_request
+
+    with schema_context(store_a.schema):
+        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
+        address = AddressFactory()
+        order, _ = order_create(member=address.member, idempotency_key="as-list-0001", address_id=address.pk,
+                                items=[{"sku_id": SkuFactory(stock=5).pk, "quantity": 1}])
+        order_mark_paid(order_id=order.pk, paid_fen=order.payable_fen, transaction_id="42000003",
+                        paid_at=timezone.now())
+        after_sale = after_sale_request(order=order, kind="refund_only", lines={order.lines.get().pk: 1},
+                                        reason="不想要了", actor="member:1")
+    connection.set_schema_to_public()
+    page = owner.get("/console/after-sales/?status=requested").content.decode()
+    assert f'data-after-sale="{after_sale.number}"' in page
+    assert after_sale.number not in owner.get("/console/after-sales/?kind=exchange").content.decode()
+    rows = list(load_workbook(io.BytesIO(owner.get("/console/after-sales/export.xlsx").content)).active.iter_rows(
+        values_only=True))
+    assert rows[1][:4] == (after_sale.number, order.number, "仅退款", "待审核")
