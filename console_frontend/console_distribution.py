@@ -264,3 +264,25 @@ def settlement_runs_export(request: HttpRequest) -> HttpResponse:
             for r in SettlementRun.objects.all())
     return xlsx_response(name="settlement-runs", title="结算记录", rows=rows,
                          header=["开始", "结束", "解冻笔数", "解冻金额（元）"])
+
+
+@console_area("distribution")
+@require_GET
+def commissions_export(request: HttpRequest) -> HttpResponse:
+    """Every commission of the store (or of one distributor, ``?distributor=CODE``) with its explanation."""
+    commissions = Commission.objects.select_related("distributor").order_by("-created_at", "-id")
+    code = request.GET.get("distributor", "").strip()
+    if code:
+        commissions = commissions.filter(distributor__code=code)
+
+    def rows():
+        for c in commissions.iterator(chunk_size=2000):
+            yield [_local(c.created_at), c.distributor.code, c.order_number, c.line_position, c.level,
+                   format_fen(c.base_fen), format_fen(c.amount_fen), format_fen(c.clawed_back_fen),
+                   c.get_status_display(), explain(
+                       order_number=c.order_number, position=c.line_position, level=c.level, rate_bp=c.rate_bp,
+                       fixed_fen=c.fixed_fen, base_fen=c.base_fen, amount_fen=c.amount_fen,
+                       rate_source=c.rate_source, is_first_order=c.is_first_order)]
+
+    return xlsx_response(name="commissions", title="佣金", rows=rows(), header=[
+        "时间", "分销员编号", "订单号", "行", "层级", "计佣金额（元）", "佣金（元）", "已追回（元）", "状态", "说明"])

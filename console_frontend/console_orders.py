@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
 from core.money import format_fen
@@ -17,6 +18,7 @@ from tenants.orders.aftersales import (
     after_sale_reject,
     after_sale_return_received,
 )
+from tenants.orders.exports import export_state, order_export_start
 from tenants.orders.filters import MerchantOrderFilter
 from tenants.orders.models import CARRIERS, AfterSale, Order
 from tenants.orders.services import order_ship
@@ -53,26 +55,41 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @console_area("orders")
-@require_GET
+@require_POST
 def order_export(request: HttpRequest) -> HttpResponse:
-    """The filtered orders as Excel, one row per order line."""
+    """Start an export of the filtered orders in the background and follow its progress."""
     orders, _values = _filtered_orders(request)
     if not orders.is_valid():
-        return HttpResponse(status=400)
-    def rows():
-        for order in orders.qs.prefetch_related("lines")[:50_000]:
-            address = order.address or {}
-            for line in order.lines.all():
-                yield [order.number, timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"),
-                       order.get_status_display(), line.title, line.spec_text, line.quantity,
-                       format_fen(line.paid_fen), format_fen(order.shipping_fen), format_fen(order.payable_fen),
-                       format_fen(order.refunded_fen), address.get("recipient", ""), address.get("phone", ""),
-                       " ".join(address.get(k, "") for k in ("province", "city", "district", "detail")),
-                       order.distributor_id or ""]
+        return redirect(f"/console/orders/?{request.GET.urlencode()}")
+    job_id = order_export_start(filters=orders.data.dict(), actor=request.user.get_username())
+    return redirect(f"/console/exports/{job_id}/")
 
-    return xlsx_response(name="orders", title="订单", rows=rows(), header=[
-        "订单号", "下单时间", "状态", "商品", "规格", "数量", "行实付（元）", "运费（元）", "订单实付（元）",
-        "已退款（元）", "收货人", "电话", "地址", "分销员ID"])
+
+@console_area("orders")
+@require_GET
+def export_progress(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The export's progress bar (the page polls its own fragment until the file is ready)."""
+    state = export_state(job_id)
+    if state is None:
+        raise Http404("No such export")
+    percent = 100 if state["status"] == "done" else (state["done"] * 100 // state["total"] if state["total"] else 0)
+    template = "console_frontend/_export_progress.html" if request.headers.get("HX-Request") else \
+        "console_frontend/export.html"
+    return render(request, template, {"store": request.tenant, "nav": "orders", "job_id": job_id, "state": state,
+                                      "percent": percent})
+
+
+@console_area("orders")
+@require_GET
+def export_download(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The finished file, to this store's staff only (it holds addresses and phone numbers)."""
+    state = export_state(job_id)
+    if state is None or state.get("status") != "done":
+        raise Http404("No such export")
+    response = FileResponse(default_storage.open(state["file"], "rb"), as_attachment=True,
+                            filename=f"orders-{timezone.localdate():%Y%m%d}.xlsx")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _ship_lines(request: HttpRequest, order: Order) -> dict[int, int] | None:

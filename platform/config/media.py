@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 def tenant_media(request: HttpRequest, path: str) -> FileResponse:
     root = (Path(settings.MEDIA_ROOT) / connection.schema_name).resolve()
     target = (Path(settings.MEDIA_ROOT) / path).resolve()
-    if root not in target.parents or not target.is_file():
+    # Files under private/ (exports with personal data) are served only by the console, to staff.
+    if root not in target.parents or not target.is_file() or (root / "private") in target.parents:
         raise Http404("No such file")
     response = FileResponse(target.open("rb"))
     response["Cache-Control"] = "public, max-age=604800, immutable"  # upload names are never reused

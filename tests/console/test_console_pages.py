@@ -4,6 +4,7 @@ withdrawals, exporting payouts to Excel."""
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -13,6 +14,7 @@ from tenants.distribution.models import Application, DistributionSettings, Distr
 from tenants.distribution.withdrawals import withdrawal_request
 from tenants.ledger.models import Account, Journal
 from tenants.ledger.services import Line, account_for, journal_post
+from tenants.orders.exports import order_export_run
 from tenants.orders.models import Order, ShippingTemplate
 from tenants.orders.services import order_create, order_mark_paid
 from tests.conftest import console_login
@@ -144,6 +146,10 @@ def test_distributor_detail_shows_balances_team_commissions_and_history(owner, s
     connection.set_schema_to_public()
     page = owner.get(f"/console/distribution/distributors/{top.code}/").content.decode()
     assert "订单 T2026001，第 2 行，一级，首单佣金 12% × 199.00 = 23.88" in page
+    exported = owner.get(f"/console/distribution/commissions.xlsx?distributor={top.code}")
+    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    assert [r[1:3] + r[-1:] for r in rows[1:]] == [
+        (top.code, "T2026001", "订单 T2026001，第 2 行，一级，首单佣金 12% × 199.00 = 23.88")]
     assert child.code in page and "二级团队" in page and "高级分销员" in page and 'id="earnings-chart"' in page
     assert owner.get("/console/distribution/distributors/NOPE/").status_code == 404
 
@@ -187,9 +193,25 @@ def test_order_filters_with_django_filter_and_export(owner, store_a):
     assert numbers("distributor_code=NOBODY") == set()
     bad = owner.get("/console/orders/?placed_from=yesterday&payment=maybe")
     assert bad.status_code == 400 and 'data-field="placed_from"' in bad.content.decode()
-    export = owner.get("/console/orders/export.xlsx?payment=paid")
-    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    started = owner.post("/console/orders/export/?payment=paid")
+    assert started.status_code == 302 and started["Location"].startswith("/console/exports/")
+    job_id = started["Location"].split("/")[3]
+    progress = owner.get(started["Location"]).content.decode()
+    assert 'data-status="queued"' in progress and "hx-get" in progress  # the page polls until done
+    connection.set_schema_to_public()
+    with schema_context(store_a.schema):  # what the store's worker runs
+        state = order_export_run(job_id=job_id, filters={"payment": "paid"})
+        file_url = default_storage.url(state["file"])
+    assert (state["status"], state["done"], state["total"]) == ("done", 1, 1)
+    connection.set_schema_to_public()
+    done = owner.get(started["Location"]).content.decode()
+    assert 'data-status="done"' in done and 'id="export-download"' in done
+    download = owner.get(f"/console/exports/{job_id}/download/")
+    rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.iter_rows(values_only=True))
     assert rows[0][0] == "订单号" and [r[0] for r in rows[1:]] == [paid.number]
+    assert file_url.startswith("/media/t_alpha/private/exports/")
+    assert owner.get(file_url).status_code == 404  # never served as a public file
+    assert owner.get("/console/exports/nope/").status_code == 404
 
 
 def test_split_shipment_from_the_console(owner, store_a):
