@@ -17,6 +17,7 @@ from tenants.orders.aftersales import (
     after_sale_exchange_ship,
     after_sale_reject,
     after_sale_return_received,
+    merchant_refund,
 )
 from tenants.orders.exports import export_state, order_export_start
 from tenants.orders.filters import MerchantOrderFilter
@@ -116,6 +117,11 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
                 order_ship(order=order, carrier_code=request.POST.get("carrier_code", ""),
                            tracking_no=request.POST.get("tracking_no", ""), actor=actor,
                            lines=_ship_lines(request, order))
+            elif action == "refund":
+                lines = {line.pk: int(request.POST.get(f"refund-{line.pk}", "0") or 0)
+                         for line in order.lines.all() if request.POST.get(f"refund-{line.pk}", "").strip().isdigit()}
+                merchant_refund(order=order, lines={pk: q for pk, q in lines.items() if q},
+                                reason=request.POST.get("refund_reason", ""), actor=actor)
             elif action in {"approve", "reject", "received", "exchange_ship"}:
                 after_sale = get_object_or_404(AfterSale, order=order, pk=request.POST.get("after_sale_id"))
                 if action == "approve":
@@ -138,6 +144,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "after_sales": order.after_sales.prefetch_related("lines__order_line"),
         # A partly shipped order stays "paid" until its last unit leaves.
         "can_ship": order.status == Order.Status.PAID, "carriers": CARRIERS.items(),
+        "can_refund": order.status in (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.RECEIVED),
     }, status=400 if message else 200)
 
 

@@ -203,3 +203,12 @@ def after_sale_photo_store(*, upload: UploadedFile) -> str:
     extension = {"image/png": "png", "image/webp": "webp"}.get(upload.content_type, "jpg")
     name = default_storage.save(f"aftersales/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}", upload)
     return default_storage.url(name)
+
+
+@transaction.atomic
+def merchant_refund(*, order: Order, lines: dict[int, int], reason: str, actor: str) -> AfterSale:
+    """The merchant refunds units of a paid order on their own (out of stock, a goodwill gesture): recorded
+    as an approved refund-only after-sale, so it takes the same exact refund and claw-back path."""
+    after_sale = after_sale_request(order=order, kind=AfterSale.Kind.REFUND_ONLY, lines=lines, reason=reason,
+                                    actor=actor)
+    return after_sale_approve(after_sale=after_sale, actor=actor)

@@ -144,3 +144,21 @@ def test_bad_after_sale_requests_are_clear_and_private(received, store_a, store_
     assert cancelled.json()["status"] == "cancelled"
     assert client.post(f"/api/v1/after-sales/{created['number']}/cancel/").status_code == 409
     assert [a["number"] for a in client.get("/api/v1/after-sales/").json()["results"]] == [created["number"]]
+
+
+def test_the_merchant_refunds_on_their_own(received, gateway, store_a):
+    client, merchant, number, line = received
+    refused = merchant.post(f"/console/orders/{number}/", {"action": "refund", f"refund-{line['id']}": "5",
+                                                           "refund_reason": "缺货"})
+    assert refused.status_code == 400 and 'data-field="lines"' in refused.content.decode()
+    refunded = merchant.post(f"/console/orders/{number}/", {"action": "refund", f"refund-{line['id']}": "1",
+                                                            "refund_reason": "缺货补偿"})
+    assert refunded.status_code == 302
+    with schema_context(store_a.schema):
+        after_sale = AfterSale.objects.get(order__number=number)
+        assert (after_sale.kind, after_sale.status, after_sale.refund_fen) == ("refund_only", "refunding", 3900)
+        refund = Refund.objects.get(out_refund_no=after_sale.number)
+        refund_execute(refund.pk)
+    connection.set_schema_to_public()
+    assert post_notification(api(store_a.host), *gateway.refund_notification(after_sale.number)).status_code == 204
+    assert client.get(f"/api/v1/orders/{number}/").json()["refunded_fen"] == 3900
