@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 LAYOUT_SCHEMA_VERSION = 1
 MAX_BLOCKS = 30
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -33,44 +35,44 @@ def _link(value: Any) -> bool:
 def _validate_banner(block: dict, where: str, problems: list[str]) -> None:
     slides = block.get("slides")
     if not isinstance(slides, list) or not 1 <= len(slides) <= 8:
-        problems.append(f"{where}: a banner needs 1 to 8 slides.")
+        problems.append(_("%(where)s：轮播图需要 1 到 8 张图片。") % {"where": where})
         return
     for i, slide in enumerate(slides):
         if not isinstance(slide, dict) or not _text(slide.get("image"), max_len=300):
-            problems.append(f"{where}.slides[{i}]: an image path is required.")
+            problems.append(_("%(where)s 第 %(n)s 张：请填写图片地址。") % {"where": where, "n": i + 1})
         elif "link" in slide and not _link(slide["link"]):
-            problems.append(f"{where}.slides[{i}]: the link must be a path inside the store, starting with '/'.")
+            problems.append(_("%(where)s 第 %(n)s 张：跳转只能是店内路径，以 / 开头。") % {"where": where, "n": i + 1})
 
 
 def _validate_category_grid(block: dict, where: str, problems: list[str]) -> None:
     columns = block.get("columns", 4)
     if not isinstance(columns, int) or not 3 <= columns <= 5:
-        problems.append(f"{where}: columns must be 3, 4 or 5.")
+        problems.append(_("%(where)s：每行个数只能是 3、4 或 5。") % {"where": where})
     items = block.get("items")
     if not isinstance(items, list) or not 1 <= len(items) <= 20:
-        problems.append(f"{where}: a category grid needs 1 to 20 items.")
+        problems.append(_("%(where)s：分类宫格需要 1 到 20 个分类。") % {"where": where})
         return
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not _text(item.get("title"), max_len=12):
-            problems.append(f"{where}.items[{i}]: a title of at most 12 characters is required.")
+            problems.append(_("%(where)s 第 %(n)s 个分类：请填写 12 字以内的名称。") % {"where": where, "n": i + 1})
 
 
 def _validate_featured(block: dict, where: str, problems: list[str]) -> None:
     if not _text(block.get("title"), max_len=20):
-        problems.append(f"{where}: a title of at most 20 characters is required.")
+        problems.append(_("%(where)s：请填写 20 字以内的标题。") % {"where": where})
     if block.get("source", "newest") not in FEATURED_SOURCES:
-        problems.append(f"{where}: source must be one of {', '.join(FEATURED_SOURCES)}.")
+        problems.append(_("%(where)s：商品来源无效。") % {"where": where})
     limit = block.get("limit", 6)
     if not isinstance(limit, int) or not 1 <= limit <= 20:
-        problems.append(f"{where}: limit must be between 1 and 20.")
+        problems.append(_("%(where)s：数量需在 1 到 20 之间。") % {"where": where})
     ids = block.get("product_ids", [])
     if not isinstance(ids, list) or not all(isinstance(x, int) and x > 0 for x in ids):
-        problems.append(f"{where}: product_ids must be a list of product ids.")
+        problems.append(_("%(where)s：手动挑选的商品无效。") % {"where": where})
 
 
 def _validate_notice(block: dict, where: str, problems: list[str]) -> None:
     if not _text(block.get("text"), max_len=200):
-        problems.append(f"{where}: notice text of at most 200 characters is required.")
+        problems.append(_("%(where)s：请填写 200 字以内的公告。") % {"where": where})
 
 
 _BLOCKS = {
@@ -84,20 +86,20 @@ BLOCK_TYPES = tuple(_BLOCKS)
 
 def validate_layout(layout: Any) -> list[str]:
     if not isinstance(layout, dict):
-        return ["The layout must be a JSON object."]
+        return [_("布局必须是一个 JSON 对象。")]
     problems: list[str] = []
     if layout.get("schema") != LAYOUT_SCHEMA_VERSION:
-        problems.append(f"schema must be {LAYOUT_SCHEMA_VERSION}.")
+        problems.append(_("布局格式版本必须是 %(v)s。") % {"v": LAYOUT_SCHEMA_VERSION})
     blocks = layout.get("blocks")
     if not isinstance(blocks, list) or not blocks:
-        problems.append("blocks must be a non-empty list.")
+        problems.append(_("首页至少需要一个模块。"))
         return problems
     if len(blocks) > MAX_BLOCKS:
-        problems.append(f"At most {MAX_BLOCKS} blocks are allowed.")
+        problems.append(_("首页最多 %(n)s 个模块。") % {"n": MAX_BLOCKS})
     for i, block in enumerate(blocks):
-        where = f"blocks[{i}]"
+        where = _("第 %(n)s 个模块") % {"n": i + 1}
         if not isinstance(block, dict) or block.get("type") not in _BLOCKS:
-            problems.append(f"{where}: type must be one of {', '.join(BLOCK_TYPES)}.")
+            problems.append(_("%(where)s：不支持的模块类型。") % {"where": where})
             continue
         _BLOCKS[block["type"]](block, where, problems)
     return problems
@@ -105,7 +107,8 @@ def validate_layout(layout: Any) -> list[str]:
 
 def validate_theme(theme: Any) -> list[str]:
     if not isinstance(theme, dict):
-        return ["The theme must be a JSON object."]
+        return [_("配色必须是一个 JSON 对象。")]
     return [
-        f"theme.{key} must be a colour like #ff5000." for key in THEME_KEYS if not _HEX.match(str(theme.get(key, "")))
+        _("配色 %(key)s 须为颜色值，如 #ff5000。") % {"key": key} for key in THEME_KEYS
+        if not _HEX.match(str(theme.get(key, "")))
     ]

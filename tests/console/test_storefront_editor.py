@@ -58,7 +58,7 @@ def test_invalid_or_stale_edits_are_refused(client_a, store_a):
     banner = next(k for k in fields if k.endswith("-slides"))
     bad = client_a.post("/console/storefront/", {**fields, banner: "/static/a.svg | https://evil.example/",
                                                  "op": "save"})
-    assert bad.status_code == 400 and "inside the store" in bad.content.decode()
+    assert bad.status_code == 400 and "店内路径" in bad.content.decode()
     revision = current().revision
     ok = client_a.post("/console/storefront/", {**fields, "op": "save"})
     assert ok.status_code == 302 and current().revision == revision + 1

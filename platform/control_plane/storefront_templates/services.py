@@ -20,7 +20,7 @@ CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 def _check(theme: dict, layout: dict) -> None:
     problems = validate_theme(theme) + validate_layout(layout)
     if problems:
-        raise ValidationFailed("The template is not valid.", fields={"layout": problems})
+        raise ValidationFailed(_("模板无效。"), fields={"layout": problems})
 
 
 @transaction.atomic

@@ -58,8 +58,8 @@ def test_invalid_layout_edits_are_refused_with_reasons(store_a):
         bad = {"schema": 1, "blocks": [{"type": "banner", "slides": [{"image": "x.png", "link": "https://evil"}]}]}
         with pytest.raises(ValidationFailed) as exc:
             storefront_update_layout(layout=bad, theme={"primary": "red"}, expected_revision=current.revision)
-    assert "inside the store" in exc.value.fields["layout"][0]
-    assert "theme.primary" in exc.value.fields["theme"][0]
+    assert "店内路径" in exc.value.fields["layout"][0]
+    assert "配色 primary" in exc.value.fields["theme"][0]
 
 
 def test_console_template_switch(client_a, store_a):
