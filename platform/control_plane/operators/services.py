@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib.auth import get_user_model
-from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
@@ -15,7 +11,7 @@ from billing.models import Plan
 from billing.services import plan_save
 from control_plane.storefront_templates.services import template_save_by_operator, template_set_active
 from control_plane.tenancy.models import Tenant
-from control_plane.tenancy.services import tenant_base_url, tenant_resume, tenant_suspend
+from control_plane.tenancy.services import store_link_make, store_link_redeem, tenant_resume, tenant_suspend
 from core.errors import ValidationFailed
 
 from .models import AuditLog, JobFailure
@@ -98,27 +94,12 @@ def operator_impersonate(*, operator, tenant: Tenant, reason: str, ip: str | Non
     if tenant.purged_at:
         raise ValidationFailed(_("店铺数据已清除。"), fields={"reason": [_("店铺数据已清除。")]})
     _audit(operator=operator, action=AuditLog.Action.TENANT_IMPERSONATE, tenant=tenant, reason=reason, ip=ip)
-    nonce = secrets.token_urlsafe(16)
-
-    def remember() -> None:
-        with schema_context(tenant.schema_name):  # the store's cache prefix: only its host can redeem it
-            cache.set(f"impersonate:{nonce}", 1, timeout=IMPERSONATE_MAX_AGE_S)
-
-    transaction.on_commit(remember)
-    token = signing.dumps({"s": tenant.schema_name, "o": operator.get_username(), "n": nonce},
-                          salt=IMPERSONATE_SALT)
-    return f"{tenant_base_url(tenant)}/console/impersonate/?token={token}"
+    return store_link_make(tenant=tenant, path="/console/impersonate/", salt=IMPERSONATE_SALT,
+                           data={"o": operator.get_username()}, max_age_s=IMPERSONATE_MAX_AGE_S)
 
 
 def impersonation_redeem(*, token: str, schema_name: str) -> str | None:
     """The operator a read-only link was made for, or None if forged, expired, used or for another store."""
-    try:
-        data = signing.loads(token, salt=IMPERSONATE_SALT, max_age=IMPERSONATE_MAX_AGE_S)
-    except signing.BadSignature:
-        return None
-    if data.get("s") != schema_name:
-        return None
-    with schema_context(schema_name):
-        if not cache.delete(f"impersonate:{data['n']}"):
-            return None
-    return str(data["o"])
+    data = store_link_redeem(token=token, salt=IMPERSONATE_SALT, schema_name=schema_name,
+                             max_age_s=IMPERSONATE_MAX_AGE_S)
+    return str(data["o"]) if data else None

@@ -149,33 +149,46 @@ def tenant_provision(*, slug: str, name: str, template_code: str, owner_login: s
     return tenant
 
 
-def _handoff_url(*, tenant: Tenant, user_id: int) -> str:
-    """A single-use, two-minute link that logs the new owner into the console on the tenant's own host
-    (the sign-up page is on the platform host, whose cookies the tenant host never sees)."""
+def store_link_make(*, tenant: Tenant, path: str, salt: str, data: dict, max_age_s: int) -> str:
+    """A signed, single-use link to ``path`` on the store's own host, valid ``max_age_s`` seconds. Its nonce
+    is kept under the store's cache prefix once the calling transaction commits, so only that host can
+    redeem it, once."""
     nonce = secrets.token_urlsafe(16)
-    # Stored under the tenant's cache prefix: only that tenant's host can redeem it.
-    transaction.on_commit(lambda: _store_nonce(tenant.schema_name, nonce))
-    token = signing.dumps({"s": tenant.schema_name, "u": user_id, "n": nonce}, salt=HANDOFF_SALT)
-    return f"{tenant_base_url(tenant)}/console/handoff/?token={token}"
+
+    def remember() -> None:
+        with schema_context(tenant.schema_name):
+            cache.set(f"link:{salt}:{nonce}", 1, timeout=max_age_s)
+
+    transaction.on_commit(remember)
+    token = signing.dumps({**data, "s": tenant.schema_name, "n": nonce}, salt=salt)
+    return f"{tenant_base_url(tenant)}{path}?token={token}"
 
 
-def _store_nonce(schema_name: str, nonce: str) -> None:
-    with schema_context(schema_name):
-        cache.set(f"handoff:{nonce}", 1, timeout=HANDOFF_MAX_AGE_S)
-
-
-def handoff_redeem(*, token: str, schema_name: str) -> int | None:
-    """The user id a handoff token logs in, or None if it is forged, expired, used or for another store."""
+def store_link_redeem(*, token: str, salt: str, schema_name: str, max_age_s: int) -> dict | None:
+    """The data of a link made by ``store_link_make``, or None if forged, expired, used or for another store."""
     try:
-        data = signing.loads(token, salt=HANDOFF_SALT, max_age=HANDOFF_MAX_AGE_S)
+        data = signing.loads(token, salt=salt, max_age=max_age_s)
     except signing.BadSignature:
         return None
     if data.get("s") != schema_name:
         return None
     with schema_context(schema_name):
-        if not cache.delete(f"handoff:{data['n']}"):
+        if not cache.delete(f"link:{salt}:{data['n']}"):
             return None
-    return int(data["u"])
+    return data
+
+
+def _handoff_url(*, tenant: Tenant, user_id: int) -> str:
+    """A single-use, two-minute link that logs the new owner into the console on the tenant's own host
+    (the sign-up page is on the platform host, whose cookies the tenant host never sees)."""
+    return store_link_make(tenant=tenant, path="/console/handoff/", salt=HANDOFF_SALT, data={"u": user_id},
+                           max_age_s=HANDOFF_MAX_AGE_S)
+
+
+def handoff_redeem(*, token: str, schema_name: str) -> int | None:
+    """The user id a handoff token logs in, or None if it is forged, expired, used or for another store."""
+    data = store_link_redeem(token=token, salt=HANDOFF_SALT, schema_name=schema_name, max_age_s=HANDOFF_MAX_AGE_S)
+    return int(data["u"]) if data else None
 
 
 @transaction.atomic
