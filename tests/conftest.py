@@ -8,18 +8,20 @@ DB of its own) is emptied before each test; and a guard makes any query against 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from control_plane.tenancy import provisioning
 from control_plane.tenancy.bootstrap import platform_bootstrap
-from control_plane.tenancy.models import Tenant
+from control_plane.tenancy.models import Domain, Tenant
 from control_plane.tenancy.selectors import forget_local_hosts
 from control_plane.tenancy.services import tenant_provision
 from core.planes import CONTROL, TENANT
@@ -116,6 +118,21 @@ def operator_client(platform_client) -> Client:
     response = platform_client.post("/operators/login/", {"login": "olga", "password": PASSWORD})
     assert response.status_code == 302, response.content
     return platform_client
+
+
+@contextmanager
+def store_for_real(slug: str, name: str = ""):
+    """A store provisioned and committed for real, for tests whose threads need committed data; dropped after.
+    Use inside ``django_db_blocker.unblock()``."""
+    with transaction.atomic():
+        tenant = tenant_provision(slug=slug, name=name or slug, template_code="beauty")
+    try:
+        yield tenant
+    finally:
+        connection.set_schema_to_public()
+        Domain.objects.filter(tenant=tenant).delete()
+        Tenant.objects.filter(pk=tenant.pk).delete()
+        provisioning.schema_drop(tenant.schema_name)
 
 
 @pytest.fixture(scope="session")

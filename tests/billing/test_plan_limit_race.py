@@ -6,34 +6,26 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django_tenants.utils import schema_context
 
 from billing.models import Plan, Subscription
-from control_plane.tenancy import provisioning
-from control_plane.tenancy.models import Domain, Tenant
-from control_plane.tenancy.services import tenant_provision
 from core.errors import PlanLimitReached
 from tenants.catalog.models import Product
 from tenants.catalog.services import product_create
+from tests.conftest import store_for_real
 
 RACERS = 10
 
 
 @pytest.fixture
 def crowded_store(django_db_blocker):
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), store_for_real("crowded", "Crowded") as tenant:
         with transaction.atomic():
-            tenant = tenant_provision(slug="crowded", name="Crowded", template_code="beauty")
             Subscription.objects.filter(tenant=tenant).update(plan=Plan.objects.get(code="basic"))
             with schema_context(tenant.schema_name):
                 Product.objects.bulk_create([Product(title=f"p{i}") for i in range(99)])
         yield tenant
-        connection.set_schema_to_public()
-        Domain.objects.filter(tenant=tenant).delete()
-        Tenant.objects.filter(pk=tenant.pk).delete()
-        provisioning.schema_drop(tenant.schema_name)
-
 
 def test_only_one_request_takes_the_last_slot(crowded_store):
     def create(n: int) -> str:

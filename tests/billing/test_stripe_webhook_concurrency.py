@@ -7,31 +7,22 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections
 from django.test import Client
 
 from billing.models import Invoice, Subscription, WebhookEvent
 from billing.services import checkout_start
-from control_plane.tenancy import provisioning
-from control_plane.tenancy.models import Domain, Tenant
-from control_plane.tenancy.services import tenant_provision
 from tests.billing.conftest import WEBHOOK_URL, plans_synced_for_real
+from tests.conftest import store_for_real
 
 COPIES = 25
 
 
 @pytest.fixture
 def committed_store(django_db_blocker, stripe_fake):
-    with django_db_blocker.unblock(), plans_synced_for_real():
-        with transaction.atomic():
-            tenant = tenant_provision(slug="rush", name="Rush", template_code="beauty")
+    with django_db_blocker.unblock(), plans_synced_for_real(), store_for_real("rush", "Rush") as tenant:
         yield tenant
-        connection.set_schema_to_public()
         WebhookEvent.objects.filter(tenant_id=tenant.pk).delete()
-        Domain.objects.filter(tenant=tenant).delete()
-        Tenant.objects.filter(pk=tenant.pk).delete()
-        provisioning.schema_drop(tenant.schema_name)
-
 
 def test_duplicate_events_delivered_concurrently_are_processed_once(committed_store, stripe_fake):
     url = checkout_start(tenant=committed_store, plan_code="pro", interval="month", success_url="http://x/ok",

@@ -6,14 +6,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from control_plane.tenancy import provisioning
-from control_plane.tenancy.models import Domain, Tenant
-from control_plane.tenancy.services import tenant_provision
 from sandbox.wechatpay import Merchant, Transaction, WeChatPaySandbox
 from tenants.catalog.services import product_create
 from tenants.members.models import Member
@@ -21,6 +18,7 @@ from tenants.orders.models import Order, OrderEvent, ShippingTemplate
 from tenants.orders.services import order_create
 from tenants.payments.models import Notification, Payment
 from tenants.payments.services import wechatpay_configure
+from tests.conftest import store_for_real
 from tests.factories import AddressFactory
 from tests.shop_api.conftest import (
     APIV3_KEY,
@@ -35,15 +33,8 @@ DELIVERIES = 100
 
 @pytest.fixture
 def committed_store(django_db_blocker):
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            tenant = tenant_provision(slug="stampede", name="Stampede", template_code="beauty")
+    with django_db_blocker.unblock(), store_for_real("stampede", "Stampede") as tenant:
         yield tenant
-        connection.set_schema_to_public()
-        Domain.objects.filter(tenant=tenant).delete()
-        Tenant.objects.filter(pk=tenant.pk).delete()
-        provisioning.schema_drop(tenant.schema_name)
-
 
 def test_hundred_concurrent_deliveries_settle_the_order_once(committed_store):
     gateway = WeChatPaySandbox(platform_private_key_pem=PLATFORM_PRIVATE, platform_key_id="PUB_KEY_ID_SANDBOX")

@@ -7,19 +7,17 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from control_plane.tenancy import provisioning
-from control_plane.tenancy.models import Domain, Tenant
-from control_plane.tenancy.services import tenant_provision
 from tenants.distribution.models import Commission
 from tenants.distribution.settlement import settle_matured
 from tenants.ledger.models import Account, Journal
 from tenants.ledger.selectors import ledger_reconcile
 from tenants.ledger.services import Line, account_for, journal_post
+from tests.conftest import store_for_real
 from tests.tenants.distribution.builders import make_distributor
 
 COMMISSIONS, DISTRIBUTORS, RUNS = 1200, 12, 4
@@ -27,30 +25,23 @@ COMMISSIONS, DISTRIBUTORS, RUNS = 1200, 12, 4
 
 @pytest.fixture
 def busy_store(django_db_blocker):
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            tenant = tenant_provision(slug="settle-race", name="Settle race", template_code="beauty")
-            with schema_context(tenant.schema_name):
-                distributors = [make_distributor() for _ in range(DISTRIBUTORS)]
-                due = timezone.now() - timedelta(days=1)
-                Commission.objects.bulk_create([Commission(
-                    order_id=n, order_number=f"R{n}", order_line_id=n, line_position=1,
-                    distributor=distributors[n % DISTRIBUTORS], level=1, base_fen=10_000, quantity=1, rate_bp=1000,
-                    amount_fen=1000 + n % 7, rule_version=1, rate_source="level", is_first_order=True,
-                    release_at=due) for n in range(COMMISSIONS)])
-                expense = account_for(kind=Account.Kind.STORE_COMMISSION_EXPENSE)
-                for d in distributors:
-                    total = Commission.objects.filter(distributor=d).aggregate(s=Sum("amount_fen"))["s"]
-                    account_for(kind=Account.Kind.DISTRIBUTOR_AVAILABLE, owner_id=d.pk)
-                    journal_post(kind=Journal.Kind.ACCRUAL, idempotency_key=f"accrual:{d.pk}", lines=[
-                        Line(account_for(kind=Account.Kind.DISTRIBUTOR_FROZEN, owner_id=d.pk), total),
-                        Line(expense, -total)])
+    with django_db_blocker.unblock(), store_for_real("settle-race", "Settle race") as tenant:
+        with transaction.atomic(), schema_context(tenant.schema_name):
+            distributors = [make_distributor() for _ in range(DISTRIBUTORS)]
+            due = timezone.now() - timedelta(days=1)
+            Commission.objects.bulk_create([Commission(
+                order_id=n, order_number=f"R{n}", order_line_id=n, line_position=1,
+                distributor=distributors[n % DISTRIBUTORS], level=1, base_fen=10_000, quantity=1, rate_bp=1000,
+                amount_fen=1000 + n % 7, rule_version=1, rate_source="level", is_first_order=True,
+                release_at=due) for n in range(COMMISSIONS)])
+            expense = account_for(kind=Account.Kind.STORE_COMMISSION_EXPENSE)
+            for d in distributors:
+                total = Commission.objects.filter(distributor=d).aggregate(s=Sum("amount_fen"))["s"]
+                account_for(kind=Account.Kind.DISTRIBUTOR_AVAILABLE, owner_id=d.pk)
+                journal_post(kind=Journal.Kind.ACCRUAL, idempotency_key=f"accrual:{d.pk}", lines=[
+                    Line(account_for(kind=Account.Kind.DISTRIBUTOR_FROZEN, owner_id=d.pk), total),
+                    Line(expense, -total)])
         yield tenant
-        connection.set_schema_to_public()
-        Domain.objects.filter(tenant=tenant).delete()
-        Tenant.objects.filter(pk=tenant.pk).delete()
-        provisioning.schema_drop(tenant.schema_name)
-
 
 def test_concurrent_runs_release_each_commission_once(busy_store):
     now = timezone.now()
