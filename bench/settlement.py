@@ -28,8 +28,8 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 SEED_SQL = """
-TRUNCATE distribution_commission, ledger_entry, ledger_journal, ledger_account, distribution_distributor,
-         members_member RESTART IDENTITY CASCADE;
+TRUNCATE distribution_duecommission, distribution_commission, ledger_entry, ledger_journal, ledger_account,
+         distribution_distributor, members_member RESTART IDENTITY CASCADE;
 INSERT INTO members_member (openid, session_key, nickname, avatar_url, phone, token_version, is_active, created_at)
 SELECT 'bench-' || g, '', '', '', '', 1, true, now() FROM generate_series(1, %(distributors)s) g;
 INSERT INTO distribution_distributor (member_id, code, status, parent_id, upline_ids, frozen_reason, created_at)
@@ -41,10 +41,12 @@ INSERT INTO ledger_account (kind, owner_id, balance_fen, created_at)
 VALUES ('store_commission_expense', NULL, 0, now());
 INSERT INTO distribution_commission (order_id, order_number, order_line_id, line_position, distributor_id, level,
     base_fen, quantity, rate_bp, fixed_fen, amount_fen, clawed_back_fen, rule_version, rate_source, is_first_order,
-    status, release_at, released_at, created_at)
+    status, released_at, created_at)
 SELECT g, 'B' || g, g, 1, 1 + (g %% %(distributors)s), 1, 10000, 1, 1000, NULL, 1000 + (g %% 97), 0, 1, 'level', true,
-       'frozen', now() - interval '1 day', NULL, now()
+       'frozen', NULL, now()
   FROM generate_series(1, %(rows)s) g;
+INSERT INTO distribution_duecommission (commission_id, order_id, release_at)
+SELECT id, order_id, now() - interval '1 day' FROM distribution_commission;
 INSERT INTO ledger_journal (kind, idempotency_key, reference, memo, created_at)
 SELECT 'accrual', 'accrual:' || id, order_number, '', now() FROM distribution_commission;
 INSERT INTO ledger_entry (journal_id, account_id, amount_fen, created_at)
@@ -87,7 +89,7 @@ def main() -> int:
 
     from control_plane.tenancy.models import Tenant
     from control_plane.tenancy.services import tenant_provision
-    from tenants.distribution.models import Commission
+    from tenants.distribution.models import DueCommission
     from tenants.distribution.settlement import settle_store
     from tenants.ledger.models import Account, Entry, Journal
     from tenants.ledger.selectors import ledger_reconcile
@@ -139,7 +141,8 @@ def main() -> int:
         expense = account_for(kind=Account.Kind.STORE_COMMISSION_EXPENSE)
         now = timezone.now()
         started = time.perf_counter()
-        for commission in Commission.objects.filter(status="frozen", release_at__lte=now).order_by("pk"):
+        for due in DueCommission.objects.filter(release_at__lte=now).select_related("commission").order_by("pk"):
+            commission = due.commission
             with transaction.atomic():
                 frozen = account_for(kind=Account.Kind.DISTRIBUTOR_FROZEN, owner_id=commission.distributor_id)
                 available = account_for(kind=Account.Kind.DISTRIBUTOR_AVAILABLE, owner_id=commission.distributor_id)
@@ -147,6 +150,7 @@ def main() -> int:
                              lines=[Line(frozen, -commission.amount_fen), Line(available, commission.amount_fen)])
                 commission.status, commission.released_at = "available", now
                 commission.save(update_fields=["status", "released_at"])
+                due.delete()
         loop_s = time.perf_counter() - started
         del expense
 

@@ -279,8 +279,9 @@ class Commission(models.Model):
     rule_version = models.PositiveIntegerField()
     rate_source = models.CharField(max_length=20)  # level / grade / product / sku / campaign
     is_first_order = models.BooleanField()
+    # Neither is indexed, so releasing a commission (or clawing it back) is a heap-only update of its row,
+    # written beside it on the same page (the table keeps half of each page free for that: migration 0003).
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.FROZEN)
-    release_at = models.DateTimeField(null=True, blank=True)  # receipt + freeze days, once received
     released_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -295,14 +296,28 @@ class Commission(models.Model):
                                    name="distribution_clawback_within_amount"),
         ]
         indexes = [
-            # Settlement scans frozen commissions whose release time has come.
-            models.Index(fields=["release_at", "id"], condition=models.Q(status="frozen"),
-                         name="distribution_commission_due"),
             models.Index(fields=["distributor", "-created_at"], name="distribution_commission_owner"),
         ]
 
     def __str__(self) -> str:
         return f"{self.order_number}/{self.line_position}/L{self.level}"
+
+
+class DueCommission(models.Model):
+    """Settlement's work list: one row per frozen commission, holding its release time (receipt + freeze
+    days) once the order is received; the row goes when the commission is released or reversed. It lives
+    apart from Commission so that no index of the commission covers its status: an index over the status
+    would make every release rewrite all of the commission's index entries."""
+
+    commission = models.OneToOneField(Commission, primary_key=True, on_delete=models.CASCADE, related_name="due")
+    order_id = models.BigIntegerField()
+    release_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["release_at", "commission"], name="distribution_due_by_time")]
+
+    def __str__(self) -> str:
+        return f"{self.commission_id} due {self.release_at}"
 
 
 class GradeChange(models.Model):

@@ -13,7 +13,7 @@ from tenants.ledger.services import Line, account_for, journal_post
 from tenants.orders.models import Order, OrderLine
 
 from .calculations import Beneficiary, LineInput, clawback_target_fen, compute_commissions
-from .models import Commission, DistributionSettings, Distributor, FraudFlag
+from .models import Commission, DistributionSettings, Distributor, DueCommission, FraudFlag
 from .selectors import binding_open_for, distribution_settings_get, rule_set_current, rules_for, upline_chain
 
 K = Account.Kind
@@ -96,6 +96,7 @@ def commission_accrue_for_order(*, order_id: int, now: datetime | None = None) -
                    rate_source=d.rate_source, is_first_order=d.is_first_order)
         for d in drafts
     ])
+    DueCommission.objects.bulk_create([DueCommission(commission=c, order_id=order.pk) for c in commissions])
     expense = account_for(kind=K.STORE_COMMISSION_EXPENSE)
     for commission in commissions:
         frozen = account_for(kind=K.DISTRIBUTOR_FROZEN, owner_id=commission.distributor_id)
@@ -131,6 +132,7 @@ def commission_clawback_for_refund(*, order_id: int) -> int:
         commission.clawed_back_fen = target
         if target == commission.amount_fen and commission.status == Commission.Status.FROZEN:
             commission.status = Commission.Status.REVERSED
+            DueCommission.objects.filter(commission=commission).delete()
         commission.save(update_fields=["clawed_back_fen", "status"])
         total += delta
     return total

@@ -1,12 +1,14 @@
 """Releasing matured commissions, set-based.
 
-One SQL statement per batch: pick frozen commissions whose release time has come and whose order has no
-open after-sale, mark them available, post one ledger journal per distributor for the batch (frozen ->
-available, keyed ``release:<run>:<batch>:<distributor>``, referencing the run) and move the cached
-balances — all or nothing. A worker killed mid-run
-loses at most the batch it was in (rolled back); the rerun picks up exactly what is still frozen, so
-every commission is settled once. Rows are not locked before the update (a lock is a WAL record per row);
-a run that meets rows another run just released skips them on the update's status re-check.
+One SQL statement per batch: take the due commissions off the work list (``DueCommission``: release time
+come, no open after-sale on the order), mark them available, post one ledger journal per distributor for the
+batch (frozen -> available, keyed ``release:<run>:<batch>:<distributor>``, referencing the run) and move the
+cached balances — all or nothing. A worker killed mid-run loses at most the batch it was in (rolled back);
+the rerun finds exactly what is still on the list, so every commission is settled once. Two runs at once
+cannot both take a row off the list: the second one's delete finds it gone and skips it.
+
+What a release costs per commission is one small delete from the list and one heap-only update of the
+commission (no index of the commission covers what changes, and its pages keep room for the new version).
 """
 
 from __future__ import annotations
@@ -22,25 +24,26 @@ from core.tasks import TenantOnlyTask
 from tenants.ledger.models import Account, Entry, Journal
 from tenants.orders.models import AfterSale, Order
 
-from .models import Commission, DistributionSettings, SettlementRun
+from .models import Commission, DistributionSettings, DueCommission, SettlementRun
 from .selectors import distribution_settings_get
 
 RELEASE_SQL = """
 WITH due AS (
-    SELECT c.ctid AS row_id, c.distributor_id, c.amount_fen - c.clawed_back_fen AS amount
-      FROM {commission} c
-     WHERE c.status = 'frozen' AND c.release_at <= %(now)s
+    SELECT d.ctid AS row_id
+      FROM {due} d
+     WHERE d.release_at <= %(now)s
        AND NOT EXISTS (SELECT 1 FROM {after_sale} a
-                        WHERE a.order_id = c.order_id AND a.status = ANY(%(open_statuses)s))
-     ORDER BY c.release_at, c.id  -- walks the partial index of frozen rows: no rescanning of released ones
+                        WHERE a.order_id = d.order_id AND a.status = ANY(%(open_statuses)s))
+     ORDER BY d.release_at, d.commission_id
      LIMIT %(batch)s
+), taken AS (
+    -- By physical row id: a TID scan of just the picked rows. No row locks beforehand (each would cost a
+    -- WAL record): a row a concurrent run deleted first is skipped by this delete, so it is taken once.
+    DELETE FROM {due} d WHERE d.ctid = ANY(ARRAY(SELECT row_id FROM due))
+    RETURNING d.commission_id
 ), released AS (
-    -- By physical row id: a TID scan of just the picked rows, never a join against the whole table. No
-    -- row locks are taken beforehand (each would cost a WAL record): a concurrent run that released a
-    -- row first has moved it to a new version that is no longer frozen, and this UPDATE's re-check of
-    -- the status skips it, so a row is released by exactly one run.
     UPDATE {commission} c SET status = 'available', released_at = %(now)s
-     WHERE c.ctid = ANY(ARRAY(SELECT row_id FROM due)) AND c.status = 'frozen'
+     WHERE c.id = ANY(ARRAY(SELECT commission_id FROM taken)) AND c.status = 'frozen'
     RETURNING c.distributor_id, c.amount_fen - c.clawed_back_fen AS amount
 ), per_distributor AS (
     -- Journal ids are drawn here, so entries need no join back to the journals they belong to (the
@@ -67,8 +70,8 @@ WITH due AS (
      WHERE a.id = d.account_id
     RETURNING a.id
 )
-SELECT (SELECT count(*) FROM released), (SELECT coalesce(sum(amount), 0) FROM released),
-       (SELECT count(*) FROM balances)
+SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM released), (SELECT coalesce(sum(amount), 0) FROM released),
+       (SELECT count(*) FROM taken), (SELECT count(*) FROM balances)
 """
 
 
@@ -80,13 +83,21 @@ class SettlementResult:
 
 
 def _release_sql() -> str:
-    return RELEASE_SQL.format(commission=Commission._meta.db_table, after_sale=AfterSale._meta.db_table,
+    return RELEASE_SQL.format(due=DueCommission._meta.db_table, commission=Commission._meta.db_table,
+                              after_sale=AfterSale._meta.db_table,
                               journal=Journal._meta.db_table, entry=Entry._meta.db_table,
                               account=Account._meta.db_table)
 
 
-def settle_release_batch(*, now: datetime, run_id: int, batch_no: int, batch_size: int = 100_000) -> tuple[int, int]:
-    """Release one batch; returns (commissions released, fen released). Its own transaction."""
+@dataclass(frozen=True)
+class BatchResult:
+    due_count: int  # due when the batch looked: fewer than the batch size means nothing more is due
+    released_count: int  # of those, released by this batch (a concurrent run may have taken some)
+    released_fen: int
+
+
+def settle_release_batch(*, now: datetime, run_id: int, batch_no: int, batch_size: int = 100_000) -> BatchResult:
+    """Release one batch, in its own transaction."""
     with transaction.atomic(), connection.cursor() as cursor:
         # A batch lost to a crash right after its commit is simply settled again by the next run, so the
         # commit need not wait for the disk.
@@ -95,21 +106,21 @@ def settle_release_batch(*, now: datetime, run_id: int, batch_no: int, batch_siz
                                         "open_statuses": list(AfterSale.OPEN_STATUSES),
                                         "key_prefix": f"release:{run_id}:{batch_no}:",
                                         "reference": f"settlement:{run_id}"})
-        count, amount, _ = cursor.fetchone()
-    return int(count), int(amount)
+        due, released, amount, *_ = cursor.fetchone()
+    return BatchResult(due_count=due, released_count=released, released_fen=int(amount))
 
 
 STAMP_SQL = """
-UPDATE {commission} c SET release_at = o.received_at + make_interval(days => %(freeze_days)s)
+UPDATE {due} d SET release_at = o.received_at + make_interval(days => %(freeze_days)s)
   FROM {order} o
- WHERE c.order_id = o.id AND c.status = 'frozen' AND c.release_at IS NULL AND o.received_at IS NOT NULL
+ WHERE d.order_id = o.id AND d.release_at IS NULL AND o.received_at IS NOT NULL
 """
 
 
 def settle_stamp_release_times(*, freeze_days: int) -> int:
     """Commissions of orders received since the last run get their release time: receipt + freeze days."""
     with connection.cursor() as cursor:
-        cursor.execute(STAMP_SQL.format(commission=Commission._meta.db_table, order=Order._meta.db_table),
+        cursor.execute(STAMP_SQL.format(due=DueCommission._meta.db_table, order=Order._meta.db_table),
                        {"freeze_days": freeze_days})
         return cursor.rowcount
 
@@ -120,9 +131,10 @@ def settle_matured(*, now: datetime, freeze_days: int, batch_size: int = 100_000
     run = SettlementRun.objects.create(started_at=now)
     total_count = total_fen = batches = 0
     while True:
-        count, amount = settle_release_batch(now=now, run_id=run.pk, batch_no=batches + 1, batch_size=batch_size)
-        total_count, total_fen, batches = total_count + count, total_fen + amount, batches + (count > 0)
-        if count < batch_size:  # a short batch was the last one: no need to look again
+        batch = settle_release_batch(now=now, run_id=run.pk, batch_no=batches + 1, batch_size=batch_size)
+        total_count, total_fen = total_count + batch.released_count, total_fen + batch.released_fen
+        batches += batch.released_count > 0
+        if batch.due_count < batch_size:  # nothing more was due: no need to look again
             break
     SettlementRun.objects.filter(pk=run.pk).update(finished_at=now, released_count=total_count,
                                                     released_fen=total_fen)

@@ -2,10 +2,11 @@
 
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
-from tenants.distribution.models import Binding, Commission
+from tenants.distribution.models import Binding, Commission, DueCommission
 from tenants.distribution.services import commission_accrue_for_order, commission_clawback_for_refund
 from tenants.distribution.settlement import settle_matured
 from tenants.ledger.models import Account, Entry
@@ -62,6 +63,10 @@ def test_settlement_releases_only_matured_and_only_once(in_alpha):
         commission_accrue_for_order(order_id=order.pk)
     result = settle_matured(now=now, freeze_days=7)
     assert (result.released_count, result.released_fen) == (1, 1200)
+    # The work list keeps what is still frozen: the young order with its release time, the unreceived one
+    # with none yet.
+    assert sorted((due.order_id, due.release_at) for due in DueCommission.objects.all()) == [
+        (young.pk, young.received_at + timedelta(days=7)), (unreceived.pk, None)]
     assert balance(K.DISTRIBUTOR_AVAILABLE, d.pk) == 1200
     assert balance(K.DISTRIBUTOR_FROZEN, d.pk) == 2400 + 3600
     rerun = settle_matured(now=now, freeze_days=7)
@@ -103,4 +108,38 @@ def test_refund_claws_back_exactly_even_after_release(in_alpha):
     OrderLine.objects.filter(order=order, position=2).update(refunded_fen=5000)
     commission_clawback_for_refund(order_id=order.pk)
     assert balance(K.DISTRIBUTOR_AVAILABLE, d.pk) == 0
+    assert ledger_reconcile().ok
+
+
+def test_releasing_rewrites_no_index_of_the_commissions(in_alpha):
+    """Every release is a heap-only update: the commission's indexes cover nothing it changes and its
+    pages keep room for the new version (this transaction's own counters, so nothing else interferes)."""
+    publish_rates()
+    top = make_distributor()
+    now = timezone.now()
+    for _ in range(30):
+        order = make_paid_order(member=bound_buyer(make_distributor(parent=top)), line_prices=[10000, 5000],
+                                paid_at=now - timedelta(days=20), received_at=now - timedelta(days=8))
+        commission_accrue_for_order(order_id=order.pk)
+    assert settle_matured(now=now, freeze_days=7).released_count == 120
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables"
+                       " WHERE relid = 'distribution_commission'::regclass")
+        assert cursor.fetchone() == (120, 120)
+
+
+def test_a_frozen_commission_refunded_in_full_is_reversed_and_never_released(in_alpha):
+    publish_rates()
+    d = make_distributor()
+    now = timezone.now()
+    order = make_paid_order(member=bound_buyer(d), line_prices=[10000], paid_at=now - timedelta(days=20),
+                            received_at=now - timedelta(days=8))
+    commission_accrue_for_order(order_id=order.pk)
+    assert DueCommission.objects.filter(order_id=order.pk).count() == 1
+    OrderLine.objects.filter(order=order).update(refunded_fen=10000)
+    assert commission_clawback_for_refund(order_id=order.pk) == 1200
+    assert Commission.objects.get(order_id=order.pk).status == Commission.Status.REVERSED
+    assert not DueCommission.objects.exists()
+    assert settle_matured(now=now, freeze_days=7).released_count == 0
+    assert (balance(K.DISTRIBUTOR_FROZEN, d.pk), balance(K.DISTRIBUTOR_AVAILABLE, d.pk)) == (0, 0)
     assert ledger_reconcile().ok

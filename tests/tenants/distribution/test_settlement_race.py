@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tenants.distribution.models import Commission
+from tenants.distribution.models import Commission, DueCommission
 from tenants.distribution.settlement import settle_matured
 from tenants.ledger.models import Account, Journal
 from tenants.ledger.selectors import ledger_reconcile
@@ -29,11 +29,13 @@ def busy_store(django_db_blocker):
         with transaction.atomic(), schema_context(tenant.schema_name):
             distributors = [make_distributor() for _ in range(DISTRIBUTORS)]
             due = timezone.now() - timedelta(days=1)
-            Commission.objects.bulk_create([Commission(
+            commissions = Commission.objects.bulk_create([Commission(
                 order_id=n, order_number=f"R{n}", order_line_id=n, line_position=1,
                 distributor=distributors[n % DISTRIBUTORS], level=1, base_fen=10_000, quantity=1, rate_bp=1000,
-                amount_fen=1000 + n % 7, rule_version=1, rate_source="level", is_first_order=True,
-                release_at=due) for n in range(COMMISSIONS)])
+                amount_fen=1000 + n % 7, rule_version=1, rate_source="level", is_first_order=True)
+                for n in range(COMMISSIONS)])
+            DueCommission.objects.bulk_create([DueCommission(commission=c, order_id=c.order_id, release_at=due)
+                                               for c in commissions])
             expense = account_for(kind=Account.Kind.STORE_COMMISSION_EXPENSE)
             for d in distributors:
                 total = Commission.objects.filter(distributor=d).aggregate(s=Sum("amount_fen"))["s"]
@@ -58,6 +60,7 @@ def test_concurrent_runs_release_each_commission_once(busy_store):
     assert sum(counts) == COMMISSIONS
     with schema_context(busy_store.schema_name):
         assert not Commission.objects.exclude(status="available").exists()
+        assert not DueCommission.objects.exists()
         total = Commission.objects.aggregate(s=Sum("amount_fen"))["s"]
         available = Account.objects.filter(kind=Account.Kind.DISTRIBUTOR_AVAILABLE).aggregate(
             s=Sum("balance_fen"))["s"]
