@@ -61,13 +61,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.observability.TenantTagMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, CSRF, the signed-in user, messages and frame options are for browsers: the shop API
+    # (bearer tokens, JSON) skips them (config/middleware.py).
+    "config.middleware.BrowserSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.BrowserCsrfViewMiddleware",
+    "config.middleware.BrowserAuthenticationMiddleware",
+    "config.middleware.BrowserMessageMiddleware",
+    "config.middleware.BrowserXFrameOptionsMiddleware",
     "control_plane.tenancy.middleware.StoreStatusMiddleware",
 ]
 
@@ -91,7 +93,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 _db = env_database_url("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/distmall")
 DATABASES = {
     "default": {
-        "ENGINE": "django_tenants.postgresql_backend",
+        "ENGINE": "core.postgresql_backend",
         "NAME": _db.name,
         "USER": _db.user,
         "PASSWORD": _db.password,
