@@ -26,6 +26,7 @@ from control_plane.tenancy.selectors import forget_local_hosts
 from control_plane.tenancy.services import tenant_provision
 from core.planes import CONTROL, TENANT
 from core.schema_guard import SchemaGuard
+from shop_api.throttling import forget_unreported
 from tenants.staff.models import StaffMember
 from tenants.staff.services import staff_create_owner
 from tenants.storefront.services import storefront_apply_template
@@ -176,6 +177,7 @@ def stripe_plans(stripe_fake) -> dict:
 def _clean_redis_and_schema():
     cache.clear()  # the test Redis DB (settings.test): cached host lookups, rate limits, nonces
     forget_local_hosts()  # and the in-process copy of host lookups
+    forget_unreported()  # and rate-limit counts not yet added to Redis
     yield
     connection.set_schema_to_public()
 

@@ -17,8 +17,8 @@ from console_frontend import (
 )
 
 urlpatterns = [
+    path("api/v1/", include("shop_api.urls")),  # first: the busiest paths are matched soonest
     path("", include("shop_api.h5.urls")),
-    path("api/v1/", include("shop_api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="shop_api.urls_schema"), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("console/login/", console.console_login, name="console-login"),

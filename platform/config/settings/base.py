@@ -156,6 +156,9 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["shop_api.auth.MemberTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [],
     "EXCEPTION_HANDLER": "shop_api.errors.exception_handler",
+    # JSON only: the API's documentation is the Swagger UI at /api/docs/, not DRF's browsable pages.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "shop_api.negotiation.SingleRendererNegotiation",
     "UNAUTHENTICATED_USER": None,
     # Throttle keys live in the cache, whose keys carry the store's schema: limits are per store.
     "DEFAULT_THROTTLE_CLASSES": ["shop_api.throttling.AnonThrottle", "shop_api.throttling.MemberThrottle"],
