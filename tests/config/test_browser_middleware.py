@@ -1,4 +1,5 @@
-"""Browser middlewares guard the consoles and the H5 pages, and stay out of the shop API's way."""
+"""Browser middlewares guard the consoles and the H5 pages and stay out of the shop API's way; the language
+follows the browser everywhere."""
 
 from django.test import Client
 
@@ -26,3 +27,14 @@ def test_the_console_still_gets_them_all(store_a):
                                                 "csrfmiddlewaretoken": token})
     assert signed_in.status_code == 302
     assert "sessionid" in signed_in.cookies
+
+
+def test_the_language_follows_the_browser_and_is_declared(store_a):
+    client = Client(HTTP_HOST=store_a.host)
+    default = client.get("/console/login/")
+    assert default.headers["Content-Language"] == "zh-hans"
+    assert "Accept-Language" in default.headers["Vary"]
+    english = client.get("/console/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert english.headers["Content-Language"] == "en"
+    api = client.get("/api/v1/catalog/products/", HTTP_ACCEPT_LANGUAGE="en")
+    assert api.headers["Content-Language"] == "en" and "Accept-Language" in api.headers["Vary"]

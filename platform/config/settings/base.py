@@ -64,7 +64,7 @@ MIDDLEWARE = [
     # Sessions, CSRF, the signed-in user, messages and frame options are for browsers: the shop API
     # (bearer tokens, JSON) skips them (config/middleware.py).
     "config.middleware.BrowserSessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.UnprefixedLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.BrowserCsrfViewMiddleware",
     "config.middleware.BrowserAuthenticationMiddleware",
