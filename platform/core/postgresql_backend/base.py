@@ -7,14 +7,13 @@ every request's first query. Here the SET goes in front of the cursor's first st
 statement fails the SET fails with it. Only plain queries and data changes carry it (two statements
 sent together run as one transaction block, where VACUUM, CREATE DATABASE and the like refuse to run);
 everything else (DDL, a server-side cursor, ``executemany``, ``callproc``, COPY, a composed statement)
-gets the SET on its own first, as before. The connection is
-only taken to be in the schema once a statement carrying the SET succeeded, and only if the connection
-was not switched to another schema meanwhile.
+gets the SET on its own first, as before. The connection is only taken to be in the schema once a
+statement carrying the SET succeeded, and only if the connection was not switched to another schema
+meanwhile.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ImproperlyConfigured
 from django_tenants.postgresql_backend import base as tenants_base
 from django_tenants.utils import get_limit_set_calls, quote_schema_name
 from psycopg2.extensions import cursor as Psycopg2Cursor
@@ -77,12 +76,9 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
 
     def _handle_search_path(self, cursor=None):
         raw = getattr(cursor, "cursor", None)
-        if (not isinstance(raw, SearchPathCursor) or self._setting_search_path
+        if (not isinstance(raw, SearchPathCursor) or not self.schema_name or self._setting_search_path
                 or (get_limit_set_calls() and self.search_path_set_schemas)):
-            return super()._handle_search_path(cursor)
-        if not self.schema_name:
-            raise ImproperlyConfigured("Database schema not set. Did you forget to call set_schema() or "
-                                       "set_tenant()?")
+            return super()._handle_search_path(cursor)  # which also refuses a connection with no schema set
         search_paths = self._get_cursor_search_paths()
         raw.pending_set = "SET search_path = {};".format(",".join(quote_schema_name(s) for s in search_paths))
         raw.on_set = lambda: self._search_path_was_set(search_paths)

@@ -28,6 +28,15 @@ def bound_buyer(distributor):
     return buyer
 
 
+def matured_order(distributor, line_prices, now, received_days_ago=8):
+    """A bound buyer's order, paid 20 days ago and received long enough ago to be settled, its commissions
+    accrued."""
+    order = make_paid_order(member=bound_buyer(distributor), line_prices=line_prices,
+                            paid_at=now - timedelta(days=20), received_at=now - timedelta(days=received_days_ago))
+    commission_accrue_for_order(order_id=order.pk)
+    return order
+
+
 def test_paid_order_accrues_frozen_commission_for_two_levels(in_alpha):
     publish_rates()
     top = make_distributor()
@@ -79,9 +88,7 @@ def test_open_after_sale_holds_the_release(in_alpha):
     publish_rates()
     d = make_distributor()
     now = timezone.now()
-    order = make_paid_order(member=bound_buyer(d), line_prices=[10000], paid_at=now - timedelta(days=20),
-                            received_at=now - timedelta(days=10))
-    commission_accrue_for_order(order_id=order.pk)
+    order = matured_order(d, [10000], now, received_days_ago=10)
     AfterSale.objects.create(order=order, number="AS1", kind="refund_only", reason="破损",
                              review_deadline_at=now + timedelta(days=2))
     assert settle_matured(now=now, freeze_days=7).released_count == 0
@@ -91,9 +98,7 @@ def test_refund_claws_back_exactly_even_after_release(in_alpha):
     publish_rates()
     d = make_distributor()
     now = timezone.now()
-    order = make_paid_order(member=bound_buyer(d), line_prices=[19900, 5000], paid_at=now - timedelta(days=20),
-                            received_at=now - timedelta(days=8))
-    commission_accrue_for_order(order_id=order.pk)
+    order = matured_order(d, [19900, 5000], now)
     settle_matured(now=now, freeze_days=7)
     assert balance(K.DISTRIBUTOR_AVAILABLE, d.pk) == 2988
     line = OrderLine.objects.get(order=order, position=1)
@@ -118,9 +123,7 @@ def test_releasing_rewrites_no_index_of_the_commissions(in_alpha):
     top = make_distributor()
     now = timezone.now()
     for _ in range(30):
-        order = make_paid_order(member=bound_buyer(make_distributor(parent=top)), line_prices=[10000, 5000],
-                                paid_at=now - timedelta(days=20), received_at=now - timedelta(days=8))
-        commission_accrue_for_order(order_id=order.pk)
+        matured_order(make_distributor(parent=top), [10000, 5000], now)
     assert settle_matured(now=now, freeze_days=7).released_count == 120
     with connection.cursor() as cursor:
         cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables"
@@ -132,9 +135,7 @@ def test_a_frozen_commission_refunded_in_full_is_reversed_and_never_released(in_
     publish_rates()
     d = make_distributor()
     now = timezone.now()
-    order = make_paid_order(member=bound_buyer(d), line_prices=[10000], paid_at=now - timedelta(days=20),
-                            received_at=now - timedelta(days=8))
-    commission_accrue_for_order(order_id=order.pk)
+    order = matured_order(d, [10000], now)
     assert DueCommission.objects.filter(order_id=order.pk).count() == 1
     OrderLine.objects.filter(order=order).update(refunded_fen=10000)
     assert commission_clawback_for_refund(order_id=order.pk) == 1200
