@@ -142,6 +142,8 @@ def catalog_round_trips(host: str) -> int:
             return super().execute(sql, params)
 
     client = Client(HTTP_HOST=host)
+    # A fresh connection, so it cannot reach CONN_MAX_AGE (and be replaced, uncounted) mid-count.
+    connection.close()
     client.get("/api/v1/catalog/products/")
     connection.set_schema_to_public()
     connection.ensure_connection()
@@ -154,6 +156,8 @@ def catalog_round_trips(host: str) -> int:
         client.get("/api/v1/catalog/products/")
     finally:
         raw.cursor_factory = previous
+    if connection.connection is not raw:
+        raise RuntimeError("the connection was replaced during the counted request; its statements went uncounted")
     return len(executed)
 
 
