@@ -7,9 +7,15 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.errors import IllegalTransition, ValidationFailed
-from tenants.catalog.models import CatalogSettings, Category, Product
+from tenants.catalog.models import Brand, CatalogSettings, Category, Product
 from tenants.catalog.search import query_tokens, tokenize
-from tenants.catalog.selectors import category_tree, low_stock_alerts, product_list_for_shoppers
+from tenants.catalog.selectors import (
+    LISTING_COLUMNS,
+    category_tree,
+    low_stock_alerts,
+    product_list_for_shoppers,
+    product_page_for_shoppers,
+)
 from tenants.catalog.services import (
     product_create,
     product_put_on_sale,
@@ -92,3 +98,34 @@ def test_two_level_category_tree(in_alpha):
     Category.objects.create(name="面霜", parent=face)
     assert category_tree() == [{"id": face.pk, "name": "面部护理", "icon": "", "children": [
         {"id": face.children.get().pk, "name": "面霜", "icon": ""}]}]
+
+
+def _listing(**criteria):
+    return [tuple(getattr(p, c) for c in LISTING_COLUMNS) for p in product_list_for_shoppers(**criteria)]
+
+
+def test_the_kept_listing_statement_reads_each_stores_current_rows(store_a, store_b):
+    """The page reader keeps statements, never rows: the same statement serves two stores, and a product
+    listed after the statement was built shows up."""
+    criteria_list = [{}, {"sort": "price_asc"}, {"sort": "sales"}, {"q": "面霜"}, {"min_price_fen": 1500},
+                     {"max_price_fen": 1500, "sort": "price_desc"}, {"tag": "新品"}]
+    for schema, titles in ((store_a.schema, ["面霜", "面膜", "眼霜"]), (store_b.schema, ["乳液", "精华面霜"])):
+        with schema_context(schema):
+            face = Category.objects.create(name="面部护理")
+            cream = Category.objects.create(name="面霜", parent=face)
+            brand = Brand.objects.create(name=f"{schema} 品牌")
+            for i, title in enumerate(titles):
+                product = _product(title=title, publish=True, tags=["新品"] if i % 2 else [],
+                                   skus=[{"spec_values": {}, "price_fen": 1000 + 500 * i, "stock": 1}])
+                product.categories.add(cream if i % 2 else face)
+                Product.objects.filter(pk=product.pk).update(brand=brand, sales_count=10 - i)
+            expected = [_listing(**c) for c in criteria_list] + [_listing(category_id=face.pk),
+                                                                 _listing(brand_id=brand.pk)]
+            got = [product_page_for_shoppers(offset=0, limit=20, **c) for c in criteria_list]
+            got += [product_page_for_shoppers(offset=0, limit=20, category_id=face.pk),
+                    product_page_for_shoppers(offset=0, limit=20, brand_id=brand.pk)]
+            assert got == expected and all(expected[:2]) and len(expected[-2]) == len(titles)
+            assert product_page_for_shoppers(offset=1, limit=1) == expected[0][1:2]
+    with schema_context(store_a.schema):
+        _product(title="新面霜", publish=True)
+        assert [row[1] for row in product_page_for_shoppers(offset=0, limit=20, q="面霜")] == ["新面霜", "面霜"]
