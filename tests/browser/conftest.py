@@ -78,6 +78,13 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+def image_width(page, selector: str) -> int:
+    """The natural width of the first image matching ``selector`` once the browser is done with it (loaded,
+    or failed: then 0); an image element can be in the page before its file has arrived."""
+    page.wait_for_function("s => document.querySelector(s).complete", arg=selector)
+    return page.evaluate("s => document.querySelector(s).naturalWidth", selector)
+
+
 def drop_store(slug: str) -> None:
     connection.set_schema_to_public()
     tenant = Tenant.objects.filter(slug=slug).first()

@@ -23,7 +23,7 @@ from tenants.orders.services import order_create, order_mark_paid
 from tenants.staff.models import StaffMember
 from tenants.staff.services import staff_create_owner
 from tenants.storefront.services import storefront_apply_template
-from tests.browser.conftest import drop_store, shot
+from tests.browser.conftest import drop_store, image_width, shot
 from tests.tenants.distribution.builders import make_distributor
 
 pytestmark = pytest.mark.browser
@@ -152,7 +152,7 @@ def test_merchant_adds_a_two_sku_product_the_shopper_buys_it_the_merchant_ships(
     page.set_input_files("#upload-form input[type=file]", str(photo))
     page.click("#upload-form button")
     page.wait_for_selector("#image-list img")
-    assert page.evaluate("document.querySelector('#image-list img').naturalWidth") == 600  # served, not broken
+    assert image_width(page, "#image-list img") == 600  # served, not broken
     page.click("#put-on-sale")
     page.wait_for_selector("#product-status.active")
     shot(page, "console-product-editor")

@@ -7,7 +7,7 @@ import pytest
 
 from billing.models import Plan
 from tests.billing.conftest import plans_synced_for_real
-from tests.browser.conftest import shot
+from tests.browser.conftest import image_width, shot
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ def test_operator_sees_revenue_and_edits_a_plan(page, live, stripe_fake):
             shot(page, "operator-health")
             page.click("nav >> text=店铺模板")
             page.wait_for_selector("#template-list [data-template=beauty] img")
-            assert page.evaluate("document.querySelector('#template-list img').naturalWidth") > 0
+            assert image_width(page, "#template-list img") > 0
             shot(page, "operator-templates")
             page.click("nav >> text=套餐")
             page.wait_for_selector("#plans [data-plan=basic]")
