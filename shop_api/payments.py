@@ -14,7 +14,12 @@ from rest_framework.views import APIView
 
 from core.errors import NotFound
 from tenants.orders.models import Order
-from tenants.payments.services import NotificationRejected, payment_notification_handle, payment_prepare
+from tenants.payments.services import (
+    NotificationRejected,
+    payment_notification_handle,
+    payment_notification_keep,
+    payment_prepare,
+)
 
 from .auth import IsMember
 
@@ -40,12 +45,17 @@ class PaymentPrepareApi(APIView):
 @csrf_exempt
 @require_POST
 def wechatpay_notify(request: HttpRequest) -> HttpResponse:
-    """WeChat's protocol, not ours: 204 when accepted (and for duplicates), 4xx {"code": "FAIL"} otherwise.
-    The body is read raw: the signature covers the exact bytes."""
+    """WeChat's protocol, not ours: 204 when accepted (and for duplicates), 4xx {"code": "FAIL"} for what is
+    not a genuine fresh notification. The body is read raw: the signature covers the exact bytes. A failure
+    of our own is never a 500: the notification is kept for review and WeChat asked to send it again."""
     try:
         outcome = payment_notification_handle(headers=request.headers, body=request.body)
     except NotificationRejected as exc:
         logger.warning("wechatpay notification rejected: %s", exc.reason)
         return JsonResponse({"code": "FAIL", "message": exc.reason}, status=exc.status)
+    except Exception as exc:
+        logger.exception("wechatpay notification could not be handled; kept for review")
+        payment_notification_keep(headers=request.headers, body=request.body, error=exc)
+        return JsonResponse({"code": "FAIL", "message": "temporarily unable to process"}, status=503)
     logger.info("wechatpay notification: %s", outcome)
     return HttpResponse(status=204)

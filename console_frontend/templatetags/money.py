@@ -17,6 +17,7 @@ _EVENT_LABELS = {
     "received": _("确认收货"), "completed": _("完成"), "after_sale_requested": _("申请售后"),
     "refund_requested": _("发起退款"), "refunded": _("退款成功"), "after_sale_cancelled": _("撤销售后"),
     "exchange_shipped": _("发出换货"),
+    "payment_returning": _("收到失效订单的付款，原路退回中"), "payment_returned": _("付款已原路退回"),
 }
 
 

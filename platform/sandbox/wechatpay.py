@@ -139,19 +139,24 @@ class WeChatPaySandbox:
         }, ensure_ascii=False)
         return self.signed_headers(body, timestamp=timestamp), body
 
-    def refund_notification(self, out_refund_no: str, *, timestamp: int | None = None) -> tuple[dict[str, str], str]:
-        """(headers, body) of the REFUND.SUCCESS notification; the refund is marked successful."""
+    def refund_notification(self, out_refund_no: str, *, status: str = "SUCCESS",
+                            timestamp: int | None = None) -> tuple[dict[str, str], str]:
+        """(headers, body) of the refund's notification: REFUND.SUCCESS, or REFUND.ABNORMAL / REFUND.CLOSED
+        for a refund WeChat could not complete. The refund takes that status."""
         refund = self.refunds[out_refund_no]
-        refund.status = "SUCCESS"
+        refund.status = status
         tx = self.transactions[refund.out_trade_no]
         resource = {"mchid": tx.mchid, "out_trade_no": tx.out_trade_no, "transaction_id": tx.transaction_id,
-                    "out_refund_no": refund.out_refund_no, "refund_id": refund.refund_id, "refund_status": "SUCCESS",
-                    "success_time": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "out_refund_no": refund.out_refund_no, "refund_id": refund.refund_id, "refund_status": status,
                     "amount": {"total": refund.total_fen, "refund": refund.refund_fen,
                                "payer_total": tx.total_fen, "payer_refund": refund.refund_fen}}
-        return self._encrypted_event(merchant=self.merchants[tx.mchid], event_type="REFUND.SUCCESS",
-                                     event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"refund:{refund.refund_id}")),
-                                     resource=resource, associated_data="refund", summary="退款成功",
+        if status == "SUCCESS":
+            resource["success_time"] = datetime.now(UTC).isoformat(timespec="seconds")
+        summary = {"SUCCESS": "退款成功", "ABNORMAL": "退款异常", "CLOSED": "退款关闭"}[status]
+        return self._encrypted_event(merchant=self.merchants[tx.mchid], event_type=f"REFUND.{status}",
+                                     event_id=str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                                             f"refund:{refund.refund_id}:{status}")),
+                                     resource=resource, associated_data="refund", summary=summary,
                                      timestamp=timestamp)
 
     def pay(self, out_trade_no: str) -> Transaction:

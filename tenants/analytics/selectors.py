@@ -15,6 +15,7 @@ from tenants.distribution.models import Distributor, Withdrawal
 from tenants.ledger.models import Account
 from tenants.members.models import Member
 from tenants.orders.models import AfterSale, Order
+from tenants.payments.selectors import payment_issues_open
 
 PAID = [Order.Status.PAID, Order.Status.SHIPPED, Order.Status.RECEIVED, Order.Status.COMPLETED, Order.Status.CLOSED]
 
@@ -55,5 +56,6 @@ def dashboard(*, now: datetime | None = None) -> dict:
             "after_sales": AfterSale.objects.filter(status=AfterSale.Status.REQUESTED).count(),
             "to_ship": Order.objects.filter(status=Order.Status.PAID).count(),
             "withdrawals": Withdrawal.objects.filter(status=Withdrawal.Status.REQUESTED).count(),
+            "payment_issues": payment_issues_open().count(),
         },
     }

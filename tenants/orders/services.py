@@ -34,6 +34,12 @@ def _event(order: Order, kind: str, *, actor: str, from_status: str = "", note: 
                               note=note, data=data)
 
 
+def order_event_record(*, order: Order, kind: str, actor: str, note: str = "", **data) -> None:
+    """Put something that happened to the order, without changing its state, on its timeline (the console
+    shows it), e.g. a payment that arrived too late and went back."""
+    _event(order, kind, actor=actor, from_status=order.status, note=note[:300], **data)
+
+
 def _member_actor(member: Member) -> str:
     return f"member:{member.pk}"
 

@@ -31,6 +31,8 @@ class Payment(models.Model):
         CREATED = "created", _("待支付")
         SUCCEEDED = "succeeded", _("已支付")
         CLOSED = "closed", _("已关闭")
+        # Paid for an order that could no longer take it, and given back in full (see Refund.Reason).
+        RETURNED = "returned", _("已原路退回")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
     out_trade_no = models.CharField(max_length=32, unique=True)
@@ -41,6 +43,8 @@ class Payment(models.Model):
     notify_url = models.CharField(max_length=300, blank=True)
     transaction_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
     payer_openid = models.CharField(max_length=64, blank=True)
+    # What WeChat Pay reports the payer paid (normally amount_fen); what a return gives back.
+    received_fen = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
 
@@ -55,7 +59,16 @@ class Refund(models.Model):
         SUCCEEDED = "succeeded", _("已退款")
         FAILED = "failed", _("失败")
 
+    class Reason(models.TextChoices):
+        AFTER_SALE = "after_sale", _("售后退款")
+        # A payment WeChat confirmed for an order that was cancelled, closed or already paid: the money goes
+        # straight back, in full, and the order is left as it is.
+        UNPAYABLE_ORDER = "unpayable_order", _("订单已失效，原路退回")
+
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    # The payment given back; none for an order paid some other way (then the refund is settled by hand).
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.AFTER_SALE)
     after_sale = models.OneToOneField(AfterSale, null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="refund")
     # Deterministic: derived from the order number and a per-order sequence; never re-issued under another.
@@ -82,3 +95,35 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.notification_id
+
+
+class PaymentIssue(models.Model):
+    """The review queue of WeChat Pay notifications that did not fit our records (an unknown refund, an amount
+    we did not ask for, a refund WeChat could not complete...). Each was acknowledged to WeChat and kept
+    here for the merchant; nothing is dropped. One row per kind and reference."""
+
+    class Kind(models.TextChoices):
+        UNKNOWN_PAYMENT = "unknown_payment", _("未知的支付")
+        AMOUNT_MISMATCH = "amount_mismatch", _("支付金额与订单不符")
+        UNPAYABLE_ORDER = "unpayable_order", _("订单已失效时收到支付")
+        UNKNOWN_REFUND = "unknown_refund", _("未知的退款")
+        REFUND_MISMATCH = "refund_mismatch", _("退款金额不符")
+        REFUND_FAILED = "refund_failed", _("退款未成功")
+        MERCHANT_MISMATCH = "merchant_mismatch", _("商户号不符")
+        UNPROCESSED = "unprocessed", _("处理出错的通知")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reference = models.CharField(max_length=64)  # out_trade_no, out_refund_no or the notification id
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="payment_issues")
+    detail = models.CharField(max_length=300)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "reference"], name="payments_issue_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.reference}"

@@ -6,10 +6,15 @@ check it: replays older than five minutes are refused), the RSA signature and th
 (the SDK), then appid, mchid and amount against our own records. It is idempotent: the payment row is
 locked and each notification id is recorded once, so the same notification delivered many times at
 once settles the order once and every delivery is answered with success.
+
+A genuine notification is never refused for what it says: a payment for an order that can no longer take
+it (cancelled, closed, paid already, another amount) is recorded and refunded in full; an unknown
+payment or refund is kept in the review queue (``PaymentIssue``) and acknowledged.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import time
@@ -27,10 +32,12 @@ from tenants.orders.models import Order
 from tenants.orders.services import order_mark_paid
 
 from .gateway import merchant_get, wechatpay_client
-from .models import Notification, Payment, WechatPayMerchant
-from .refunds import refund_apply_success
+from .issues import notified_fen, payment_issue_record, resource_summary
+from .models import Notification, Payment, PaymentIssue, WechatPayMerchant
+from .refunds import payment_return, refund_apply_failure, refund_apply_success
 
 NOTIFICATION_MAX_AGE_S = 300
+REFUND_EVENTS = ("REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED")
 
 
 class NotificationRejected(Exception):
@@ -111,8 +118,9 @@ def _header(headers, name: str) -> str:
 
 
 def payment_notification_handle(*, headers, body: bytes, now: float | None = None) -> str:
-    """Verify and apply one notification. Returns what happened ("paid", "duplicate", "ignored");
-    raises NotificationRejected when it must not be accepted."""
+    """Verify and apply one notification. Returns what happened ("paid", "returned", "refunded", "recorded",
+    "duplicate", "ignored"); raises NotificationRejected only when it is not a genuine, fresh notification
+    for this store. A genuine one that does not fit our records is acknowledged and put right or queued."""
     merchant = WechatPayMerchant.objects.filter(singleton=1).first()
     if merchant is None:
         raise NotificationRejected("wechatpay not configured", 404)
@@ -130,7 +138,7 @@ def payment_notification_handle(*, headers, body: bytes, now: float | None = Non
         raise NotificationRejected(f"unreadable notification: {exc}") from None
     if not data:
         raise NotificationRejected("signature or decryption failed", 401)
-    if data.get("event_type") == "REFUND.SUCCESS":
+    if data.get("event_type") in REFUND_EVENTS:
         return _apply_refund(merchant, data)
     if data.get("event_type") != "TRANSACTION.SUCCESS":
         _record(data)
@@ -138,19 +146,25 @@ def payment_notification_handle(*, headers, body: bytes, now: float | None = Non
     return _apply_payment(merchant, data)
 
 
-@transaction.atomic
 def _apply_refund(merchant: WechatPayMerchant, data: dict) -> str:
     resource = data["resource"]
-    if resource.get("mchid") != merchant.mchid:
-        raise NotificationRejected("mchid does not match this store")
-    try:
-        outcome = refund_apply_success(resource=resource)
-    except LookupError:
-        raise NotificationRejected("unknown out_refund_no", 404) from None
-    except ValueError as exc:
-        raise NotificationRejected(str(exc)) from None
-    _record(data)
+    with transaction.atomic():
+        if resource.get("mchid") != merchant.mchid:
+            outcome = _merchant_mismatch(data)
+        elif data.get("event_type") == "REFUND.SUCCESS":
+            outcome = refund_apply_success(resource=resource)
+        else:
+            outcome = refund_apply_failure(resource=resource)
+        _record(data)
     return outcome
+
+
+def _merchant_mismatch(data: dict) -> str:
+    """Signed by WeChat with this store's platform key, but for another merchant account: kept for review."""
+    payment_issue_record(kind=PaymentIssue.Kind.MERCHANT_MISMATCH, reference=str(data.get("id") or "?"),
+                         detail="a notification for another merchant number or appid",
+                         data=resource_summary(data["resource"]))
+    return "recorded"
 
 
 def _record(data: dict) -> bool:
@@ -165,24 +179,50 @@ def _record(data: dict) -> bool:
 
 @transaction.atomic
 def _apply_payment(merchant: WechatPayMerchant, data: dict) -> str:
+    """A successful payment. It is always recorded; it pays the order only if the order can take exactly
+    it, and otherwise goes straight back to the payer (``payment_return``) with the merchant told."""
     resource = data["resource"]
     if resource.get("mchid") != merchant.mchid or resource.get("appid") != merchant.appid:
-        raise NotificationRejected("mchid or appid does not match this store")
-    payment = Payment.objects.select_for_update().filter(out_trade_no=resource.get("out_trade_no")).first()
-    if payment is None:
-        raise NotificationRejected("unknown out_trade_no", 404)
-    total = int(resource.get("amount", {}).get("total", -1))
-    if total != payment.amount_fen:
-        raise NotificationRejected("amount does not match the order")
-    if not _record(data) or payment.status == Payment.Status.SUCCEEDED:
+        _record(data)
+        return _merchant_mismatch(data)
+    out_trade_no = str(resource.get("out_trade_no") or "")
+    payment = Payment.objects.select_for_update().filter(out_trade_no=out_trade_no).first()
+    total = notified_fen(resource.get("amount", {}).get("total"))
+    if payment is None or not total or not resource.get("transaction_id"):
+        _record(data)
+        payment_issue_record(kind=PaymentIssue.Kind.UNKNOWN_PAYMENT, reference=out_trade_no or str(data["id"]),
+                             detail="a payment for no order of this store", data=resource_summary(resource))
+        return "recorded"
+    if not _record(data) or payment.status in (Payment.Status.SUCCEEDED, Payment.Status.RETURNED):
         return "duplicate"
     paid_at = parse_datetime(resource.get("success_time") or "") or timezone.now()
-    payment.status, payment.transaction_id = Payment.Status.SUCCEEDED, resource["transaction_id"]
+    payment.status, payment.transaction_id, payment.received_fen = (
+        Payment.Status.SUCCEEDED, resource["transaction_id"], total)
     payment.payer_openid, payment.succeeded_at = resource.get("payer", {}).get("openid", ""), paid_at
-    payment.save(update_fields=["status", "transaction_id", "payer_openid", "succeeded_at"])
+    payment.save(update_fields=["status", "transaction_id", "received_fen", "payer_openid", "succeeded_at"])
+    order = Order.objects.select_for_update().get(pk=payment.order_id)
+    if total != payment.amount_fen or total != order.payable_fen:
+        payment_return(payment=payment, order=order, amount_fen=total, kind=PaymentIssue.Kind.AMOUNT_MISMATCH,
+                       why=f"paid {total} fen for an order of {order.payable_fen} fen")
+        return "returned"
+    if order.status != Order.Status.PENDING_PAYMENT:
+        payment_return(payment=payment, order=order, amount_fen=total, kind=PaymentIssue.Kind.UNPAYABLE_ORDER,
+                       why=f"paid while the order was {order.status}")
+        return "returned"
     order_mark_paid(order_id=payment.order_id, paid_fen=total, transaction_id=payment.transaction_id,
                     paid_at=paid_at)
     return "paid"
+
+
+def payment_notification_keep(*, headers, body: bytes, error: Exception) -> None:
+    """A notification whose handling failed unexpectedly: kept (raw, as signed) in the review queue so it
+    is never lost; WeChat is asked to deliver it again."""
+    digest = hashlib.sha256(body).hexdigest()[:40]
+    wanted = ("Wechatpay-Timestamp", "Wechatpay-Nonce", "Wechatpay-Serial", "Wechatpay-Signature")
+    payment_issue_record(kind=PaymentIssue.Kind.UNPROCESSED, reference=digest,
+                         detail=f"{type(error).__name__}: {error}"[:300],
+                         data={"headers": {name: _header(headers, name) for name in wanted},
+                               "body": body.decode("utf-8", "replace")[:20000]})
 
 
 @transaction.atomic

@@ -67,14 +67,20 @@ def test_forged_stale_and_unknown_key_notifications_change_nothing(pending_order
     assert _order(store_a, number).status == "pending_payment"
 
 
-def test_amount_mismatch_is_refused(pending_order, gateway, store_a):
+def test_amount_mismatch_pays_nothing_and_goes_back(pending_order, gateway, store_a):
+    """A genuine notification of another amount cannot pay the order; the money taken goes back in full."""
+    from tenants.payments.models import PaymentIssue, Refund
+
     client, number = pending_order
     client.post("/api/v1/payments/wechatpay/prepare/", {"order_number": number}, format="json")
     gateway.pay(number)
     gateway.transactions[number].total_fen = 1
     headers, body = gateway.notification(number)
-    assert post_notification(api(store_a.host), headers, body).status_code == 400
+    assert post_notification(api(store_a.host), headers, body).status_code == 204
     assert _order(store_a, number).status == "pending_payment"
+    with schema_context(store_a.schema):
+        assert Refund.objects.values_list("out_refund_no", "amount_fen").get() == (f"{number}-R", 1)
+        assert PaymentIssue.objects.values_list("kind", flat=True).get() == "amount_mismatch"
 
 
 def test_another_stores_host_refuses_the_notification(pending_order, gateway, store_a, store_b):

@@ -1,0 +1,33 @@
+"""Merchant console: payment reconciliation — money WeChat took that pays no order (each on its way back to
+the shopper), and the review queue of notifications that did not fit the store's records."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tenants.payments.issues import payment_issue_resolve
+from tenants.payments.models import PaymentIssue
+from tenants.payments.selectors import payment_issues_open, payments_without_paid_order
+
+from .roles import console_area
+
+
+class ResolveForm(forms.Form):
+    issue = forms.ModelChoiceField(queryset=PaymentIssue.objects.filter(resolved_at__isnull=True))
+
+
+@console_area("finance")
+@require_http_methods(["GET", "POST"])
+def payment_reconciliation(request: HttpRequest) -> HttpResponse:
+    form = ResolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        payment_issue_resolve(issue=form.cleaned_data["issue"], actor=request.user.get_username())
+        return redirect("console-payments")
+    return render(request, "console_frontend/payments.html", {
+        "store": request.tenant, "nav": "finance", "unmatched": payments_without_paid_order(),
+        "issues": payment_issues_open(), "form": form,
+        "resolved": PaymentIssue.objects.filter(resolved_at__isnull=False)[:20]},
+        status=400 if form.errors else 200)
