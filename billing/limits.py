@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_context
 
 from core.errors import PlanLimitReached
+from core.locks import advisory_xact_lock
 
 from .models import Plan, Subscription
 
@@ -79,9 +80,7 @@ def plan_limit_check(*, resource: str, count: Callable[[], int], adding: int = 1
         return
     used = count()
     if limit - used <= LOCK_MARGIN:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
-                           [f"plan-limit:{connection.schema_name}:{resource}"])
+        advisory_xact_lock(f"plan-limit:{resource}")
         used = count()
     if used + adding > limit:
         if resource == "orders_per_month":

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.locks import advisory_xact_lock
 from tenants.ledger.models import Account, Journal
 from tenants.ledger.services import Line, account_for, journal_post
 from tenants.orders.models import Order, OrderLine
@@ -32,16 +33,19 @@ def _chain_start(*, order: Order, settings: DistributionSettings, now: datetime)
 
 
 def _is_first_order(order: Order) -> bool:
-    return not Order.objects.filter(member_id=order.member_id, paid_at__lt=order.paid_at).exists()
+    """Decided by the buyer's paid-order number, given once when the payment was applied (orders)."""
+    return order.member_paid_seq == 1
 
 
 def _counts_for_anti_abuse(*, order: Order, level1: Distributor) -> bool:
-    """With the store's switch on, only the first paid order per device or payer earns commission."""
+    """With the store's switch on, only the first paid order per device or payer earns commission for a
+    distributor. The payer is already locked (the payment's member lock); the device is locked here, so two
+    buyers on one phone paying at once cannot both be its first."""
     same_source = Q(member_id=order.member_id)
     if order.device_id:
+        advisory_xact_lock(f"device-first-order:{order.device_id}")
         same_source |= Q(device_id=order.device_id)
-    return not (Order.objects.filter(same_source, distributor_id=level1.pk, paid_at__lt=order.paid_at)
-                .exclude(pk=order.pk).exists())
+    return not (Order.objects.filter(same_source, distributor_id=level1.pk).exclude(pk=order.pk).exists())
 
 
 def _flag_suspicious(*, order: Order, level1: Distributor, settings: DistributionSettings) -> None:

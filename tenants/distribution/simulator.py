@@ -47,13 +47,9 @@ def simulate(*, draft: RuleSet, days: int, now: datetime) -> Simulation:
                   .exclude(status__in=[Order.Status.CANCELLED]).prefetch_related("lines").order_by("paid_at"))
     starts = Distributor.objects.in_bulk({o.distributor_id for o in orders})
     uplines = Distributor.objects.in_bulk({pk for d in starts.values() for pk in d.upline_ids})
-    first_paid: set[int] = set()
-    seen_members: set[int] = set(Order.objects.filter(paid_at__lt=now - timedelta(days=days))
-                                 .values_list("member_id", flat=True))
     totals = {"draft": Totals(), "current": Totals()}
     for order in orders:
-        is_first = order.member_id not in seen_members and order.member_id not in first_paid
-        first_paid.add(order.member_id)
+        is_first = order.member_paid_seq == 1  # as decided when it was paid
         start = starts.get(order.distributor_id)
         if start is None:
             continue

@@ -96,6 +96,9 @@ class Order(models.Model):
     # Attribution, filled in by the distribution capability (plain id: no import of distribution here).
     distributor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     transaction_id = models.CharField(max_length=64, blank=True)
+    # 1 for the buyer's first paid order, 2 for the next...: decided once, when the payment is applied, under
+    # a lock on the member, so orders paid at the same moment or notified out of order never share a number.
+    member_paid_seq = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     pay_deadline_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -110,6 +113,7 @@ class Order(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["member", "idempotency_key"], name="orders_idempotent_per_member"),
+            models.UniqueConstraint(fields=["member", "member_paid_seq"], name="orders_one_paid_seq_per_member"),
             models.CheckConstraint(condition=models.Q(refunded_fen__lte=models.F("paid_fen")),
                                    name="orders_refund_within_paid"),
         ]

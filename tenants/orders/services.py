@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -219,6 +219,14 @@ def _guard(order: Order, allowed: tuple[str, ...], action: str) -> None:
             "status": order.get_status_display(), "action": action})
 
 
+def _next_paid_seq(member_id: int) -> int:
+    """The buyer's next paid-order number, under a lock on the member row held to the end of the payment's
+    transaction: concurrent payments of one buyer take their numbers one after the other."""
+    Member.objects.select_for_update().filter(pk=member_id).values_list("pk", flat=True).get()
+    last = Order.objects.filter(member_id=member_id).aggregate(last=Max("member_paid_seq"))["last"]
+    return (last or 0) + 1
+
+
 @transaction.atomic
 def order_mark_paid(*, order_id: int, paid_fen: int, transaction_id: str, paid_at: datetime,
                     actor: str = "wechatpay") -> Order:
@@ -233,7 +241,8 @@ def order_mark_paid(*, order_id: int, paid_fen: int, transaction_id: str, paid_a
     before = order.status
     order.status, order.paid_fen, order.paid_at, order.transaction_id = (
         Order.Status.PAID, paid_fen, paid_at, transaction_id)
-    order.save(update_fields=["status", "paid_fen", "paid_at", "transaction_id"])
+    order.member_paid_seq = _next_paid_seq(order.member_id)
+    order.save(update_fields=["status", "paid_fen", "paid_at", "transaction_id", "member_paid_seq"])
     _event(order, "paid", actor=actor, from_status=before, transaction_id=transaction_id)
     for line in order.lines.order_by("product_id"):  # units sold feed the "sort by sales" listing
         Product.objects.filter(pk=line.product_id).update(sales_count=F("sales_count") + line.quantity)

@@ -29,12 +29,14 @@ def make_paid_order(*, member, line_prices: list[int], paid_at: datetime | None 
                     received_at: datetime | None = None, number: str | None = None) -> Order:
     paid_at = paid_at or timezone.now()
     total = sum(line_prices)
+    seq = Order.objects.filter(member=member, member_paid_seq__isnull=False).count() + 1
     order = Order.objects.create(
         number=number or f"T{paid_at:%Y%m%d%H%M%S%f}{member.pk}", member=member,
         idempotency_key=f"k{paid_at.timestamp()}",
         status=Order.Status.RECEIVED if received_at else Order.Status.PAID, goods_fen=total, payable_fen=total,
         paid_fen=total, address={"detail": "x", "region_code": "310115"},
         pay_deadline_at=paid_at + timedelta(minutes=30), paid_at=paid_at, received_at=received_at,
+        member_paid_seq=seq,
     )
     for position, price in enumerate(line_prices, start=1):
         sku = SkuFactory(price_fen=price)
