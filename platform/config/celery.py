@@ -51,6 +51,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(),
         "args": ("tenants.payments.sweep",),
     },
+    "payouts-sweep-every-10-minutes": {  # withdrawals whose transfer task gave up or was lost
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(minute="*/10"),
+        "args": ("tenants.distribution.payouts_sweep",),
+    },
     "settlement-daily": {
         "task": "control_plane.tenancy.tasks.fan_out",
         "schedule": crontab(hour=2, minute=30),

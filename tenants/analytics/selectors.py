@@ -57,5 +57,7 @@ def dashboard(*, now: datetime | None = None) -> dict:
             "to_ship": Order.objects.filter(status=Order.Status.PAID).count(),
             "withdrawals": Withdrawal.objects.filter(status=Withdrawal.Status.REQUESTED).count(),
             "payment_issues": payment_issues_open().count(),
+            "payout_problems": Withdrawal.objects.exclude(payout_problem="").filter(
+                status__in=[Withdrawal.Status.APPROVED, Withdrawal.Status.PAYING]).count(),
         },
     }

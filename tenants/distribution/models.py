@@ -378,6 +378,8 @@ class Withdrawal(models.Model):
     reviewed_by = models.CharField(max_length=150, blank=True)
     transfer_bill_no = models.CharField(max_length=64, blank=True)  # WeChat's id for the transfer
     failure_reason = models.CharField(max_length=200, blank=True)
+    # Set by the payout sweep when a transfer stays unsettled too long: shown to finance until it settles.
+    payout_problem = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
