@@ -260,10 +260,10 @@ def withdrawals_list_export(request: HttpRequest) -> HttpResponse:
 @console_area("finance")
 @require_GET
 def settlement_runs_export(request: HttpRequest) -> HttpResponse:
-    rows = ([_local(r.started_at), _local(r.finished_at), r.released_count, format_fen(r.released_fen)]
-            for r in SettlementRun.objects.all())
+    rows = ([_local(r.started_at), _local(r.finished_at), r.released_count, format_fen(r.released_fen),
+             r.get_status_display()] for r in SettlementRun.objects.all())
     return xlsx_response(name="settlement-runs", title="结算记录", rows=rows,
-                         header=["开始", "结束", "解冻笔数", "解冻金额（元）"])
+                         header=["开始", "结束", "解冻笔数", "解冻金额（元）", "状态"])
 
 
 @console_area("distribution")

@@ -392,6 +392,16 @@ class Withdrawal(models.Model):
 
 
 class SettlementRun(models.Model):
+    """One settlement run. Its counters move in the same transaction as each batch's journals, so they are
+    always what the run has released; a run whose worker died is marked abandoned by the next run."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("进行中")
+        FINISHED = "finished", _("已完成")
+        FAILED = "failed", _("出错中止")
+        ABANDONED = "abandoned", _("已中断")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     released_count = models.PositiveIntegerField(default=0)

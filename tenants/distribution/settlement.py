@@ -18,8 +18,10 @@ from datetime import datetime
 
 from celery import shared_task
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from core.locks import advisory_session_unlock, advisory_try_session_lock
 from core.tasks import TenantOnlyTask
 from tenants.ledger.models import Account, Entry, Journal
 from tenants.orders.models import AfterSale, Order
@@ -97,7 +99,7 @@ class BatchResult:
 
 
 def settle_release_batch(*, now: datetime, run_id: int, batch_no: int, batch_size: int = 100_000) -> BatchResult:
-    """Release one batch, in its own transaction."""
+    """Release one batch, in its own transaction, and count it on the run in that same transaction."""
     with transaction.atomic(), connection.cursor() as cursor:
         # A batch lost to a crash right after its commit is simply settled again by the next run, so the
         # commit need not wait for the disk.
@@ -107,6 +109,9 @@ def settle_release_batch(*, now: datetime, run_id: int, batch_no: int, batch_siz
                                         "key_prefix": f"release:{run_id}:{batch_no}:",
                                         "reference": f"settlement:{run_id}"})
         due, released, amount = cursor.fetchone()
+        if released:
+            SettlementRun.objects.filter(pk=run_id).update(released_count=F("released_count") + released,
+                                                            released_fen=F("released_fen") + amount)
     return BatchResult(due_count=due, released_count=released, released_fen=int(amount))
 
 
@@ -125,19 +130,50 @@ def settle_stamp_release_times(*, freeze_days: int) -> int:
         return cursor.rowcount
 
 
+def _run_lock(run_id: int) -> str:
+    return f"settlement-run:{run_id}"
+
+
+def settle_runs_abandoned() -> int:
+    """Mark runs whose worker is gone as abandoned. A live run holds its session lock for as long as it
+    works; a run that is still "running" while its lock is free lost its worker (killed, or the database
+    connection dropped). What it released stays released and counted; it ended with its last batch."""
+    marked = 0
+    for run in SettlementRun.objects.filter(status=SettlementRun.Status.RUNNING).order_by("pk"):
+        if not advisory_try_session_lock(_run_lock(run.pk)):
+            continue  # still working
+        try:
+            last = (Journal.objects.filter(reference=f"settlement:{run.pk}").order_by("-pk")
+                    .values_list("created_at", flat=True).first())
+            marked += SettlementRun.objects.filter(pk=run.pk, status=SettlementRun.Status.RUNNING).update(
+                status=SettlementRun.Status.ABANDONED, finished_at=last or run.started_at)
+        finally:
+            advisory_session_unlock(_run_lock(run.pk))
+    return marked
+
+
 def settle_matured(*, now: datetime, freeze_days: int, batch_size: int = 100_000) -> SettlementResult:
-    """Stamp release times, then release everything that is due, batch by batch, recording the run."""
+    """Stamp release times, then release everything that is due, batch by batch, recording the run (and
+    marking earlier runs that died mid-way as abandoned)."""
+    settle_runs_abandoned()
     settle_stamp_release_times(freeze_days=freeze_days)
-    run = SettlementRun.objects.create(started_at=now)
+    with transaction.atomic():  # others see the run only once it holds its lock
+        run = SettlementRun.objects.create(started_at=now)
+        advisory_try_session_lock(_run_lock(run.pk))  # a new run's lock is always free
     total_count = total_fen = batches = 0
-    while True:
-        batch = settle_release_batch(now=now, run_id=run.pk, batch_no=batches + 1, batch_size=batch_size)
-        total_count, total_fen = total_count + batch.released_count, total_fen + batch.released_fen
-        batches += batch.released_count > 0
-        if batch.due_count < batch_size:  # nothing more was due: no need to look again
-            break
-    SettlementRun.objects.filter(pk=run.pk).update(finished_at=now, released_count=total_count,
-                                                    released_fen=total_fen)
+    try:
+        while True:
+            batch = settle_release_batch(now=now, run_id=run.pk, batch_no=batches + 1, batch_size=batch_size)
+            total_count, total_fen = total_count + batch.released_count, total_fen + batch.released_fen
+            batches += batch.released_count > 0
+            if batch.due_count < batch_size:  # nothing more was due: no need to look again
+                break
+    except Exception:
+        SettlementRun.objects.filter(pk=run.pk).update(status=SettlementRun.Status.FAILED, finished_at=timezone.now())
+        raise
+    finally:
+        advisory_session_unlock(_run_lock(run.pk))
+    SettlementRun.objects.filter(pk=run.pk).update(status=SettlementRun.Status.FINISHED, finished_at=timezone.now())
     return SettlementResult(released_count=total_count, released_fen=total_fen, batches=batches)
 
 

@@ -274,7 +274,7 @@ def test_applications_withdrawals_and_settlement_runs_export(owner, store_a):
     applications = sheet("/console/distribution/applications.xlsx")
     assert applications[1][:4] == ("陈晨", "微信号: cc88", None, "待审核")
     assert sheet("/console/finance/withdrawals/all.xlsx")[0][0] == "单号"
-    assert sheet("/console/finance/settlements.xlsx")[1][2:] == (3, "12.00")
+    assert sheet("/console/finance/settlements.xlsx")[1][2:] == (3, "12.00", "进行中")
 
 
 def test_after_sales_list_filters_and_exports(owner, store_a):

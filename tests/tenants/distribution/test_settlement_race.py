@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import connections, transaction
@@ -14,7 +15,7 @@ from django_tenants.utils import schema_context
 
 from tenants.distribution.models import Commission, DueCommission
 from tenants.distribution.settlement import settle_matured
-from tenants.ledger.models import Account, Journal
+from tenants.ledger.models import Account, Entry, Journal
 from tenants.ledger.selectors import ledger_reconcile
 from tenants.ledger.services import Line, account_for, journal_post
 from tests.conftest import store_for_real
@@ -67,3 +68,54 @@ def test_concurrent_runs_release_each_commission_once(busy_store):
         frozen = Account.objects.filter(kind=Account.Kind.DISTRIBUTOR_FROZEN).aggregate(s=Sum("balance_fen"))["s"]
         assert (available, frozen) == (total, 0)
         assert ledger_reconcile().ok
+
+
+class Killed(BaseException):
+    """The worker's process dies: no except clause or clean-up of ours runs."""
+
+
+def test_a_run_killed_mid_way_is_marked_abandoned_with_what_it_released(busy_store, django_db_blocker):
+    from django.db import connection
+
+    from tenants.distribution import settlement
+    from tenants.distribution.models import SettlementRun
+
+    real_batch = settlement.settle_release_batch
+
+    def dies_after_three_batches(**kwargs):
+        if kwargs["batch_no"] == 4:
+            connection.close()  # the database sees the connection drop, as when the process is killed
+            raise Killed
+        return real_batch(**kwargs)
+
+    def killed_run() -> None:
+        try:
+            with schema_context(busy_store.schema_name), pytest.raises(Killed):
+                settlement.settle_matured(now=timezone.now(), freeze_days=7, batch_size=100)
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(settlement, "settle_release_batch", dies_after_three_batches), \
+            ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(killed_run).result()
+    with django_db_blocker.unblock(), schema_context(busy_store.schema_name):
+        dead = SettlementRun.objects.get()
+        # The truth so far: still "running" (nobody has looked yet), but counting the three batches it committed.
+        assert (dead.status, dead.released_count) == ("running", 300)
+        assert dead.released_fen == _released_by(dead)
+        result = settlement.settle_matured(now=timezone.now(), freeze_days=7, batch_size=100)
+        assert result.released_count == COMMISSIONS - 300
+        dead.refresh_from_db()
+        assert dead.status == "abandoned" and dead.started_at <= dead.finished_at
+        assert dead.finished_at == Journal.objects.filter(reference=f"settlement:{dead.pk}").latest("pk").created_at
+        finished = SettlementRun.objects.exclude(pk=dead.pk).get()
+        assert finished.status == "finished" and finished.finished_at > finished.started_at
+        assert (finished.released_count, finished.released_fen) == (COMMISSIONS - 300, _released_by(finished))
+        assert ledger_reconcile().ok
+
+
+def _released_by(run) -> int:
+    """What the run's release journals moved into available balances."""
+    entries = Entry.objects.filter(journal__reference=f"settlement:{run.pk}", journal__kind=Journal.Kind.RELEASE,
+                                   account__kind=Account.Kind.DISTRIBUTOR_AVAILABLE)
+    return entries.aggregate(s=Sum("amount_fen"))["s"] or 0
