@@ -3,18 +3,25 @@ masked) and shipping templates."""
 
 from __future__ import annotations
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from control_plane.tenancy.services import tenant_rename
 from core.errors import DomainError
 from core.money import format_fen
+from tenants.distribution.selectors import distribution_settings_get
 from tenants.orders.models import ShippingTemplate
+from tenants.orders.selectors import order_settings_get
+from tenants.orders.services import ORDER_RULE_RANGES, order_settings_update
 from tenants.orders.shipping import region_rules_text, shipping_template_save
 from tenants.payments.models import WechatPayMerchant
 from tenants.payments.services import wechatpay_configure
 
+from .forms import form_add_domain_error
 from .roles import console_area
 
 PAY_FIELDS = ("appid", "mchid", "cert_serial_no", "platform_public_key_id", "platform_public_key_pem")
@@ -75,3 +82,36 @@ def store_settings(request: HttpRequest) -> HttpResponse:
         "shipping_form": shipping_form, "modes": ShippingTemplate.Mode.choices, "errors": errors,
         "message": message, "section": section, "saved": request.GET.get("saved", "")},
         status=400 if message else 200)
+
+
+def _days(label, help_text: str = "", *, name: str) -> forms.IntegerField:
+    low, high = ORDER_RULE_RANGES[name]
+    return forms.IntegerField(label=label, min_value=low, max_value=high, help_text=help_text)
+
+
+class OrderRulesForm(forms.Form):
+    auto_cancel_minutes = _days(_("未付款自动取消（分钟）"), name="auto_cancel_minutes")
+    auto_receive_days = _days(_("发货后自动确认收货（天）"), name="auto_receive_days")
+    after_sale_days = _days(_("确认收货后可申请售后（天）"), name="after_sale_days")
+    merchant_review_days = _days(_("商家审核售后期限（天）"), _("逾期未处理的售后申请自动通过。"),
+                                 name="merchant_review_days")
+    return_days = _days(_("买家寄回期限（天）"), _("通过后买家逾期未寄回，售后自动关闭。"), name="return_days")
+    return_receive_days = _days(_("商家确认收到退货期限（天）"),
+                                _("买家寄回后商家逾期未确认，视为已收到并继续退款或换货。"), name="return_receive_days")
+
+
+@console_area("settings")
+@require_http_methods(["GET", "POST"])
+def order_rules(request: HttpRequest) -> HttpResponse:
+    """Order and after-sale time limits; every limit is acted on by the store's worker."""
+    rules = order_settings_get()
+    form = OrderRulesForm(request.POST or None, initial={name: getattr(rules, name) for name in ORDER_RULE_RANGES})
+    if request.method == "POST" and form.is_valid():
+        try:
+            order_settings_update(**form.cleaned_data)
+            return redirect(f"{reverse('console-order-rules')}?saved=1")
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+    return render(request, "console_frontend/order_rules.html", {
+        "store": request.tenant, "nav": "settings", "form": form, "saved": request.GET.get("saved") == "1",
+        "freeze_days": distribution_settings_get().freeze_days}, status=400 if form.errors else 200)

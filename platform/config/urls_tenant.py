@@ -30,6 +30,7 @@ urlpatterns = [
     path("console/storefront/", console.storefront_settings, name="console-storefront"),
     path("console/store/staff/", console.staff, name="console-staff"),
     path("console/store/settings/", console_store.store_settings, name="console-store-settings"),
+    path("console/store/order-rules/", console_store.order_rules, name="console-order-rules"),
     path("console/catalog/", console_catalog.product_list, name="console-catalog"),
     path("console/catalog/export.xlsx", console_catalog.product_export, name="console-catalog-export"),
     path("console/catalog/categories/", console_catalog.categories, name="console-categories"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from core.errors import ValidationFailed
 from core.money import format_fen, parse_percent_bp, parse_yuan
 from tenants.catalog.models import Product
+from tenants.orders.selectors import order_settings_get
 
 from .models import MAX_LEVELS, DistributionSettings
 from .selectors import distribution_settings_get
@@ -96,6 +97,10 @@ def distribution_settings_update(*, data: dict) -> DistributionSettings:
     if values["monthly_target_bonus_enabled"] and not (values.get("monthly_target_sales_fen")
                                                       and values.get("monthly_target_bonus_fen")):
         errors["monthly_target_sales"] = [_("开启月度目标奖励需填写目标销售额和奖励金额。")]
+    after_sale_days = order_settings_get().after_sale_days
+    if values.get("freeze_days", after_sale_days) < after_sale_days:
+        errors["freeze_days"] = [_("冻结期（%(freeze)s 天）不能短于售后期（%(window)s 天）：否则佣金可能在售后退款前"
+                                   "解冻并被提现。") % {"freeze": values["freeze_days"], "window": after_sale_days}]
     if errors:
         raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
     for name, value in values.items():

@@ -25,8 +25,6 @@ from .events import RefundRequested
 from .models import CARRIERS, AfterSale, AfterSaleLine, Order, OrderEvent, OrderLine
 from .selectors import order_settings_get
 
-RETURN_DAYS = 7
-
 
 def refund_share_fen(*, line: OrderLine, quantity: int, already_requested_quantity: int = 0) -> int:
     """What ``quantity`` more units of the line are worth back: their share of the line's paid amount,
@@ -47,7 +45,9 @@ def _open_quantities(order: Order) -> dict[int, int]:
 @transaction.atomic
 def after_sale_request(*, order: Order, kind: str, lines: dict[int, int], reason: str, actor: str,
                        description: str = "", photos: list[str] | None = None,
-                       now: datetime | None = None) -> AfterSale:
+                       now: datetime | None = None, by_merchant: bool = False) -> AfterSale:
+    """A shopper's request, inside the store's after-sale window. The merchant (``by_merchant``) may refund
+    at any time after payment, completed orders included: the window limits shoppers, not the merchant."""
     now = now or timezone.now()
     order = Order.objects.select_for_update().get(pk=order.pk)
     rules = order_settings_get()
@@ -56,9 +56,10 @@ def after_sale_request(*, order: Order, kind: str, lines: dict[int, int], reason
                AfterSale.Kind.EXCHANGE: (Order.Status.SHIPPED, Order.Status.RECEIVED)}
     if kind not in allowed:
         raise ValidationFailed(_("请选择售后类型。"), fields={"kind": [_("请选择售后类型。")]})
-    if order.status not in allowed[kind]:
+    allowed_now = allowed[kind] + ((Order.Status.COMPLETED,) if by_merchant else ())
+    if order.status not in allowed_now:
         raise IllegalTransition(_("订单状态为“%(status)s”，不能申请该售后。") % {"status": order.get_status_display()})
-    if order.received_at and now > order.received_at + timedelta(days=rules.after_sale_days):
+    if not by_merchant and order.received_at and now > order.received_at + timedelta(days=rules.after_sale_days):
         raise IllegalTransition(_("已超过售后期限。"), code="after_sale_expired")
     if not reason.strip():
         raise ValidationFailed(_("请填写售后原因。"), fields={"reason": [_("请填写售后原因。")]})
@@ -117,7 +118,7 @@ def after_sale_approve(*, after_sale: AfterSale, actor: str, now: datetime | Non
         _request_refund(after_sale, actor)
     else:
         after_sale.status = AfterSale.Status.AWAITING_RETURN
-        after_sale.return_deadline_at = (now or timezone.now()) + timedelta(days=RETURN_DAYS)
+        after_sale.return_deadline_at = (now or timezone.now()) + timedelta(days=order_settings_get().return_days)
         after_sale.save(update_fields=["status", "return_deadline_at"])
     return after_sale
 
@@ -135,14 +136,18 @@ def after_sale_reject(*, after_sale: AfterSale, reason: str, actor: str, now: da
 
 
 @transaction.atomic
-def after_sale_return_ship(*, after_sale: AfterSale, carrier_code: str, tracking_no: str) -> AfterSale:
+def after_sale_return_ship(*, after_sale: AfterSale, carrier_code: str, tracking_no: str,
+                           now: datetime | None = None) -> AfterSale:
     after_sale = _locked(after_sale)
     _guard(after_sale, (AfterSale.Status.AWAITING_RETURN,), _("填写退货物流"))
     if not carrier_code.strip() or not tracking_no.strip():
         raise ValidationFailed(_("请填写退货物流。"), fields={"tracking_no": [_("请填写快递公司和单号。")]})
     after_sale.status = AfterSale.Status.RETURN_SHIPPED
     after_sale.return_carrier_code, after_sale.return_tracking_no = carrier_code.strip(), tracking_no.strip()
-    after_sale.save(update_fields=["status", "return_carrier_code", "return_tracking_no"])
+    after_sale.return_receive_deadline_at = (now or timezone.now()) + timedelta(
+        days=order_settings_get().return_receive_days)
+    after_sale.save(update_fields=["status", "return_carrier_code", "return_tracking_no",
+                                   "return_receive_deadline_at"])
     return after_sale
 
 
@@ -185,13 +190,13 @@ def after_sale_exchange_ship(*, after_sale: AfterSale, carrier_code: str, tracki
 
 
 @transaction.atomic
-def after_sale_cancel(*, after_sale: AfterSale, actor: str, now: datetime | None = None) -> AfterSale:
-    """The shopper withdraws a request before anything was sent back."""
+def after_sale_cancel(*, after_sale: AfterSale, actor: str, now: datetime | None = None, note: str = "") -> AfterSale:
+    """The shopper withdraws a request before anything was sent back (or the return deadline closes it)."""
     after_sale = _locked(after_sale)
     _guard(after_sale, (AfterSale.Status.REQUESTED, AfterSale.Status.AWAITING_RETURN), _("撤销"))
     after_sale.status, after_sale.resolved_at = AfterSale.Status.CANCELLED, now or timezone.now()
     after_sale.save(update_fields=["status", "resolved_at"])
-    OrderEvent.objects.create(order=after_sale.order, kind="after_sale_cancelled", actor=actor,
+    OrderEvent.objects.create(order=after_sale.order, kind="after_sale_cancelled", actor=actor, note=note[:300],
                               to_status=after_sale.order.status, data={"after_sale": after_sale.number})
     return after_sale
 
@@ -210,5 +215,24 @@ def merchant_refund(*, order: Order, lines: dict[int, int], reason: str, actor: 
     """The merchant refunds units of a paid order on their own (out of stock, a goodwill gesture): recorded
     as an approved refund-only after-sale, so it takes the same exact refund and claw-back path."""
     after_sale = after_sale_request(order=order, kind=AfterSale.Kind.REFUND_ONLY, lines=lines, reason=reason,
-                                    actor=actor)
+                                    actor=actor, by_merchant=True)
     return after_sale_approve(after_sale=after_sale, actor=actor)
+
+
+def after_sales_act_on_deadlines(*, now: datetime) -> dict:
+    """What nobody acted on in time, settled by the store's worker so no request blocks an order's completion
+    (and its commission's release) forever: a request the merchant did not review is approved; a return the
+    shopper did not send closes the request; a return the merchant did not confirm counts as received."""
+    done = {"approved": 0, "return_expired": 0, "return_received": 0}
+    due = AfterSale.objects.order_by("pk")
+    for after_sale in due.filter(status=AfterSale.Status.REQUESTED, review_deadline_at__lte=now)[:500]:
+        after_sale_approve(after_sale=after_sale, actor="system", now=now)
+        done["approved"] += 1
+    for after_sale in due.filter(status=AfterSale.Status.AWAITING_RETURN, return_deadline_at__lte=now)[:500]:
+        after_sale_cancel(after_sale=after_sale, actor="system", now=now,
+                          note=_("买家未在期限内寄回商品，售后已关闭。"))
+        done["return_expired"] += 1
+    for after_sale in due.filter(status=AfterSale.Status.RETURN_SHIPPED, return_receive_deadline_at__lte=now)[:500]:
+        after_sale_return_received(after_sale=after_sale, actor="system", now=now)
+        done["return_received"] += 1
+    return done

@@ -29,3 +29,11 @@ class OrderRefunded:
     after_sale_id: int | None
     amount_fen: int
     lines: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OrderRulesChanging:
+    """The store's order rules are about to change (inside the saving transaction). A subscriber that cannot
+    live with them raises ValidationFailed naming the field, and nothing is saved."""
+
+    after_sale_days: int

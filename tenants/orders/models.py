@@ -14,7 +14,9 @@ class OrderSettings(models.Model):
     auto_cancel_minutes = models.PositiveIntegerField(default=30)
     auto_receive_days = models.PositiveIntegerField(default=10)
     after_sale_days = models.PositiveIntegerField(default=7)  # after receipt, how long after-sales stay open
-    merchant_review_days = models.PositiveIntegerField(default=2)  # then a refund-only request is approved
+    merchant_review_days = models.PositiveIntegerField(default=2)  # then a request is approved automatically
+    return_days = models.PositiveIntegerField(default=7)  # the shopper ships the return within, or it closes
+    return_receive_days = models.PositiveIntegerField(default=10)  # then the return counts as received
 
     def __str__(self) -> str:
         return "order settings"
@@ -258,6 +260,7 @@ class AfterSale(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     review_deadline_at = models.DateTimeField()
     return_deadline_at = models.DateTimeField(null=True, blank=True)
+    return_receive_deadline_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -21,8 +21,8 @@ from tenants.catalog.stock import stock_release, stock_reserve
 from tenants.members.models import Address, Member
 
 from .calculations import PriceContext, PriceLine, price
-from .events import OrderCancelled, OrderPaid
-from .models import CartItem, Order, OrderEvent, OrderLine
+from .events import OrderCancelled, OrderPaid, OrderRulesChanging
+from .models import CartItem, Order, OrderEvent, OrderLine, OrderSettings
 from .selectors import order_settings_get, orders_this_month_count
 
 MAX_LINES = 50
@@ -205,6 +205,36 @@ def order_create(*, member: Member, idempotency_key: str, address_id: int, items
     CartItem.objects.filter(member=member, sku_id__in=[sku_id for sku_id, _ in pairs]).delete()
     _event(order, "created", actor=_member_actor(member))
     return order, True
+
+
+# --- store rules --------------------------------------------------------------------------------------
+
+# Field -> (lowest, highest) accepted.
+ORDER_RULE_RANGES = {"auto_cancel_minutes": (5, 1440), "auto_receive_days": (3, 30), "after_sale_days": (1, 60),
+                     "merchant_review_days": (1, 15), "return_days": (1, 30), "return_receive_days": (1, 30)}
+
+
+@transaction.atomic
+def order_settings_update(*, auto_cancel_minutes: int, auto_receive_days: int, after_sale_days: int,
+                          merchant_review_days: int, return_days: int, return_receive_days: int) -> OrderSettings:
+    """The store's order rules: unpaid orders cancel after ``auto_cancel_minutes``; shipped orders count as
+    received after ``auto_receive_days``; shoppers may ask for after-sales ``after_sale_days`` after receipt;
+    the merchant reviews a request within ``merchant_review_days`` (else it is approved), the shopper ships a
+    return within ``return_days`` (else it closes), the merchant confirms it within ``return_receive_days``
+    (else it counts as received). Apps above may refuse (e.g. a commission freeze shorter than the window)."""
+    values = {"auto_cancel_minutes": auto_cancel_minutes, "auto_receive_days": auto_receive_days,
+              "after_sale_days": after_sale_days, "merchant_review_days": merchant_review_days,
+              "return_days": return_days, "return_receive_days": return_receive_days}
+    errors = {name: [_("请填写 %(low)s 到 %(high)s 之间的整数。") % {"low": low, "high": high}]
+              for name, (low, high) in ORDER_RULE_RANGES.items() if not low <= values[name] <= high}
+    if errors:
+        raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
+    publish(OrderRulesChanging(after_sale_days=after_sale_days))
+    rules = OrderSettings.objects.select_for_update().get(pk=order_settings_get().pk)
+    for name, value in values.items():
+        setattr(rules, name, value)
+    rules.save()
+    return rules
 
 
 # --- state machine -------------------------------------------------------------------------------------
