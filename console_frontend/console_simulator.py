@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
@@ -15,54 +17,87 @@ from tenants.distribution.rules import rule_set_draft_create, rule_set_publish, 
 from tenants.distribution.selectors import rule_set_current
 from tenants.distribution.simulator import simulate
 
+from .forms import PercentField, form_add_domain_error
 from .roles import console_area
 
+LEVELS = (1, 2, 3)
+DEFAULT_DAYS = 30
 
-def _percent_to_bp(value: str) -> int:
-    return round(float(value or 0) * 100)
+
+def _rate(kind: str, level: int) -> PercentField:
+    return PercentField(required=False, widget=forms.TextInput(attrs={"inputmode": "decimal",
+                                                                      "aria-label": f"{kind} {level}"}))
+
+
+class SimulatorForm(forms.Form):
+    """Level rates to try. A blank rate means "the same as the other one of its level"; a level left blank
+    on both keeps the rates in force."""
+
+    days = forms.IntegerField(min_value=1, max_value=180, required=False,
+                              widget=forms.TextInput(attrs={"inputmode": "numeric", "id": "days"}))
+    first_1, repeat_1 = _rate("first", 1), _rate("repeat", 1)
+    first_2, repeat_2 = _rate("first", 2), _rate("repeat", 2)
+    first_3, repeat_3 = _rate("first", 3), _rate("repeat", 3)
+
+    def clean_days(self) -> int:
+        return self.cleaned_data["days"] or DEFAULT_DAYS
+
+    def level_rates(self) -> dict[int, tuple[int, int]]:
+        """{level: (first_order_bp, repeat_order_bp)} for the levels that were filled in."""
+        rates = {}
+        for level in LEVELS:
+            first, repeat = self.cleaned_data[f"first_{level}"], self.cleaned_data[f"repeat_{level}"]
+            if first is not None or repeat is not None:
+                rates[level] = (first if first is not None else repeat, repeat if repeat is not None else first)
+        return rates
+
+
+def _rate_rows(form: SimulatorForm, current) -> list:
+    """Per level: the two rate inputs and the rates in force."""
+    by_level = {r.level: r for r in current.level_rates.filter(grade__isnull=True)} if current else {}
+    return [(level, (form[f"first_{level}"], form[f"repeat_{level}"]), by_level.get(level)) for level in LEVELS]
 
 
 @console_area("distribution")
 @require_http_methods(["GET", "POST"])
 def simulator(request: HttpRequest) -> HttpResponse:
     current = rule_set_current()
-    current_rates = {r.level: r for r in current.level_rates.filter(grade__isnull=True)} if current else {}
-    context = {"store": request.tenant, "nav": "distribution", "current": current, "days": 30,
-               "rates": [(level, current_rates.get(level)) for level in (1, 2, 3)], "result": None, "message": ""}
-    if request.method == "POST":
-        try:
-            days = min(max(int(request.POST.get("days", 30)), 1), 180)
-            context["days"] = days
-            with transaction.atomic():
-                draft = rule_set_draft_create(based_on=current, note="模拟")
-                for level in (1, 2, 3):
-                    first, repeat = request.POST.get(f"first_{level}", ""), request.POST.get(f"repeat_{level}", "")
-                    if first or repeat:
-                        rule_set_set_level_rate(rule_set=draft, level=level, first_order_bp=_percent_to_bp(first),
-                                                repeat_order_bp=_percent_to_bp(repeat or first))
-                result = simulate(draft=draft, days=days, now=timezone.now())
-                if request.POST.get("action") == "publish":
-                    rule_set_publish(rule_set=draft)
-                    context["message"] = f"已发布第 {draft.version} 版佣金规则"
-                else:
-                    transaction.set_rollback(True)  # a simulation leaves no draft behind
-        except (DomainError, ValueError) as exc:
-            context["message"] = getattr(exc, "message", "请输入有效的数字")
-            return render(request, "console_frontend/simulator.html", context, status=400)
-        names = dict(Distributor.objects.filter(pk__in=list(result.draft.by_distributor)
-                                                + list(result.current.by_distributor))
-                     .values_list("pk", "code"))
-        titles = dict(Product.objects.filter(pk__in=list(result.draft.by_product) + list(result.current.by_product))
-                      .values_list("pk", "title"))
-        context["result"] = result
-        context["by_distributor"] = sorted(
-            ((names.get(pk, pk), result.current.by_distributor.get(pk, 0), result.draft.by_distributor.get(pk, 0))
-             for pk in set(result.draft.by_distributor) | set(result.current.by_distributor)),
-            key=lambda row: -row[2])[:20]
-        context["by_product"] = sorted(
-            ((titles.get(pk, pk), result.current.by_product.get(pk, 0), result.draft.by_product.get(pk, 0))
-             for pk in set(result.draft.by_product) | set(result.current.by_product)),
-            key=lambda row: -row[2])[:20]
-        context["current"] = rule_set_current()
+    form = SimulatorForm(request.POST or None, initial={"days": DEFAULT_DAYS})
+    context = {"store": request.tenant, "nav": "distribution", "current": current, "form": form,
+               "rates": _rate_rows(form, current), "result": None, "message": ""}
+    if request.method != "POST":
+        return render(request, "console_frontend/simulator.html", context)
+    if not form.is_valid():
+        return render(request, "console_frontend/simulator.html", context, status=400)
+    try:
+        with transaction.atomic():
+            draft = rule_set_draft_create(based_on=current, note="模拟")
+            for level, (first_bp, repeat_bp) in form.level_rates().items():
+                rule_set_set_level_rate(rule_set=draft, level=level, first_order_bp=first_bp,
+                                        repeat_order_bp=repeat_bp)
+            result = simulate(draft=draft, days=form.cleaned_data["days"], now=timezone.now())
+            if request.POST.get("action") == "publish":
+                rule_set_publish(rule_set=draft)
+                context["message"] = _("已发布第 %(version)s 版佣金规则") % {"version": draft.version}
+            else:
+                transaction.set_rollback(True)  # a simulation leaves no draft behind
+    except DomainError as exc:
+        form_add_domain_error(form, exc)
+        return render(request, "console_frontend/simulator.html", context, status=400)
+    names = dict(Distributor.objects.filter(pk__in=list(result.draft.by_distributor)
+                                            + list(result.current.by_distributor))
+                 .values_list("pk", "code"))
+    titles = dict(Product.objects.filter(pk__in=list(result.draft.by_product) + list(result.current.by_product))
+                  .values_list("pk", "title"))
+    context["result"] = result
+    context["by_distributor"] = sorted(
+        ((names.get(pk, pk), result.current.by_distributor.get(pk, 0), result.draft.by_distributor.get(pk, 0))
+         for pk in set(result.draft.by_distributor) | set(result.current.by_distributor)),
+        key=lambda row: -row[2])[:20]
+    context["by_product"] = sorted(
+        ((titles.get(pk, pk), result.current.by_product.get(pk, 0), result.draft.by_product.get(pk, 0))
+         for pk in set(result.draft.by_product) | set(result.current.by_product)),
+        key=lambda row: -row[2])[:20]
+    context["current"] = rule_set_current()  # after a publish: what is live now
+    context["rates"] = _rate_rows(form, context["current"])
     return render(request, "console_frontend/simulator.html", context)
-

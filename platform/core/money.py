@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 BP_DENOMINATOR = 10_000
-_YUAN = re.compile(r"\d{1,9}(\.\d{1,2})?")
+_YUAN = re.compile(r"[0-9]{1,9}(\.[0-9]{1,2})?")  # ASCII digits only: \d would take any script's digits
 
 
 def split_largest_remainder(total: int, weights: Sequence[int]) -> list[int]:

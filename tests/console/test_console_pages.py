@@ -296,3 +296,26 @@ def test_after_sales_list_filters_and_exports(owner, store_a):
     rows = list(load_workbook(io.BytesIO(owner.get("/console/after-sales/export.xlsx").content)).active.iter_rows(
         values_only=True))
     assert rows[1][:4] == (after_sale.number, order.number, "仅退款", "待审核")
+
+
+def test_simulator_blank_rates_mean_the_same_and_the_page_shows_what_is_live(owner, store_a):
+    from tenants.distribution.models import RuleSet
+    from tests.tenants.distribution.builders import publish_rates
+
+    with schema_context(store_a.schema):
+        publish_rates(version=1, rates={1: (1000, 800), 2: (300, 200)})
+    connection.set_schema_to_public()
+    page = owner.post("/console/distribution/simulator/", {"first_1": "15", "repeat_1": "12", "repeat_2": "4",
+                                                           "action": "publish"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    with schema_context(store_a.schema):
+        live = RuleSet.objects.get(status="published")
+        rates = dict((r.level, (r.first_order_bp, r.repeat_order_bp)) for r in live.level_rates.all())
+    assert (live.version, rates) == (2, {1: (1500, 1200), 2: (400, 400)})  # blank first = same as repeat
+    assert 'data-live-level="1">15.00% / 12.00%' in html and 'data-live-level="2">4.00% / 4.00%' in html
+    bad = owner.post("/console/distribution/simulator/", {"first_1": "12.345", "repeat_2": "-1", "first_3": "101",
+                                                          "days": "abc"})
+    assert bad.status_code == 400
+    for name in ("first_1", "repeat_2", "first_3", "days"):
+        assert f'data-field="{name}"' in bad.content.decode()
