@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.contrib.auth import get_user_model, login, logout
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +25,7 @@ from tenants.storefront.selectors import storefront_layout_get
 from tenants.storefront.services import storefront_update_layout
 
 from .layout_form import NEW_BLOCKS, apply_operation, blocks_for_form, layout_from_form
+from .passwords import LockedOut, password_authenticate
 from .roles import IMPERSONATOR, ROLE_AREAS, console_area, console_viewer, read_only_refusal
 
 
@@ -49,16 +50,20 @@ def console_login(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or "/console/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/console/"
+    status = 200
     if request.method == "POST":
-        user = authenticate(request, username=request.POST.get("login", "").strip().lower(),
-                            password=request.POST.get("password", ""))
-        if user is not None and staff_member_for(user=user) is not None:
-            login(request, user)
-            return HttpResponseRedirect(next_url)
-        error = _("账号或密码不正确。")
+        try:
+            user = password_authenticate(request, username=request.POST.get("login", "").strip().lower(),
+                                         password=request.POST.get("password", ""))
+        except LockedOut as locked:
+            error, status = locked.message, 429
+        else:
+            if user is not None and staff_member_for(user=user) is not None:
+                login(request, user)
+                return HttpResponseRedirect(next_url)
+            error, status = _("账号或密码不正确。"), 400
     return render(request, "console_frontend/console_login.html",
-                  {"error": error, "next": next_url, "store": request.tenant},
-                  status=400 if error else 200)
+                  {"error": error, "next": next_url, "store": request.tenant}, status=status)
 
 
 @require_POST

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from functools import wraps
 
-from django.contrib.auth import authenticate, login, logout
+from django import forms
+from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from billing.models import Plan, Subscription
 from billing.selectors import billing_overview, invoices_of, plans_with_subscribers, subscription_for, usage_rows
 from billing.services import PLAN_LIMIT_FIELDS
 from billing.sync import plan_sync
+from control_plane.operators.lockouts import lockouts, operator_unlock_login
 from control_plane.operators.models import AuditLog
 from control_plane.operators.selectors import platform_health
 from control_plane.operators.services import (
@@ -35,11 +38,12 @@ from control_plane.storefront_templates.models import StorefrontTemplate
 from control_plane.storefront_templates.selectors import template_get, template_list_active, templates_for_operators
 from control_plane.tenancy.models import Tenant
 from control_plane.tenancy.selectors import tenant_search
+from core.client_ip import client_ip
 from core.errors import DomainError
 from core.money import format_fen
 
 from .excel import xlsx_response
-from .http import client_ip
+from .passwords import LockedOut, password_authenticate
 from .previews import render_preview
 
 PAGE_SIZE = 25
@@ -61,15 +65,20 @@ def operator_login(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or "/operators/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/operators/"
+    status = 200
     if request.method == "POST":
-        user = authenticate(request, username=request.POST.get("login", "").strip(),
-                            password=request.POST.get("password", ""))
-        if user is not None and user.is_staff:
-            login(request, user)
-            return HttpResponseRedirect(next_url)
-        error = _("账号或密码不正确。")
+        try:
+            user = password_authenticate(request, username=request.POST.get("login", "").strip(),
+                                         password=request.POST.get("password", ""))
+        except LockedOut as locked:
+            error, status = locked.message, 429
+        else:
+            if user is not None and user.is_staff:
+                login(request, user)
+                return HttpResponseRedirect(next_url)
+            error, status = _("账号或密码不正确。"), 400
     return render(request, "console_frontend/operator_login.html", {"error": error, "next": next_url},
-                  status=400 if error else 200)
+                  status=status)
 
 
 @require_POST
@@ -127,8 +136,28 @@ def tenant_detail(request: HttpRequest, tenant_id: int) -> HttpResponse:
     return render(request, "console_frontend/operator_tenant_detail.html",
                   {"tenant": tenant, "domains": tenant.domains.all(), "audit": audit, "errors": errors,
                    "message": message, "nav": "tenants", "subscription": subscription_for(tenant),
-                   "invoices": invoices_of(tenant), "usage": _usage(tenant)},
+                   "invoices": invoices_of(tenant), "usage": _usage(tenant),
+                   "lockouts": [] if tenant.purged_at else lockouts(tenant=tenant)},
                   status=400 if message else 200)
+
+
+class UnlockForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("username", "username"), ("ip_address", "ip_address")])
+    value = forms.CharField(max_length=255)
+    tenant = forms.ModelChoiceField(queryset=Tenant.objects.exclude(schema_name="public"), required=False)
+
+
+@operator_required
+@require_POST
+def lockout_unlock(request: HttpRequest) -> HttpResponse:
+    """Lift a login lockout of the operator console or of a store's console (audited)."""
+    form = UnlockForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    tenant = form.cleaned_data["tenant"]
+    operator_unlock_login(operator=request.user, kind=form.cleaned_data["kind"], value=form.cleaned_data["value"],
+                          tenant=tenant, ip=client_ip(request))
+    return redirect(reverse("operator-tenant", args=[tenant.pk]) if tenant else reverse("operator-health"))
 
 
 def _usage(tenant: Tenant) -> list:
@@ -236,7 +265,7 @@ def health(request: HttpRequest) -> HttpResponse:
     figures = platform_health()
     overview = billing_overview()
     return render(request, "console_frontend/operator_health.html", {
-        "health": figures, "overview": overview, "nav": "health",
+        "health": figures, "overview": overview, "nav": "health", "lockouts": lockouts(),
         "chart": {"signups": figures.signups_by_day,
                   "status": [{"label": Tenant.Status(k).label, "value": v}
                              for k, v in sorted(figures.stores_by_status.items())]}})

@@ -12,9 +12,8 @@ from control_plane.storefront_templates.selectors import template_list_active
 from control_plane.tenancy.selectors import slug_availability_problems
 from control_plane.tenancy.services import tenant_signup
 from control_plane.tenancy.validators import normalize_slug
+from core.client_ip import client_ip
 from core.errors import DomainError
-
-from .http import client_ip
 
 FIELDS = ("store_name", "slug", "owner_login", "password", "template", "plan")
 

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.client_ip import client_ip
 from core.errors import NotFound
 from tenants.orders.filters import MemberOrderFilter
 from tenants.orders.models import Order
@@ -158,7 +159,7 @@ class OrderListCreateApi(MemberApi):
             member=request.user, idempotency_key=request.headers.get("Idempotency-Key", ""),
             address_id=data.validated_data["address_id"], items=data.validated_data.get("items"),
             remark=data.validated_data.get("remark", ""), device_id=data.validated_data.get("device_id", ""),
-            client_ip=request.META.get("REMOTE_ADDR"),
+            client_ip=client_ip(request),
         )
         return Response(OrderOutput(order).data, status=201 if created else 200)
 

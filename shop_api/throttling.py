@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from core.client_ip import client_ip
 from tenants.members.models import Member
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,9 @@ class FixedWindowThrottle(BaseThrottle):
     def _parse(rate: str) -> tuple[int, int]:
         count, period = rate.split("/")
         return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)  # the platform's one rule (trusted proxies only), not DRF's header parsing
 
     def ident(self, request, view) -> str | None:
         return self.get_ident(request)

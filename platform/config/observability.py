@@ -1,7 +1,9 @@
 """Sentry set-up and the tenant tag on every event and log line.
 
-Personal data never leaves: openid/unionid/phone/name/email/session_key values are scrubbed from events
-before they are sent, wherever they appear (request data, extra, breadcrumbs, local variables).
+Personal data never leaves: the values of every key in ``PERSONAL_KEYS`` are scrubbed from events before
+they are sent, wherever they appear (request data, extra, breadcrumbs). The list covers every field of our
+models that holds personal data or a secret (tests/config/test_observability.py classifies each model field,
+so a new one cannot be forgotten), and the names the forms and APIs use for them (``login``, ``code``...).
 """
 
 from __future__ import annotations
@@ -14,8 +16,22 @@ from django.db import connection
 SCRUBBED = "[scrubbed]"
 PERSONAL_KEYS = frozenset(
     {
-        "openid", "unionid", "session_key", "phone", "mobile", "phone_number", "name", "real_name",
-        "user_name", "username", "email", "owner_email", "owner_login", "id_card", "address", "password",
+        # WeChat identity and its secrets; the one-time login code (code2session, web OAuth, SMS).
+        "openid", "unionid", "payer_openid", "session_key", "code", "encrypted_data", "iv",
+        # Who a person is and how to reach them.
+        "phone", "mobile", "phone_number", "name", "real_name", "user_name", "username", "nickname", "avatar_url",
+        "email", "owner_email", "owner_login", "login", "id_card", "answers",
+        # Where they live (address book and order snapshots) and where parcels go.
+        "address", "recipient", "detail", "province", "city", "district", "tracking_no", "return_tracking_no",
+        "exchange_tracking_no",
+        # Staff and operators named in records; where a request came from.
+        "actor", "actor_label", "reviewed_by", "resolved_by", "suspended_by", "client_ip", "ip_address",
+        "device_id",
+        # Free text a shopper writes, and what they upload.
+        "remark", "description", "photos",
+        # Money and credentials.
+        "bank_account", "bank_account_encrypted", "password", "secret", "secret_encrypted", "apiv3_key",
+        "apiv3_key_encrypted", "private_key_pem", "merchant_private_key_encrypted",
     }
 )
 

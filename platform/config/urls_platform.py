@@ -19,6 +19,7 @@ urlpatterns = [
     path("operators/tenants.xlsx", operators.tenant_export, name="operator-tenants-export"),
     path("operators/billing/", operators.billing, name="operator-billing"),
     path("operators/health/", operators.health, name="operator-health"),
+    path("operators/lockouts/unlock/", operators.lockout_unlock, name="operator-unlock"),
     path("operators/templates/", operators.templates, name="operator-templates"),
     path("operators/templates/<slug:code>/", operators.template_detail, name="operator-template"),
     path("operators/templates/<slug:code>/preview.svg", operators.template_preview_any,

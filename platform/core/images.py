@@ -1,27 +1,69 @@
-"""Checking uploaded images: really an image (decoded by Pillow, not trusted by its name or header), in an
-allowed format, under a size limit."""
+"""The one checker every image upload goes through: really an image (decoded by Pillow, never trusted by its
+name, extension or declared type), in an allowed format, under a byte and a pixel limit (a decompression
+bomb is refused before any pixel is decoded). What is kept is named from the detected format only: an upload
+called ``promo.html`` is stored as ``<random>.png`` and served as ``image/png``."""
 
 from __future__ import annotations
 
-from django.core.files.uploadedfile import UploadedFile
+import uuid
+import warnings
+from dataclasses import dataclass
+
+from django.core.files.base import File
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from .errors import ValidationFailed
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_IMAGE_PIXELS = 40_000_000  # e.g. 8000 x 5000
+# Detected format -> (extension, content type). Nothing else is accepted, stored or served as an image.
+IMAGE_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
+CONTENT_TYPES = {extension: content_type for extension, content_type in IMAGE_FORMATS.values()}
 
 
-def image_check(upload: UploadedFile, *, field: str = "images") -> None:
-    message = _("请上传 5MB 以内的 JPG、PNG 或 WebP 图片。")
-    if upload.size > MAX_IMAGE_BYTES:
-        raise ValidationFailed(message, fields={field: [message]})
+@dataclass(frozen=True)
+class CheckedImage:
+    file: File  # the upload's bytes, named "<random>.<extension of the detected format>"
+    format: str
+    width: int
+    height: int
+
+    @property
+    def content_type(self) -> str:
+        return IMAGE_FORMATS[self.format][1]
+
+
+def image_accept(upload: File, *, field: str = "images") -> CheckedImage:
+    """Check an uploaded image and return it renamed from its detected format, or refuse it (ValidationFailed
+    naming ``field``) with the reason: too large, too many pixels, or not a JPG, PNG or WebP image."""
+    size = getattr(upload, "size", None) or 0
+    if size > MAX_IMAGE_BYTES:
+        message = _("图片不能超过 %(mb)s MB。") % {"mb": MAX_IMAGE_BYTES // (1024 * 1024)}
+        raise ValidationFailed(message, code="image_too_large", fields={field: [message]})
+    not_an_image = _("请上传 JPG、PNG 或 WebP 图片。")
     try:
-        with Image.open(upload) as image:
-            image.verify()
-            if image.format not in IMAGE_FORMATS:
-                raise ValidationFailed(message, fields={field: [message]})
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValidationFailed(message, fields={field: [message]}) from None
+        upload.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own pixel limit decides
+            with Image.open(upload) as image:  # reads the header only: no pixel is decoded yet
+                width, height, detected = image.width, image.height, image.format
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise _too_many_pixels(field)
+                if detected not in IMAGE_FORMATS:
+                    raise ValidationFailed(not_an_image, code="image_format", fields={field: [not_an_image]})
+                image.verify()
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(field) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationFailed(not_an_image, code="image_format", fields={field: [not_an_image]}) from None
     upload.seek(0)
+    extension = IMAGE_FORMATS[detected][0]
+    return CheckedImage(file=File(upload, name=f"{uuid.uuid4().hex}.{extension}"), format=detected,
+                        width=width, height=height)
+
+
+def _too_many_pixels(field: str) -> ValidationFailed:
+    message = _("图片尺寸过大：最多 %(wan)s 万像素。") % {"wan": MAX_IMAGE_PIXELS // 10_000,
+                                                      "megapixels": MAX_IMAGE_PIXELS // 1_000_000}
+    return ValidationFailed(message, code="image_too_many_pixels", fields={field: [message]})

@@ -26,9 +26,11 @@ TENANT_PLANE_APPS = [
 ]
 
 # Django's own apps live in both planes on purpose: each schema has its own users, sessions and content
-# types, which is what makes a session or login of tenant A meaningless on tenant B.
+# types, which is what makes a session or login of tenant A meaningless on tenant B. django-axes (failed
+# logins and lockouts) sits beside the users it protects: a store's lockouts live in the store's schema.
 FRAMEWORK_APPS_IN_BOTH = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    "axes",
 ]

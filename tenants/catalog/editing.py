@@ -14,7 +14,7 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, ValidationFailed
-from core.images import image_check
+from core.images import image_accept
 
 from .models import Category, Product, ProductImage, Sku, StockMovement, Tag
 from .services import product_create, product_put_on_sale, product_refresh_listing_fields, product_take_off_sale
@@ -128,12 +128,11 @@ def product_images_add(*, product: Product, uploads: list[UploadedFile]) -> list
     if count + len(uploads) > MAX_IMAGES:
         message = _("每个商品最多 %(n)s 张图片。") % {"n": MAX_IMAGES}
         raise ValidationFailed(message, fields={"images": [message]})
-    for upload in uploads:
-        image_check(upload)
+    checked = [image_accept(upload) for upload in uploads]  # all checked before any is stored
     last = product.images.aggregate(m=Max("position"))["m"]
     start = 0 if last is None else last + 1
-    images = [ProductImage.objects.create(product=product, image=upload, position=start + i)
-              for i, upload in enumerate(uploads)]
+    images = [ProductImage.objects.create(product=product, image=image.file, position=start + i)
+              for i, image in enumerate(checked)]
     product_refresh_listing_fields(product=product)
     return images
 

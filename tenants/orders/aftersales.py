@@ -4,7 +4,6 @@ the last units of a line get whatever of it is left, so partial refunds sum to t
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 
 from django.core.files.storage import default_storage
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.errors import IllegalTransition, ValidationFailed
 from core.events import publish
 from core.ids import sortable_number
-from core.images import image_check
+from core.images import image_accept
 from tenants.catalog.models import StockMovement
 from tenants.catalog.stock import stock_release, stock_reserve
 
@@ -204,9 +203,8 @@ def after_sale_cancel(*, after_sale: AfterSale, actor: str, now: datetime | None
 def after_sale_photo_store(*, upload: UploadedFile) -> str:
     """Keep a shopper's photo for an after-sale request (checked to be an image) in the store's own media;
     returns its URL, which the request then lists."""
-    image_check(upload, field="photo")
-    extension = {"image/png": "png", "image/webp": "webp"}.get(upload.content_type, "jpg")
-    name = default_storage.save(f"aftersales/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}", upload)
+    image = image_accept(upload, field="photo")
+    name = default_storage.save(f"aftersales/{timezone.localdate():%Y/%m}/{image.file.name}", image.file)
     return default_storage.url(name)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 from core.env import env_bool, env_database_url, env_int, env_list, env_str
@@ -71,7 +72,24 @@ MIDDLEWARE = [
     "config.middleware.BrowserMessageMiddleware",
     "config.middleware.BrowserXFrameOptionsMiddleware",
     "control_plane.tenancy.middleware.StoreStatusMiddleware",
+    # Turns a lockout flagged during a login into the 429 lockout answer (console_frontend.passwords).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Failed password logins (operator console, merchant console, any password form) are counted by django-axes,
+# per account and per client IP separately; past the limit both lock for the cool-off, every attempt is kept
+# (access logs and failure logs), and an operator can unlock an account from the operator console.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "console_frontend.passwords.login_username"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "console_frontend.passwords.lockout_response"
+AXES_VERBOSE = False
 
 TEMPLATES = [
     {
@@ -151,6 +169,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Reverse proxies of ours in front of the app (each appends to X-Forwarded-For); 0 = the header is not trusted.
+# core.client_ip reads it for every rate limit, anti-abuse check and audit record.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["shop_api.auth.MemberTokenAuthentication"],
@@ -160,6 +182,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "shop_api.negotiation.SingleRendererNegotiation",
     "UNAUTHENTICATED_USER": None,
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # core.client_ip is the rule; DRF's own get_ident agrees with it
     # Throttle keys live in the cache, whose keys carry the store's schema: limits are per store.
     "DEFAULT_THROTTLE_CLASSES": ["shop_api.throttling.AnonThrottle", "shop_api.throttling.MemberThrottle"],
     "DEFAULT_THROTTLE_RATES": {

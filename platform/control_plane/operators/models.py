@@ -13,6 +13,7 @@ class AuditLog(models.Model):
         TENANT_IMPERSONATE = "tenant.impersonate", _("只读查看店铺后台")
         PLAN_SAVE = "plan.save", _("编辑套餐")
         TEMPLATE_SAVE = "template.save", _("编辑店铺模板")
+        LOGIN_UNLOCK = "login.unlock", _("解除登录锁定")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=150)
