@@ -1,7 +1,9 @@
 """Stripe's one webhook endpoint. The signature is checked by the SDK on the raw body before anything is
 parsed or written; each event id is recorded once (a redelivery, even a concurrent one, is a no-op); the
 event only says *what* changed: the subscription and invoice are re-read from Stripe, so events may come
-in any order. One transaction per event: if Stripe cannot be read, nothing is kept and Stripe retries."""
+in any order. One transaction per event: if Stripe cannot be reached, nothing is kept and Stripe is told to
+retry later (503, never a 500). An event about a subscription or invoice Stripe itself does not know (deleted,
+or from another account's test data) is recorded and acknowledged: retrying it could never succeed."""
 
 from __future__ import annotations
 
@@ -36,7 +38,11 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         logger.warning("stripe webhook refused: %s", exc)
         return JsonResponse({"code": "bad_signature", "message": "Invalid payload or signature.", "fields": {}},
                             status=400)
-    processed = webhook_process(event.to_dict())
+    try:
+        processed = webhook_process(event.to_dict())
+    except stripe.StripeError as exc:  # Stripe unreachable or failing: nothing was kept, Stripe retries later
+        logger.warning("stripe webhook %s not processed, Stripe asked to retry: %s", event["id"], exc)
+        return JsonResponse({"code": "stripe_unavailable", "message": "Retry later.", "fields": {}}, status=503)
     return JsonResponse({"received": True, "duplicate": not processed})
 
 
@@ -74,16 +80,26 @@ def webhook_process(event: dict) -> bool:
         # One store's events one at a time, the subscription row locked first: a fixed lock order, no deadlock
         # between an invoice event and a subscription event arriving together.
         Subscription.objects.select_for_update().filter(tenant_id=tenant_id).first()
-        kind = event["type"]
-        if kind == "checkout.session.completed":
-            if obj.get("subscription"):
-                subscription_refresh(tenant_id=tenant_id, stripe_subscription_id=obj["subscription"])
-            if obj.get("invoice"):
-                invoice_refresh(tenant_id=tenant_id, stripe_invoice_id=obj["invoice"])
-        elif kind.startswith("customer.subscription."):
-            subscription_refresh(tenant_id=tenant_id, stripe_subscription_id=obj["id"])
-        else:
-            invoice_refresh(tenant_id=tenant_id, stripe_invoice_id=obj["id"])
-            if subscription_id := _subscription_of_invoice(obj):
-                subscription_refresh(tenant_id=tenant_id, stripe_subscription_id=subscription_id)
+        try:
+            _follow(event["type"], obj, tenant_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status != 404:
+                raise
+            logger.warning("stripe event %s (%s) names an object Stripe does not know (%s): recorded, ignored",
+                           event["id"], event["type"], exc.user_message or exc)
     return True
+
+
+def _follow(kind: str, obj: dict, tenant_id: int) -> None:
+    """Re-read from Stripe what the event is about."""
+    if kind == "checkout.session.completed":
+        if obj.get("subscription"):
+            subscription_refresh(tenant_id=tenant_id, stripe_subscription_id=obj["subscription"])
+        if obj.get("invoice"):
+            invoice_refresh(tenant_id=tenant_id, stripe_invoice_id=obj["invoice"])
+    elif kind.startswith("customer.subscription."):
+        subscription_refresh(tenant_id=tenant_id, stripe_subscription_id=obj["id"])
+    else:
+        invoice_refresh(tenant_id=tenant_id, stripe_invoice_id=obj["id"])
+        if subscription_id := _subscription_of_invoice(obj):
+            subscription_refresh(tenant_id=tenant_id, stripe_subscription_id=subscription_id)

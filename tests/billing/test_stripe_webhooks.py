@@ -95,3 +95,37 @@ def test_events_in_any_order_end_in_the_same_state(store_a, stripe_fake, stripe_
     for delivery in deliveries:
         assert deliver(delivery).status_code == 200
     assert end_state(store_a) == reversed_state
+
+
+def _signed_event(event_type: str, obj: dict, event_id: str) -> tuple[str, str]:
+    payload = json.dumps({"id": event_id, "object": "event", "type": event_type, "created": int(time.time()),
+                          "data": {"object": obj}})
+    return payload, sign_payload(payload, WEBHOOK_SECRET, int(time.time()))
+
+
+def _post(payload: str, signature: str):
+    from django.test import Client
+
+    return Client(HTTP_HOST="localhost").generic("POST", "/billing/stripe/webhook/", payload.encode(),
+                                                 content_type="application/json", HTTP_STRIPE_SIGNATURE=signature)
+
+
+def test_a_signed_event_about_an_unknown_subscription_is_acknowledged_once(store_a, stripe_fake, stripe_plans):
+    payload, signature = _signed_event("customer.subscription.updated", {
+        "id": "sub_nobody_knows", "object": "subscription", "metadata": {"tenant_id": str(store_a.tenant.pk)}},
+        "evt_unknown_subscription")
+    first = _post(payload, signature)
+    assert first.status_code == 200 and first.json() == {"received": True, "duplicate": False}
+    assert _post(payload, signature).json() == {"received": True, "duplicate": True}  # no retry storm
+    assert recorded() == 1
+    assert subscription_of(store_a).stripe_subscription_id is None  # nothing applied
+
+
+def test_stripe_unreachable_asks_for_a_retry_and_keeps_nothing(store_a, stripe_fake, stripe_plans, settings):
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    payload, signature = _signed_event("invoice.paid", {
+        "id": "in_somewhere", "object": "invoice", "metadata": {"tenant_id": str(store_a.tenant.pk)}},
+        "evt_unreachable")
+    reply = _post(payload, signature)
+    assert reply.status_code == 503 and reply.json()["code"] == "stripe_unavailable"
+    assert recorded() == 0  # Stripe's retry will find it new
