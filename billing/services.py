@@ -18,6 +18,7 @@ from control_plane.storefront_templates.models import StorefrontTemplate
 from control_plane.tenancy.models import Tenant
 from core.errors import Conflict, PlanLimitReached, ValidationFailed
 from core.money import parse_yuan
+from core.text import ascii_digits
 
 from .gateway import stripe_client
 from .limits import PlanLimits
@@ -339,7 +340,7 @@ def plan_save(*, code: str, data: dict, create: bool = False) -> Plan:
             raw = str(data.get(name, "")).strip()
             if raw == "" and name in PLAN_LIMIT_FIELDS:
                 values[name] = None
-            elif raw.isdigit() and int(raw) <= top:
+            elif ascii_digits(raw) and int(raw) <= top:
                 values[name] = int(raw)
             else:
                 fields[name] = [_("请填写 0 到 %(top)s 之间的整数。") % {"top": top}]

@@ -17,6 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_context
 
+from core.text import ascii_digits
+
 from .models import Subscription
 from .services import invoice_refresh, subscription_refresh
 
@@ -49,7 +51,7 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
 def _tenant_of(obj: dict) -> int | None:
     """Which store an event's object belongs to: our metadata or reference first, then the customer."""
     reference = obj.get("client_reference_id") or (obj.get("metadata") or {}).get("tenant_id")
-    if reference and str(reference).isdigit():
+    if reference and ascii_digits(str(reference)):
         return int(reference)
     customer = obj.get("customer")
     if not customer:

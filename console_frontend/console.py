@@ -17,6 +17,7 @@ from control_plane.storefront_templates.selectors import template_get_active, te
 from control_plane.tenancy.services import handoff_redeem, tenant_switch_template
 from core.errors import DomainError
 from core.storefront_layout import FEATURED_SOURCES
+from core.text import ascii_digits
 from tenants.analytics.selectors import dashboard as dashboard_figures
 from tenants.staff.models import StaffMember
 from tenants.staff.selectors import staff_member_for
@@ -127,7 +128,7 @@ def storefront_settings(request: HttpRequest) -> HttpResponse:
             blocks = blocks_for_form(posted)
             revision = request.POST.get("revision", "")
             storefront_update_layout(layout=posted, theme=theme,
-                                     expected_revision=int(revision) if revision.isdigit() else None)
+                                     expected_revision=int(revision) if ascii_digits(revision) else None)
             return redirect("/console/storefront/?saved=1#layout")
         except DomainError as exc:
             error, errors = exc.message, exc.fields

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError, ValidationFailed
 from core.money import format_fen, parse_yuan
+from core.text import ascii_digits, id_or_none
 from tenants.catalog.editing import (
     category_save,
     category_set_active,
@@ -41,7 +42,7 @@ def _products(request: HttpRequest):
         products = products.filter(status=status)
     if q:
         products = products.filter(title__icontains=q)
-    if category and category.isdigit():
+    if category and ascii_digits(category):
         products = products.filter(categories__id=int(category)).distinct()
     return products, status, q, category or ""
 
@@ -51,7 +52,7 @@ def _products(request: HttpRequest):
 def product_list(request: HttpRequest) -> HttpResponse:
     message, problems = "", []
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("product_ids") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("product_ids") if ascii_digits(i)]
         if not ids:
             message = _("请先勾选商品。")
         else:
@@ -98,7 +99,7 @@ def _sku_rows(request: HttpRequest, matrix: list[dict], existing: dict) -> tuple
             except ValueError:
                 errors[f"sku-{i}-{name}"] = [_("请填写金额（元）。")]
         for name, field in (("stock", "stock"), ("weight", "weight_g"), ("low_stock", "low_stock_threshold")):
-            if raw[name] and not raw[name].isdigit():
+            if raw[name] and not ascii_digits(raw[name]):
                 errors[f"sku-{i}-{name}"] = [_("请填写非负整数。")]
             else:
                 row[field] = int(raw[name] or 0)
@@ -154,7 +155,7 @@ def product_edit(request: HttpRequest, product_id: int | None = None) -> HttpRes
                 form = {"title": request.POST.get("title", ""), "subtitle": request.POST.get("subtitle", ""),
                         "description": request.POST.get("description", ""), "specs": request.POST.get("specs", ""),
                         "tags": request.POST.get("tags", ""),
-                        "categories": [int(c) for c in request.POST.getlist("categories") if c.isdigit()]}
+                        "categories": [int(c) for c in request.POST.getlist("categories") if ascii_digits(c)]}
                 options = parse_spec_options(form["specs"])
                 existing = {sku.spec_key: sku for sku in product.skus.all()} if product else {}
                 if action == "matrix":  # re-price: keep what was typed for combinations that remain
@@ -192,7 +193,7 @@ def product_edit(request: HttpRequest, product_id: int | None = None) -> HttpRes
             elif action == "adjust":
                 sku = get_object_or_404(product.skus, pk=request.POST.get("sku_id"))
                 delta = request.POST.get("delta", "").strip()
-                if not delta.lstrip("-").isdigit():
+                if not ascii_digits(delta.lstrip("-")):
                     raise ValidationFailed(_("请填写调整数量（正数入库，负数出库）。"),
                                            fields={"delta": [_("请填写调整数量（正数入库，负数出库）。")]})
                 stock_adjust(sku_id=sku.pk, delta=int(delta), actor=request.user.get_username(),
@@ -234,7 +235,7 @@ def categories(request: HttpRequest) -> HttpResponse:
     """The two-level category tree shoppers browse: add, rename, move, hide and show again."""
     errors: dict[str, list[str]] = {}
     message = ""
-    editing = Category.objects.filter(pk=request.GET.get("category") or 0).first()
+    editing = Category.objects.filter(pk=id_or_none(request.GET.get("category"))).first()
     form = {"name": editing.name, "parent": editing.parent_id or "", "sort_order": editing.sort_order,
             "icon": editing.icon} if editing else {"sort_order": 100}
     if request.method == "POST":
@@ -247,7 +248,7 @@ def categories(request: HttpRequest) -> HttpResponse:
                 form = request.POST.dict()
                 parent = form.get("parent", "")
                 category_save(category=editing, name=form.get("name", ""), icon=form.get("icon", ""),
-                              parent_id=int(parent) if parent.isdigit() else None,
+                              parent_id=int(parent) if ascii_digits(parent) else None,
                               sort_order=form.get("sort_order", "100"))
         except DomainError as exc:
             errors, message = exc.fields, exc.message

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
 from core.money import format_fen
+from core.text import id_or_none
 from tenants.catalog.models import Product
 from tenants.distribution.bonuses import bonus_explain
 from tenants.distribution.calculations import explain
@@ -179,7 +180,7 @@ def grades(request: HttpRequest) -> HttpResponse:
     """Distributor grades and their automatic promotion rules (checked by the daily job)."""
     errors: dict[str, list[str]] = {}
     message = ""
-    editing = Grade.objects.filter(pk=request.GET.get("grade") or 0).first()
+    editing = Grade.objects.filter(pk=id_or_none(request.GET.get("grade"))).first()
     form = {"name": "", "rank": "", "orders_30d": "", "team_sales_fen": "", "spent_fen": ""}
     if editing:
         rules = editing.promotion_rules

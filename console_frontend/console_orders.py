@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from core.money import format_fen
+from core.text import ascii_digits
 from tenants.distribution.models import Distributor
 from tenants.orders.aftersales import (
     after_sale_approve,
@@ -100,7 +101,7 @@ def _ship_lines(request: HttpRequest, order: Order) -> dict[int, int] | None:
     if not typed:
         return None
     # A bad quantity goes to the service as -1, which explains it; zeros are lines left for later.
-    return {pk: int(raw) if raw.isdigit() else -1 for pk, raw in typed.items() if raw != "0"}
+    return {pk: int(raw) if ascii_digits(raw) else -1 for pk, raw in typed.items() if raw != "0"}
 
 
 @console_area("orders")
@@ -118,8 +119,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
                            tracking_no=request.POST.get("tracking_no", ""), actor=actor,
                            lines=_ship_lines(request, order))
             elif action == "refund":
-                lines = {line.pk: int(request.POST.get(f"refund-{line.pk}", "0") or 0)
-                         for line in order.lines.all() if request.POST.get(f"refund-{line.pk}", "").strip().isdigit()}
+                typed = {line.pk: request.POST.get(f"refund-{line.pk}", "").strip() for line in order.lines.all()}
+                lines = {pk: int(raw) for pk, raw in typed.items() if ascii_digits(raw)}
                 merchant_refund(order=order, lines={pk: q for pk, q in lines.items() if q},
                                 reason=request.POST.get("refund_reason", ""), actor=actor)
             elif action in {"approve", "reject", "received", "exchange_ship"}:

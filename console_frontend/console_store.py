@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from control_plane.tenancy.services import tenant_rename
 from core.errors import DomainError
 from core.money import format_fen
+from core.text import ascii_digits
 from tenants.distribution.selectors import distribution_settings_get
 from tenants.orders.models import ShippingTemplate
 from tenants.orders.selectors import order_settings_get
@@ -46,7 +47,7 @@ def store_settings(request: HttpRequest) -> HttpResponse:
                 "platform_public_key_id": merchant.platform_public_key_id,
                 "platform_public_key_pem": merchant.platform_public_key} if merchant else {}
     editing = None
-    if request.GET.get("template", "").isdigit():
+    if ascii_digits(request.GET.get("template", "")):
         editing = get_object_or_404(ShippingTemplate, pk=int(request.GET["template"]))
     shipping_form = _template_form(editing)
     errors: dict[str, list[str]] = {}

@@ -4,6 +4,7 @@ featured products), and back. What makes a layout valid is decided by ``core.sto
 from __future__ import annotations
 
 from core.storefront_layout import LAYOUT_SCHEMA_VERSION, THEME_KEYS
+from core.text import ascii_digits
 
 NEW_BLOCKS = {
     "banner": {"type": "banner", "slides": [{"image": "/static/storefront/banners/beauty-1.svg", "link": "/"}]},
@@ -39,7 +40,7 @@ def blocks_for_form(layout: dict) -> list[dict]:
 
 def _int(value: str, default: int) -> int | str:
     value = str(value).strip()
-    return int(value) if value.lstrip("-").isdigit() else (value or default)
+    return int(value) if ascii_digits(value.lstrip("-")) else (value or default)
 
 
 def layout_from_form(post) -> tuple[dict, dict]:
@@ -72,7 +73,7 @@ def apply_operation(layout: dict, operation: str) -> dict:
     verb, _, arg = operation.partition("-")
     if verb == "add" and arg in NEW_BLOCKS:
         blocks.append(dict(NEW_BLOCKS[arg]))
-    elif verb in {"up", "down", "delete"} and arg.isdigit() and int(arg) < len(blocks):
+    elif verb in {"up", "down", "delete"} and ascii_digits(arg) and int(arg) < len(blocks):
         i = int(arg)
         if verb == "delete":
             blocks.pop(i)

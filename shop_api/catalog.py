@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound
+from core.text import ascii_digits
 from tenants.catalog.selectors import SORTS, category_tree, product_detail_for_shoppers, product_page_for_shoppers
 from tenants.members.models import Member
 from tenants.members.services import history_record
@@ -27,7 +28,7 @@ def _criteria(params) -> dict:
         raw = params.get(name)
         if raw in (None, ""):
             continue
-        if not raw.lstrip("-").isdigit() or int(raw) < minimum or int(raw) > 10**12:
+        if not ascii_digits(raw.lstrip("-")) or int(raw) < minimum or int(raw) > 10**12:
             errors[name] = [f"a whole number of at least {minimum}"]
         else:
             criteria[name] = int(raw)

@@ -22,7 +22,7 @@ from tenants.members.models import MiniProgram
 from tenants.members.wechat import miniprogram_code_png
 
 from .auth import IsMember
-from .pagination import paginate
+from .pagination import paginate, query_int
 
 
 class DistributorApi(APIView):
@@ -123,7 +123,7 @@ class BonusListApi(DistributorApi):
 
 class EarningsTrendApi(DistributorApi):
     def get(self, request: Request) -> Response:
-        days = min(max(int(request.query_params.get("days", 30) or 30), 1), 90)
+        days = query_int(request, "days", default=30, low=1, high=90)
         return Response(earnings_by_day(distributor=self.distributor(request), days=days))
 
 

@@ -10,11 +10,35 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core.errors import DomainError
 
 
-def _flatten(detail) -> dict[str, list[str]]:
+def _messages(detail) -> list[str]:
+    if isinstance(detail, (list, tuple)):
+        return [message for item in detail for message in _messages(item)]
     if isinstance(detail, dict):
-        return {key: [str(item) for item in (value if isinstance(value, list) else [value])]
-                for key, value in detail.items()}
-    return {}
+        return [message for value in detail.values() for message in _messages(value)]
+    return [str(detail)]
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error details as flat field paths: ``{"items.0.quantity": ["..."]}`` — messages, never the
+    repr of DRF's error objects. A list of plain values (a ListField's ``{0: [...]}``) keeps its own name."""
+    if not isinstance(detail, dict):
+        return {prefix: _messages(detail)} if prefix else {}
+    fields: dict[str, list[str]] = {}
+    for key, value in detail.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and all(isinstance(k, int) for k in value) \
+                and not any(isinstance(v, dict) for v in value.values()):
+            fields[path] = _messages(value)
+        elif isinstance(value, dict):
+            fields.update(_flatten(value, path))
+        elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+            for index, item in enumerate(value):
+                if item:
+                    fields.update(_flatten(item, f"{path}.{index}") if isinstance(item, dict)
+                                  else {f"{path}.{index}": _messages(item)})
+        else:
+            fields[path] = _messages(value)
+    return fields
 
 
 def exception_handler(exc, context):

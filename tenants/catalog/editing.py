@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError, ValidationFailed
 from core.images import image_accept
+from core.text import ascii_digits
 
 from .models import Category, Product, ProductImage, Sku, StockMovement, Tag
 from .services import product_create, product_put_on_sale, product_refresh_listing_fields, product_take_off_sale
@@ -189,7 +190,7 @@ def category_save(*, category: Category | None, name: str, parent_id: int | None
         errors["parent"] = [_("上级只能是一级分类。")]
     elif category and parent and category.children.exists():
         errors["parent"] = [_("有子分类的分类不能再放到其他分类下（最多两级）。")]
-    if not str(sort_order).strip().isdigit() or int(sort_order) > 10_000:
+    if not ascii_digits(str(sort_order).strip()) or int(sort_order) > 10_000:
         errors["sort_order"] = [_("请填写 0 到 10000 之间的整数。")]
     if errors:
         raise ValidationFailed(_("请修正标出的字段。"), fields=errors)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
 from core.money import format_fen, parse_percent_bp, parse_yuan
+from core.text import ascii_digits
 from tenants.catalog.models import Product
 from tenants.orders.selectors import order_settings_get
 
@@ -61,7 +62,7 @@ def distribution_settings_update(*, data: dict) -> DistributionSettings:
     values: dict = {name: bool(data.get(name)) for name in BOOLEANS}
     for name, (low, high) in COUNTS.items():
         raw = str(data.get(name, "")).strip()
-        if raw.isdigit() and low <= int(raw) <= high:
+        if ascii_digits(raw) and low <= int(raw) <= high:
             values[name] = int(raw)
         else:
             errors[name] = [_("请填写 %(low)s 到 %(high)s 之间的整数。") % {"low": low, "high": high}]
@@ -85,7 +86,7 @@ def distribution_settings_update(*, data: dict) -> DistributionSettings:
                 errors[name] = [_("不能超过 %(top)s%%。") % {"top": format_fen(top)}]
     values["application_fields"] = _application_fields(data.get("application_fields", ""))
     product_id = str(data.get("recruitment_product_id", "")).strip()
-    values["recruitment_product_id"] = int(product_id) if product_id.isdigit() else None
+    values["recruitment_product_id"] = int(product_id) if ascii_digits(product_id) else None
     if values.get("recruitment") == S.Recruitment.PURCHASE_PRODUCT and (
             values["recruitment_product_id"] is None
             or not Product.objects.filter(pk=values["recruitment_product_id"]).exists()):

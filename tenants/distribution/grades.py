@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
 from core.money import parse_yuan
+from core.text import ascii_digits
 from tenants.orders.models import Order
 
 from .models import Distributor, Grade, GradeChange, LevelRate
@@ -95,7 +96,7 @@ def grade_save(*, grade: Grade | None, name: str, rank: str, rules: dict[str, st
         errors["name"] = [_("请填写等级名称（20 字以内）。")]
     elif Grade.objects.filter(name=name).exclude(pk=getattr(grade, "pk", None)).exists():
         errors["name"] = [_("已有同名等级。")]
-    rank_value = int(rank) if str(rank).strip().isdigit() else None
+    rank_value = int(rank) if ascii_digits(str(rank).strip()) else None
     if rank_value is None or not 1 <= rank_value <= 99:
         errors["rank"] = [_("请填写 1 到 99 之间的级别，数字越大等级越高。")]
     elif Grade.objects.filter(rank=rank_value).exclude(pk=getattr(grade, "pk", None)).exists():

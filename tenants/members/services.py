@@ -10,6 +10,7 @@ from wechatpy.exceptions import WeChatClientException
 
 from core import crypto
 from core.errors import Conflict, ValidationFailed
+from core.text import ascii_digits
 from tenants.catalog.models import Product
 
 from .models import Address, BrowsingHistory, Favourite, Member, MiniProgram
@@ -78,9 +79,9 @@ def address_create(*, member: Member, recipient: str, phone: str, region_code: s
     fields: dict[str, list[str]] = {}
     if not recipient.strip():
         fields["recipient"] = [_("请填写收货人。")]
-    if not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
+    if not (ascii_digits(phone) and len(phone) == 11 and phone.startswith("1")):
         fields["phone"] = [_("请填写 11 位手机号。")]
-    if not (region_code.isdigit() and len(region_code) == 6 and region_code[:2] in _PROVINCE_CODES):
+    if not (ascii_digits(region_code) and len(region_code) == 6 and region_code[:2] in _PROVINCE_CODES):
         fields["region_code"] = [_("请选择省市区（6 位行政区划代码）。")]
     if not detail.strip():
         fields["detail"] = [_("请填写详细地址。")]

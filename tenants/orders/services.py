@@ -151,8 +151,9 @@ def checkout_preview(*, member: Member, address_id: int, items: list[dict] | Non
     return _price_context(member, _requested_items(member, items), address)
 
 
-def _fingerprint(pairs: list[tuple[int, int]], address_id: int) -> str:
-    return hashlib.sha256(json.dumps([pairs, address_id]).encode()).hexdigest()[:32]
+def _fingerprint(pairs: list[tuple[int, int]], address_id: int, remark: str, device_id: str) -> str:
+    """Everything the shopper sent: the same key with any of it different is another request, not a retry."""
+    return hashlib.sha256(json.dumps([pairs, address_id, remark, device_id]).encode()).hexdigest()[:32]
 
 
 @transaction.atomic
@@ -166,7 +167,7 @@ def order_create(*, member: Member, idempotency_key: str, address_id: int, items
     if not 8 <= len(key) <= 64:
         raise ValidationFailed(_("缺少幂等键。"), fields={"idempotency_key": [_("需要 8 到 64 个字符的幂等键。")]})
     pairs = _requested_items(member, items)
-    fingerprint = _fingerprint(pairs, address_id)
+    fingerprint = _fingerprint(pairs, address_id, remark, device_id)
     existing = Order.objects.filter(member=member, idempotency_key=key).first()
     if existing is not None:
         if existing.pricing.get("fingerprint") != fingerprint:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
 from core.money import format_fen, parse_yuan
+from core.text import ascii_digits
 
 from .models import ShippingTemplate
 
@@ -25,7 +26,7 @@ def region_rules_parse(text: str, *, mode: str) -> list[dict]:
             continue
         regions_text, sep, fee = line.replace("：", ":").partition(":")
         regions = [r.strip() for r in re.split(r"[,，\s]+", regions_text) if r.strip()]
-        if not sep or not regions or any(not r.isdigit() or len(r) not in (2, 4, 6) for r in regions):
+        if not sep or not regions or any(not ascii_digits(r) or len(r) not in (2, 4, 6) for r in regions):
             message = _("第 %(n)s 行：地区写 2/4/6 位行政区划代码前缀，如“65, 54: 25.00”或“54: 不配送”。") % {
                 "n": number}
             raise ValidationFailed(message, fields={"region_rules": [message]})
@@ -72,7 +73,7 @@ def shipping_template_save(*, template: ShippingTemplate | None, data: dict) -> 
             errors[field] = [_("请填写金额（元）。")]
     for field in ("first_weight_g", "extra_weight_g"):
         raw = str(data.get(field, "")).strip()
-        if raw.isdigit() and 1 <= int(raw) <= 1_000_000:
+        if ascii_digits(raw) and 1 <= int(raw) <= 1_000_000:
             values[field] = int(raw)
         else:
             errors[field] = [_("请填写 1 到 1000000 之间的克数。")]

@@ -58,6 +58,8 @@ PG_DUMP = env_str("PG_DUMP", "pg_dump")  # writes the schema script new stores a
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # First: what no view, database or parser can take is a 400 before anything else runs.
+    "config.input_guard.InputGuardMiddleware",
     "control_plane.tenancy.middleware.TenantResolutionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

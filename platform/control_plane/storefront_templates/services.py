@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
 from core.storefront_layout import validate_layout, validate_theme
+from core.text import ascii_digits
 
 from .models import StorefrontTemplate
 
@@ -90,7 +91,7 @@ def template_save_by_operator(*, code: str, data: dict, create: bool = False) ->
         layout = None
         errors["layout"] = [_("布局不是有效的 JSON。")]
     sort_order = str(data.get("sort_order", "100")).strip()
-    if not sort_order.isdigit() or int(sort_order) > 10_000:
+    if not ascii_digits(sort_order) or int(sort_order) > 10_000:
         errors["sort_order"] = [_("请填写 0 到 10000 之间的整数。")]
     if errors:
         raise ValidationFailed(_("请修正标出的字段。"), fields=errors)

@@ -18,7 +18,8 @@ class TenantResolutionMiddleware(TenantMainMiddleware):
     round-trip to find its tenant. An unknown host is a 404, never the public schema."""
 
     def get_tenant(self, domain_model, hostname):
-        tenant = tenant_for_host(hostname, cache_seconds=settings.TENANT_HOST_CACHE_SECONDS)
+        # Host names are case-insensitive (RFC 4343): DEMO-BEAUTY.localhost is the demo-beauty store.
+        tenant = tenant_for_host(hostname.lower(), cache_seconds=settings.TENANT_HOST_CACHE_SECONDS)
         if tenant is None:
             raise domain_model.DoesNotExist
         return tenant
