@@ -1,5 +1,6 @@
-"""`make run`: web, Celery worker and beat together, with the URLs and demo logins printed.
-Ctrl-C stops all three."""
+"""`make run`: web (gunicorn, as in production), Celery worker and beat together, with the URLs and demo logins
+printed. Ctrl-C stops all three. DJANGO_DEBUG=1 shows Django's debug pages (they show SQL and settings to
+anyone who can reach the server: off by default); WEB_RELOAD=1 restarts the web server on code changes."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ def main() -> int:
     commands = {
         "sandbox": [PY, "-m", "sandbox.server", "--port", "8099", "--keys", str(REPO / ".run" / "sandbox"),
                     "--stripe-webhook-url", f"http://localhost:{PORT}/billing/stripe/webhook/"],
-        "web": [PY, "manage.py", "runserver", f"0.0.0.0:{PORT}", "--noreload"],
+        # The production server (bounded workers and database connections); WEB_RELOAD=1 for code reloads.
+        "web": [str(REPO / ".venv" / "bin" / "gunicorn"), "config.wsgi:application",
+                "-c", str(REPO / "infra" / "gunicorn.conf.py"), "--bind", f"0.0.0.0:{PORT}"],
         "worker": [CELERY, "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
         "beat": [CELERY, "-A", "config", "beat", "--loglevel=INFO",
                  "--schedule", str(REPO / ".run" / "celerybeat-schedule")],

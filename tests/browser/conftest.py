@@ -68,9 +68,16 @@ def browser(live_url):  # closed before the server it talks to
 
 @pytest.fixture
 def page(browser):
+    """A browser page; the test fails if anything on it broke the Content-Security-Policy (an inline script or
+    handler that no longer runs)."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
-    yield context.new_page()
+    violations: list[str] = []
+    page = context.new_page()
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    yield page
     context.close()
+    assert violations == []
 
 
 def shot(page, name: str) -> None:

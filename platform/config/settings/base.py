@@ -27,6 +27,8 @@ INSTALLED_APPS_THIRD_PARTY = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files served from here, not a CDN (offline, and under the CSP)
+    "csp",
 ]
 
 SHARED_APPS = [
@@ -76,7 +78,25 @@ MIDDLEWARE = [
     "control_plane.tenancy.middleware.StoreStatusMiddleware",
     # Turns a lockout flagged during a login into the 429 lockout answer (console_frontend.passwords).
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Content-Security-Policy on every page (django-csp): scripts only from our own static files, never inline
+# (the pages' behaviour lives in console/console.js and console/charts.js, driven by data attributes); inline
+# style attributes are allowed. User media carries a stricter policy of its own (config.media).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Failed password logins (operator console, merchant console, any password form) are counted by django-axes,
 # per account and per client IP separately; past the limit both lock for the cool-off, every attempt is kept
@@ -193,7 +213,8 @@ REST_FRAMEWORK = {
         "login": env_str("API_RATE_LOGIN", "20/min"),
     },
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Distribution mall shop API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {"TITLE": "Distribution mall shop API", "VERSION": "1.0.0",
+                        "SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR"}
 
 # Celery: Redis broker; tenant tasks carry their schema (tenant-schemas-celery).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
