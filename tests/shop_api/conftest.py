@@ -43,18 +43,25 @@ MERCHANT_PRIVATE, MERCHANT_PUBLIC = new_key_pem()
 APIV3_KEY = "0123456789abcdef0123456789ABCDEF"
 
 
-@pytest.fixture
-def gateway(sandbox_port, settings, store_a, wechat_sandbox, monkeypatch):
+def wechatpay_store(schema: str, *, mchid: str, appid: str) -> WeChatPaySandbox:
+    """A WeChat Pay sandbox that knows one merchant, and the store ``schema`` configured as that merchant (for
+    tests that deliver its signed notifications themselves)."""
     pay = WeChatPaySandbox(platform_private_key_pem=PLATFORM_PRIVATE, platform_key_id="PUB_KEY_ID_SANDBOX")
-    pay.merchants["1900000109"] = Merchant(mchid="1900000109", appid="wxalphasandbox", public_key_pem=MERCHANT_PUBLIC,
-                                           serial_no="MERCHANTSERIAL01", apiv3_key=APIV3_KEY)
-    monkeypatch.setitem(sandbox_server.APPS, "/wechatpay", pay)
-    settings.WECHATPAY_SANDBOX_BASE = f"http://127.0.0.1:{sandbox_port}/wechatpay"
-    with schema_context(store_a.schema):
-        wechatpay_configure(appid="wxalphasandbox", mchid="1900000109", private_key_pem=MERCHANT_PRIVATE,
+    pay.merchants[mchid] = Merchant(mchid=mchid, appid=appid, public_key_pem=MERCHANT_PUBLIC,
+                                    serial_no="MERCHANTSERIAL01", apiv3_key=APIV3_KEY)
+    with schema_context(schema):
+        wechatpay_configure(appid=appid, mchid=mchid, private_key_pem=MERCHANT_PRIVATE,
                             cert_serial_no="MERCHANTSERIAL01", apiv3_key=APIV3_KEY,
                             platform_public_key_pem=PLATFORM_PUBLIC, platform_public_key_id="PUB_KEY_ID_SANDBOX",
                             sandbox=True)
+    return pay
+
+
+@pytest.fixture
+def gateway(sandbox_port, settings, store_a, wechat_sandbox, monkeypatch):
+    pay = wechatpay_store(store_a.schema, mchid="1900000109", appid="wxalphasandbox")
+    monkeypatch.setitem(sandbox_server.APPS, "/wechatpay", pay)
+    settings.WECHATPAY_SANDBOX_BASE = f"http://127.0.0.1:{sandbox_port}/wechatpay"
     return pay
 
 

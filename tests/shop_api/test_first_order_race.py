@@ -13,17 +13,16 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from sandbox.wechatpay import Merchant, Transaction, WeChatPaySandbox
+from sandbox.wechatpay import Transaction
 from tenants.catalog.services import product_create
 from tenants.distribution.models import Binding, Commission, DistributionSettings
 from tenants.members.models import Member
 from tenants.orders.models import Order, ShippingTemplate
 from tenants.orders.services import order_create
 from tenants.payments.models import Payment
-from tenants.payments.services import wechatpay_configure
 from tests.conftest import store_for_real
 from tests.factories import AddressFactory
-from tests.shop_api.conftest import APIV3_KEY, MERCHANT_PRIVATE, MERCHANT_PUBLIC, PLATFORM_PRIVATE, PLATFORM_PUBLIC
+from tests.shop_api.conftest import wechatpay_store
 from tests.tenants.distribution.builders import make_distributor, publish_rates
 
 ORDERS = 6
@@ -48,14 +47,8 @@ def _deliver(host: str, notification: tuple[dict, str]) -> int:
 def _pay_all_at_once(store, *, buyers: list[str], device_id: str = "", **settings) -> list[str]:
     """One order per entry of ``buyers`` (openids, repeated for several orders of one buyer), each bound
     to one distributor; all paid in the same second; every notification delivered twice, shuffled, at once."""
-    gateway = WeChatPaySandbox(platform_private_key_pem=PLATFORM_PRIVATE, platform_key_id="PUB_KEY_ID_SANDBOX")
-    gateway.merchants["1900000888"] = Merchant(mchid="1900000888", appid="wxfirstrace", public_key_pem=MERCHANT_PUBLIC,
-                                               serial_no="MERCHANTSERIAL01", apiv3_key=APIV3_KEY)
+    gateway = wechatpay_store(store.schema_name, mchid="1900000888", appid="wxfirstrace")
     with schema_context(store.schema_name):
-        wechatpay_configure(appid="wxfirstrace", mchid="1900000888", private_key_pem=MERCHANT_PRIVATE,
-                            cert_serial_no="MERCHANTSERIAL01", apiv3_key=APIV3_KEY,
-                            platform_public_key_pem=PLATFORM_PUBLIC, platform_public_key_id="PUB_KEY_ID_SANDBOX",
-                            sandbox=True)
         DistributionSettings.objects.update_or_create(singleton=1, defaults={"enabled": True, **settings})
         publish_rates(rates={1: (2000, 1000)})
         ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)

@@ -11,22 +11,15 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from sandbox.wechatpay import Merchant, Transaction, WeChatPaySandbox
+from sandbox.wechatpay import Transaction
 from tenants.catalog.services import product_create
 from tenants.members.models import Member
 from tenants.orders.models import Order, OrderEvent, ShippingTemplate
 from tenants.orders.services import order_create
 from tenants.payments.models import Notification, Payment
-from tenants.payments.services import wechatpay_configure
 from tests.conftest import store_for_real
 from tests.factories import AddressFactory
-from tests.shop_api.conftest import (
-    APIV3_KEY,
-    MERCHANT_PRIVATE,
-    MERCHANT_PUBLIC,
-    PLATFORM_PRIVATE,
-    PLATFORM_PUBLIC,
-)
+from tests.shop_api.conftest import wechatpay_store
 
 DELIVERIES = 100
 
@@ -37,14 +30,8 @@ def committed_store(django_db_blocker):
         yield tenant
 
 def test_hundred_concurrent_deliveries_settle_the_order_once(committed_store):
-    gateway = WeChatPaySandbox(platform_private_key_pem=PLATFORM_PRIVATE, platform_key_id="PUB_KEY_ID_SANDBOX")
-    gateway.merchants["1900000777"] = Merchant(mchid="1900000777", appid="wxstampede", public_key_pem=MERCHANT_PUBLIC,
-                                               serial_no="MERCHANTSERIAL01", apiv3_key=APIV3_KEY)
+    gateway = wechatpay_store(committed_store.schema_name, mchid="1900000777", appid="wxstampede")
     with schema_context(committed_store.schema_name):
-        wechatpay_configure(appid="wxstampede", mchid="1900000777", private_key_pem=MERCHANT_PRIVATE,
-                            cert_serial_no="MERCHANTSERIAL01", apiv3_key=APIV3_KEY,
-                            platform_public_key_pem=PLATFORM_PUBLIC, platform_public_key_id="PUB_KEY_ID_SANDBOX",
-                            sandbox=True)
         ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
         address = AddressFactory(member=Member.objects.create(openid="o-stampede"))
         sku = product_create(title="限量礼盒", publish=True, skus=[{"spec_values": {}, "price_fen": 8800, "stock": 3}]
