@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from unittest import mock
 
+import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -163,3 +164,24 @@ def test_the_merchant_sees_and_closes_them_in_the_console(pending_order, gateway
         assert issue.resolved_by == store_a.owner_login and issue.resolved_at
     # Resolving the notice does not hide the money still owed: the reconciliation keeps the payment listed.
     assert f'data-payment="{number}"' in client_a.get("/console/finance/payments/").content.decode()
+
+
+def test_the_fleet_reconciliation_command_lists_what_is_owed(pending_order, gateway, store_a, capsys):
+    from django.core.management import CommandError, call_command
+
+    client, number = pending_order
+    _prepare(client, number)
+    assert client.post(f"/api/v1/orders/{number}/cancel/", format="json").status_code == 200
+    gateway.pay(number)
+    post_notification(api(store_a.host), *gateway.notification(number))
+    with schema_context(store_a.schema):
+        Refund.objects.update(status="failed")  # WeChat could not return it: the shopper is owed the money
+    with pytest.raises(CommandError, match="1 payment"):
+        call_command("payments_reconcile", "--fail-if-owed")
+    out = capsys.readouterr().out
+    assert f"alpha\tpayment\t{number}\t7800\tcancelled\tNO REFUND" in out
+    assert "payments_owed=1 payments_returning=0 issues_open=1" in out
+    with schema_context(store_a.schema):
+        Refund.objects.update(status="processing")
+    call_command("payments_reconcile", "--store", "alpha", "--fail-if-owed")
+    assert "payments_owed=0 payments_returning=1" in capsys.readouterr().out
