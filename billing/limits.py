@@ -25,6 +25,9 @@ RESOURCES = {
     "orders_per_month": gettext_lazy("本月订单"),
 }
 FEATURES = {"custom_domain": gettext_lazy("自定义域名"), "simulator": gettext_lazy("佣金模拟器")}
+# How each resource is counted in the current store's schema, given by the tenant app that owns it at start-up
+# (usage_counter), so billing counts usage without importing any tenant app.
+_COUNTERS: dict[str, Callable[[], int]] = {}
 # Below this many units of headroom, a check serialises creators of the same resource in the store (an
 # advisory lock held to the end of the transaction), so two concurrent requests cannot both take the last unit.
 LOCK_MARGIN = 100
@@ -69,6 +72,18 @@ def plan_limits_of(*, code: str) -> PlanLimits | None:
     with schema_context("public"):
         plan = Plan.objects.filter(code=code, is_active=True).first()
         return PlanLimits.of(plan) if plan else None
+
+
+def usage_counter(resource: str, count: Callable[[], int]) -> None:
+    """Register how ``resource`` is counted in the current schema (from the owning app's ``ready``)."""
+    if resource not in RESOURCES:
+        raise ValueError(f"unknown plan resource {resource!r}")
+    _COUNTERS[resource] = count
+
+
+def usage_now() -> dict[str, int]:
+    """Every counted resource of the store whose schema is current."""
+    return {resource: _COUNTERS[resource]() for resource in RESOURCES}
 
 
 def plan_limit_check(*, resource: str, count: Callable[[], int], adding: int = 1) -> None:

@@ -6,18 +6,13 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from control_plane.tenancy.models import Domain, Tenant
-from tenants.catalog.selectors import product_count
-from tenants.distribution.selectors import distributor_count
-from tenants.orders.selectors import orders_this_month_count
-from tenants.staff.selectors import staff_count
 
-from .limits import RESOURCES, PlanLimits
+from .limits import RESOURCES, PlanLimits, usage_now
 
 
 def usage_for(tenant: Tenant) -> dict[str, int]:
     with schema_context(tenant.schema_name):
-        return {"products": product_count(), "distributors": distributor_count(), "staff": staff_count(),
-                "orders_per_month": orders_this_month_count()}
+        return usage_now()
 
 
 def usage_over(*, tenant: Tenant, limits: PlanLimits, usage: dict[str, int] | None = None) -> list[str]:

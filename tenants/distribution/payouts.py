@@ -21,9 +21,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from wechatpayv3 import WeChatPay
 
+from core.events import subscribe
 from core.tasks import TenantOnlyTask, enqueue_on_commit
 from tenants.payments.gateway import merchant_get, wechatpay_client
 
+from .events import WithdrawalApproved
 from .models import Withdrawal
 from .withdrawals import withdrawal_mark_failed, withdrawal_mark_paid
 
@@ -39,9 +41,14 @@ class PayoutPending(Exception):
     """WeChat has not finished the transfer yet; the task asks again later."""
 
 
-def payout_schedule(*, withdrawal: Withdrawal) -> None:
-    if withdrawal.method == Withdrawal.Method.WECHAT:
-        enqueue_on_commit(payout_wechat, withdrawal.pk)
+def on_withdrawal_approved(event: WithdrawalApproved) -> None:
+    """A WeChat withdrawal is paid by transfer once its approval commits; a bank one waits for finance."""
+    if Withdrawal.objects.filter(pk=event.withdrawal_id, method=Withdrawal.Method.WECHAT).exists():
+        enqueue_on_commit(payout_wechat, event.withdrawal_id)
+
+
+def connect() -> None:
+    subscribe(WithdrawalApproved, on_withdrawal_approved)
 
 
 def _transfer(client: WeChatPay, withdrawal: Withdrawal) -> None:

@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 
 from core import crypto
 from core.errors import Conflict, IllegalTransition, ValidationFailed
+from core.events import publish
 from core.ids import sortable_number
 from core.money import apply_rate_bp, format_fen
 from tenants.ledger.models import Account, Journal
 from tenants.ledger.services import Line, account_for, journal_post
 
+from .events import WithdrawalApproved
 from .models import Distributor, Withdrawal
 from .selectors import distribution_settings_get
 
@@ -86,9 +88,7 @@ def withdrawal_request(*, distributor: Distributor, amount_fen: int, method: str
 
 
 def _schedule_payout(withdrawal: Withdrawal) -> None:
-    from .payouts import payout_schedule  # payouts imports this module
-
-    payout_schedule(withdrawal=withdrawal)
+    publish(WithdrawalApproved(withdrawal_id=withdrawal.pk))  # payouts sends WeChat withdrawals on commit
 
 
 def _locked(withdrawal: Withdrawal) -> Withdrawal:

@@ -8,3 +8,8 @@ class StorefrontConfig(AppConfig):
     label = "storefront"
     verbose_name = "Storefront"
     plane = TENANT
+
+    def ready(self) -> None:
+        from . import handlers
+
+        handlers.connect()

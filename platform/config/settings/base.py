@@ -41,6 +41,7 @@ SHARED_APPS = [
     *CONTROL_PLANE_APPS,
     "console_frontend",
     "shop_api",
+    "demo",
 ]
 TENANT_APPS = [
     *FRAMEWORK_APPS_IN_BOTH,

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.cache import cache
@@ -22,11 +23,9 @@ from control_plane.storefront_templates.models import StorefrontTemplate
 from control_plane.storefront_templates.selectors import template_get_active
 from core import events
 from core.errors import Conflict, IllegalTransition, PlanLimitReached, RateLimited, ValidationFailed
-from tenants.staff.services import staff_create_owner
-from tenants.storefront.services import storefront_apply_template
 
 from . import provisioning
-from .events import TenantProvisioned
+from .events import StoreOpened, StoreTemplate, StoreTemplateSwitched, TenantProvisioned
 from .models import Domain, Tenant
 from .selectors import slug_availability_problems
 from .validators import (
@@ -121,8 +120,9 @@ def tenant_signup(*, store_name: str, slug: str, owner_login: str, password: str
             tenant = tenant_provision(slug=slug, name=store_name, template_code=template_code,
                                       owner_login=owner_login, plan_code=plan_code, by_clone=provision_by_clone)
             with schema_context(tenant.schema_name):
-                storefront_apply_template(template=template)
-                owner = staff_create_owner(login=owner_login, password=password)
+                events.publish(StoreOpened(schema_name=tenant.schema_name, template=store_template(template),
+                                           owner_login=owner_login, owner_password=password))
+                owner = get_user_model().objects.get(username=owner_login)  # made by the staff app, just now
                 handoff_url = _handoff_url(tenant=tenant, user_id=owner.pk)
     except IntegrityError:
         # Two sign-ups raced for the same slug: the loser gets the same field error as a slow typist.
@@ -130,6 +130,11 @@ def tenant_signup(*, store_name: str, slug: str, owner_login: str, password: str
                                fields={"slug": [_("这个域名前缀已被使用，请换一个。")]}) from None
     logger.info("tenant signed up", extra={"tenant_slug": slug})
     return SignupResult(tenant=tenant, owner_user_id=owner.pk, console_handoff_url=handoff_url)
+
+
+def store_template(template: StorefrontTemplate) -> StoreTemplate:
+    """A catalog template as the plain data a store copies."""
+    return StoreTemplate(code=template.code, version=template.version, theme=template.theme, layout=template.layout)
 
 
 def tenant_provision(*, slug: str, name: str, template_code: str, owner_login: str = "", plan_code: str = "",
@@ -228,7 +233,7 @@ def tenant_resume(*, tenant: Tenant) -> Tenant:
 
 
 @transaction.atomic
-def tenant_switch_template(*, tenant: Tenant, template_code: str):
+def tenant_switch_template(*, tenant: Tenant, template_code: str) -> None:
     """Give the store a fresh copy of another catalog template and record the choice in the registry."""
     template = template_get_active(code=template_code)
     if template is None:
@@ -243,7 +248,7 @@ def tenant_switch_template(*, tenant: Tenant, template_code: str):
         registry_row.template = StorefrontTemplate.objects.get(code=template_code)
         registry_row.save(update_fields=["template", "updated_at"])
     with schema_context(tenant.schema_name):
-        return storefront_apply_template(template=template)
+        events.publish(StoreTemplateSwitched(schema_name=tenant.schema_name, template=store_template(template)))
 
 
 @transaction.atomic

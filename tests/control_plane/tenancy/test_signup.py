@@ -106,7 +106,7 @@ def test_the_chosen_plan_starts_its_trial_and_must_allow_the_template(db):
 
 
 def test_failed_provisioning_leaves_nothing_behind(db):
-    with mock.patch.object(services, "staff_create_owner", side_effect=RuntimeError("boom")), \
+    with mock.patch("tenants.staff.handlers.staff_create_owner", side_effect=RuntimeError("boom")), \
             pytest.raises(RuntimeError):
         signup(slug="doomed")
     connection.set_schema_to_public()
