@@ -26,9 +26,10 @@ from tenants.distribution.selectors import (
     earnings_by_day,
     team_members,
 )
+from tenants.distribution.transitions import WITHDRAWAL
 from tenants.distribution.withdrawals import (
     withdrawal_approve,
-    withdrawal_mark_paid,
+    withdrawal_confirm_paid,
     withdrawal_reject,
     withdrawals_bank_export,
 )
@@ -75,7 +76,7 @@ def withdrawals(request: HttpRequest) -> HttpResponse:
     message = ""
     if request.method == "POST":
         actor = request.user.get_username()
-        withdrawal = get_object_or_404(Withdrawal, pk=request.POST.get("withdrawal_id"))
+        withdrawal = get_object_or_404(Withdrawal, pk=id_or_none(request.POST.get("withdrawal_id")))
         action = request.POST.get("action")
         try:
             if action == "approve":
@@ -83,7 +84,7 @@ def withdrawals(request: HttpRequest) -> HttpResponse:
             elif action == "reject":
                 withdrawal_reject(withdrawal=withdrawal, reason=request.POST.get("reason", ""), actor=actor)
             elif action == "paid":
-                withdrawal_mark_paid(withdrawal=withdrawal, actor=actor)
+                withdrawal_confirm_paid(withdrawal=withdrawal, actor=actor)
         except DomainError as exc:
             message = exc.message
         if not message:
@@ -92,9 +93,12 @@ def withdrawals(request: HttpRequest) -> HttpResponse:
     rows = Withdrawal.objects.select_related("distributor").order_by("-created_at")
     if status in Withdrawal.Status.values:
         rows = rows.filter(status=status)
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    for withdrawal in page:  # the actions each one offers: what its transitions table allows now
+        withdrawal.actions = WITHDRAWAL.available(withdrawal.status)
     return render(request, "console_frontend/withdrawals.html", {
         "store": request.tenant, "nav": "finance", "message": message, "status": status,
-        "statuses": Withdrawal.Status.choices, "page": Paginator(rows, 20).get_page(request.GET.get("page")),
+        "statuses": Withdrawal.Status.choices, "page": page,
     }, status=400 if message else 200)
 
 

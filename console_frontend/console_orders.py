@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from core.money import format_fen
-from core.text import ascii_digits
+from core.text import ascii_digits, id_or_none
 from tenants.distribution.models import Distributor
 from tenants.orders.aftersales import (
     after_sale_approve,
@@ -24,6 +24,7 @@ from tenants.orders.exports import export_state, order_export_start
 from tenants.orders.filters import MerchantOrderFilter
 from tenants.orders.models import CARRIERS, AfterSale, Order
 from tenants.orders.services import order_ship
+from tenants.orders.transitions import AFTER_SALE, ORDER
 
 from .excel import xlsx_response
 from .roles import console_area
@@ -124,7 +125,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
                 merchant_refund(order=order, lines={pk: q for pk, q in lines.items() if q},
                                 reason=request.POST.get("refund_reason", ""), actor=actor)
             elif action in {"approve", "reject", "received", "exchange_ship"}:
-                after_sale = get_object_or_404(AfterSale, order=order, pk=request.POST.get("after_sale_id"))
+                after_sale = get_object_or_404(AfterSale, order=order, pk=id_or_none(request.POST.get("after_sale_id")))
                 if action == "approve":
                     after_sale_approve(after_sale=after_sale, actor=actor)
                 elif action == "reject":
@@ -140,12 +141,13 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             errors, message = exc.fields, exc.message
         if not message:
             return redirect(f"/console/orders/{order.number}/")
+    after_sales = list(order.after_sales.prefetch_related("lines__order_line"))
+    for after_sale in after_sales:  # the buttons each one offers: what its transitions table allows now
+        after_sale.actions = AFTER_SALE.available(after_sale.status)
     return render(request, "console_frontend/order_detail.html", {
         "store": request.tenant, "nav": "orders", "order": order, "errors": errors, "message": message,
-        "after_sales": order.after_sales.prefetch_related("lines__order_line"),
-        # A partly shipped order stays "paid" until its last unit leaves.
-        "can_ship": order.status == Order.Status.PAID, "carriers": CARRIERS.items(),
-        "can_refund": order.status in (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.RECEIVED),
+        "after_sales": after_sales, "carriers": CARRIERS.items(),
+        "can_ship": ORDER.allows("ship", order.status), "can_refund": ORDER.allows("merchant_refund", order.status),
     }, status=400 if message else 200)
 
 

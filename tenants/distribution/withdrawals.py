@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import crypto
-from core.errors import Conflict, IllegalTransition, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from core.events import publish
 from core.ids import sortable_number
 from core.money import apply_rate_bp, format_fen
@@ -30,6 +30,7 @@ from tenants.ledger.services import Line, account_for, journal_post
 from .events import WithdrawalApproved
 from .models import Distributor, Withdrawal
 from .selectors import distribution_settings_get
+from .transitions import WITHDRAWAL
 
 K = Account.Kind
 _COUNTED = [Withdrawal.Status.REQUESTED, Withdrawal.Status.APPROVED, Withdrawal.Status.PAYING,
@@ -91,6 +92,10 @@ def _schedule_payout(withdrawal: Withdrawal) -> None:
     publish(WithdrawalApproved(withdrawal_id=withdrawal.pk))  # payouts sends WeChat withdrawals on commit
 
 
+def _guard(withdrawal: Withdrawal, action: str) -> None:
+    WITHDRAWAL.check(action, withdrawal.status, status_label=withdrawal.get_status_display())
+
+
 def _locked(withdrawal: Withdrawal) -> Withdrawal:
     return Withdrawal.objects.select_for_update().get(pk=withdrawal.pk)
 
@@ -98,8 +103,7 @@ def _locked(withdrawal: Withdrawal) -> Withdrawal:
 @transaction.atomic
 def withdrawal_approve(*, withdrawal: Withdrawal, actor: str, now: datetime | None = None) -> Withdrawal:
     withdrawal = _locked(withdrawal)
-    if withdrawal.status != Withdrawal.Status.REQUESTED:
-        raise IllegalTransition(_("只有待审核的提现可以通过。"))
+    _guard(withdrawal, "approve")
     withdrawal.status, withdrawal.reviewed_by, withdrawal.reviewed_at = (
         Withdrawal.Status.APPROVED, actor, now or timezone.now())
     withdrawal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
@@ -120,8 +124,7 @@ def withdrawal_reject(*, withdrawal: Withdrawal, reason: str, actor: str, now: d
     if not reason.strip():
         raise ValidationFailed(_("请填写拒绝原因。"), fields={"reason": [_("请填写拒绝原因。")]})
     withdrawal = _locked(withdrawal)
-    if withdrawal.status not in (Withdrawal.Status.REQUESTED, Withdrawal.Status.APPROVED):
-        raise IllegalTransition(_("该提现已在打款流程中，不能拒绝。"))
+    _guard(withdrawal, "reject")
     _reverse(withdrawal, f"withdrawal-reject:{withdrawal.number}")
     withdrawal.status, withdrawal.reject_reason = Withdrawal.Status.REJECTED, reason.strip()[:200]
     withdrawal.reviewed_by, withdrawal.reviewed_at = actor, now or timezone.now()
@@ -137,8 +140,7 @@ def withdrawal_mark_paid(*, withdrawal: Withdrawal, actor: str, transfer_bill_no
     withdrawal = _locked(withdrawal)
     if withdrawal.status == Withdrawal.Status.PAID:
         return withdrawal
-    if withdrawal.status not in (Withdrawal.Status.APPROVED, Withdrawal.Status.PAYING):
-        raise IllegalTransition(_("只有已审核的提现可以标记为已打款。"))
+    _guard(withdrawal, "mark_paid")
     owner = withdrawal.distributor_id
     lines = [Line(account_for(kind=K.DISTRIBUTOR_WITHDRAWING, owner_id=owner), -withdrawal.amount_fen),
              Line(account_for(kind=K.STORE_PAYOUT_CLEARING), withdrawal.net_fen)]
@@ -153,13 +155,20 @@ def withdrawal_mark_paid(*, withdrawal: Withdrawal, actor: str, transfer_bill_no
 
 
 @transaction.atomic
+def withdrawal_confirm_paid(*, withdrawal: Withdrawal, actor: str) -> Withdrawal:
+    """Finance says it has paid an approved withdrawal itself (a bank transfer)."""
+    withdrawal = _locked(withdrawal)
+    _guard(withdrawal, "confirm_paid")
+    return withdrawal_mark_paid(withdrawal=withdrawal, actor=actor)
+
+
+@transaction.atomic
 def withdrawal_mark_failed(*, withdrawal: Withdrawal, reason: str) -> Withdrawal:
     """A transfer that definitively failed: the money returns to the available balance."""
     withdrawal = _locked(withdrawal)
     if withdrawal.status == Withdrawal.Status.FAILED:
         return withdrawal
-    if withdrawal.status not in (Withdrawal.Status.APPROVED, Withdrawal.Status.PAYING):
-        raise IllegalTransition(_("该提现不在打款中。"))
+    _guard(withdrawal, "mark_failed")
     _reverse(withdrawal, f"withdrawal-failed:{withdrawal.number}")
     withdrawal.status, withdrawal.failure_reason = Withdrawal.Status.FAILED, reason[:200]
     withdrawal.save(update_fields=["status", "failure_reason"])

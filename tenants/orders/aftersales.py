@@ -23,6 +23,7 @@ from tenants.catalog.stock import stock_release, stock_reserve
 from .events import RefundRequested
 from .models import CARRIERS, AfterSale, AfterSaleLine, Order, OrderEvent, OrderLine
 from .selectors import order_settings_get
+from .transitions import AFTER_SALE
 
 
 def refund_share_fen(*, line: OrderLine, quantity: int, already_requested_quantity: int = 0) -> int:
@@ -92,10 +93,8 @@ def _locked(after_sale: AfterSale) -> AfterSale:
     return AfterSale.objects.select_for_update().select_related("order").get(pk=after_sale.pk)
 
 
-def _guard(after_sale: AfterSale, allowed: tuple[str, ...], action: str) -> None:
-    if after_sale.status not in allowed:
-        raise IllegalTransition(_("售后状态为“%(status)s”，不能%(action)s。") % {
-            "status": after_sale.get_status_display(), "action": action})
+def _guard(after_sale: AfterSale, action: str) -> None:
+    AFTER_SALE.check(action, after_sale.status, status_label=after_sale.get_status_display())
 
 
 def _request_refund(after_sale: AfterSale, actor: str) -> None:
@@ -112,7 +111,7 @@ def _request_refund(after_sale: AfterSale, actor: str) -> None:
 @transaction.atomic
 def after_sale_approve(*, after_sale: AfterSale, actor: str, now: datetime | None = None) -> AfterSale:
     after_sale = _locked(after_sale)
-    _guard(after_sale, (AfterSale.Status.REQUESTED,), _("通过"))
+    _guard(after_sale, "approve")
     if after_sale.kind == AfterSale.Kind.REFUND_ONLY:
         _request_refund(after_sale, actor)
     else:
@@ -127,7 +126,7 @@ def after_sale_reject(*, after_sale: AfterSale, reason: str, actor: str, now: da
     if not reason.strip():
         raise ValidationFailed(_("请填写拒绝原因。"), fields={"reason": [_("请填写拒绝原因。")]})
     after_sale = _locked(after_sale)
-    _guard(after_sale, (AfterSale.Status.REQUESTED, AfterSale.Status.RETURN_SHIPPED), _("拒绝"))
+    _guard(after_sale, "reject")
     after_sale.status, after_sale.reject_reason = AfterSale.Status.REJECTED, reason.strip()[:200]
     after_sale.resolved_at = now or timezone.now()
     after_sale.save(update_fields=["status", "reject_reason", "resolved_at"])
@@ -138,7 +137,7 @@ def after_sale_reject(*, after_sale: AfterSale, reason: str, actor: str, now: da
 def after_sale_return_ship(*, after_sale: AfterSale, carrier_code: str, tracking_no: str,
                            now: datetime | None = None) -> AfterSale:
     after_sale = _locked(after_sale)
-    _guard(after_sale, (AfterSale.Status.AWAITING_RETURN,), _("填写退货物流"))
+    _guard(after_sale, "return_ship")
     if not carrier_code.strip() or not tracking_no.strip():
         raise ValidationFailed(_("请填写退货物流。"), fields={"tracking_no": [_("请填写快递公司和单号。")]})
     after_sale.status = AfterSale.Status.RETURN_SHIPPED
@@ -155,7 +154,7 @@ def after_sale_return_received(*, after_sale: AfterSale, actor: str, now: dateti
     """The returned goods arrived: back into stock; a return-and-refund goes on to the refund, an exchange
     waits for the replacement to be shipped."""
     after_sale = _locked(after_sale)
-    _guard(after_sale, (AfterSale.Status.RETURN_SHIPPED,), _("确认收到退货"))
+    _guard(after_sale, "return_received")
     for al in after_sale.lines.select_related("order_line"):
         stock_release(sku_id=al.order_line.sku_id, quantity=al.quantity, reference=after_sale.number, actor=actor,
                       reason=StockMovement.Reason.RETURN)
@@ -172,7 +171,7 @@ def after_sale_exchange_ship(*, after_sale: AfterSale, carrier_code: str, tracki
                              now: datetime | None = None) -> AfterSale:
     """The merchant sends the replacement of an exchange: its stock is taken, the shopper sees its tracking."""
     after_sale = _locked(after_sale)
-    _guard(after_sale, (AfterSale.Status.AWAITING_EXCHANGE,), _("发出换货"))
+    _guard(after_sale, "exchange_ship")
     if carrier_code not in CARRIERS or not tracking_no.strip():
         message = _("请选择快递公司并填写单号。")
         raise ValidationFailed(message, fields={"tracking_no": [message]})
@@ -192,7 +191,7 @@ def after_sale_exchange_ship(*, after_sale: AfterSale, carrier_code: str, tracki
 def after_sale_cancel(*, after_sale: AfterSale, actor: str, now: datetime | None = None, note: str = "") -> AfterSale:
     """The shopper withdraws a request before anything was sent back (or the return deadline closes it)."""
     after_sale = _locked(after_sale)
-    _guard(after_sale, (AfterSale.Status.REQUESTED, AfterSale.Status.AWAITING_RETURN), _("撤销"))
+    _guard(after_sale, "cancel")
     after_sale.status, after_sale.resolved_at = AfterSale.Status.CANCELLED, now or timezone.now()
     after_sale.save(update_fields=["status", "resolved_at"])
     OrderEvent.objects.create(order=after_sale.order, kind="after_sale_cancelled", actor=actor, note=note[:300],

@@ -24,6 +24,7 @@ from .calculations import PriceContext, PriceLine, price
 from .events import OrderCancelled, OrderPaid, OrderRulesChanging
 from .models import CartItem, Order, OrderEvent, OrderLine, OrderSettings
 from .selectors import order_settings_get, orders_this_month_count
+from .transitions import ORDER
 
 MAX_LINES = 50
 MAX_QUANTITY = 999
@@ -244,10 +245,8 @@ def _locked(order_id: int) -> Order:
     return Order.objects.select_for_update().get(pk=order_id)
 
 
-def _guard(order: Order, allowed: tuple[str, ...], action: str) -> None:
-    if order.status not in allowed:
-        raise IllegalTransition(_("订单状态为“%(status)s”，不能%(action)s。") % {
-            "status": order.get_status_display(), "action": action})
+def _guard(order: Order, action: str) -> None:
+    ORDER.check(action, order.status, status_label=order.get_status_display())
 
 
 def _next_paid_seq(member_id: int) -> int:
@@ -266,7 +265,7 @@ def order_mark_paid(*, order_id: int, paid_fen: int, transaction_id: str, paid_a
     order = _locked(order_id)
     if order.status != Order.Status.PENDING_PAYMENT and order.transaction_id == transaction_id:
         return order
-    _guard(order, (Order.Status.PENDING_PAYMENT,), _("支付"))
+    _guard(order, "pay")
     if paid_fen != order.payable_fen:
         raise ValidationFailed(_("支付金额与订单金额不符。"), code="amount_mismatch")
     before = order.status
@@ -285,7 +284,7 @@ def order_mark_paid(*, order_id: int, paid_fen: int, transaction_id: str, paid_a
 def order_cancel(*, order: Order, reason: str, actor: str) -> Order:
     """Cancel an unpaid order (by the shopper, or by the system when payment times out); stock returns."""
     order = _locked(order.pk)
-    _guard(order, (Order.Status.PENDING_PAYMENT,), _("取消"))
+    _guard(order, "cancel")
     before = order.status
     order.status, order.cancelled_at, order.cancel_reason = Order.Status.CANCELLED, timezone.now(), reason[:200]
     order.save(update_fields=["status", "cancelled_at", "cancel_reason"])
@@ -304,7 +303,7 @@ def order_ship(*, order: Order, carrier_code: str, tracking_no: str, actor: str,
     from .models import Shipment
 
     order = _locked(order.pk)
-    _guard(order, (Order.Status.PAID, Order.Status.SHIPPED), _("发货"))
+    _guard(order, "ship")
     carrier_code, tracking_no = carrier_code.strip(), tracking_no.strip()
     fields = {}
     if not carrier_code:
@@ -342,7 +341,7 @@ def order_ship(*, order: Order, carrier_code: str, tracking_no: str, actor: str,
 def order_confirm_receipt(*, order: Order, actor: str, now: datetime | None = None) -> Order:
     """The shopper confirms receipt (or the system does after the auto-receive days)."""
     order = _locked(order.pk)
-    _guard(order, (Order.Status.SHIPPED,), _("确认收货"))
+    _guard(order, "confirm_receipt")
     before = order.status
     order.status, order.received_at = Order.Status.RECEIVED, now or timezone.now()
     order.save(update_fields=["status", "received_at"])
@@ -356,7 +355,7 @@ def order_complete(*, order: Order, actor: str = "system", now: datetime | None 
     from .models import AfterSale
 
     order = _locked(order.pk)
-    _guard(order, (Order.Status.RECEIVED,), _("完成"))
+    _guard(order, "complete")
     now = now or timezone.now()
     if order.received_at + timedelta(days=order_settings_get().after_sale_days) > now:
         raise IllegalTransition(_("售后期尚未结束。"))
