@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from control_plane.tenancy import provisioning
@@ -180,6 +182,7 @@ def _clean_redis_and_schema():
     forget_unreported()  # and rate-limit counts not yet added to Redis
     yield
     connection.set_schema_to_public()
+    translation.activate(settings.LANGUAGE_CODE)  # a request in English leaves its language active in the thread
 
 
 def _plane_tables() -> tuple[set[str], set[str]]:
