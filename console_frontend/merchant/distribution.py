@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from console_frontend.excel import xlsx_response
 from core.errors import DomainError
 from core.money import format_fen
 from core.text import id_or_none
@@ -35,7 +36,6 @@ from tenants.distribution.withdrawals import (
 )
 from tenants.ledger.selectors import account_balances_by_owner
 
-from .excel import xlsx_response
 from .roles import console_area
 
 

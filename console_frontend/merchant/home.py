@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from console_frontend.passwords import LockedOut, password_authenticate
 from control_plane.operators.services import impersonation_redeem
 from control_plane.storefront_templates.selectors import template_get_active, template_list_active
 from control_plane.tenancy.services import handoff_redeem, tenant_switch_template
@@ -26,7 +27,6 @@ from tenants.storefront.selectors import storefront_layout_get
 from tenants.storefront.services import storefront_update_layout
 
 from .layout_form import NEW_BLOCKS, apply_operation, blocks_for_form, layout_from_form
-from .passwords import LockedOut, password_authenticate
 from .roles import IMPERSONATOR, ROLE_AREAS, console_area, console_viewer, read_only_refusal
 
 

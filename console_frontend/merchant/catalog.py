@@ -10,6 +10,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from console_frontend.excel import xlsx_response
 from core.errors import DomainError, ValidationFailed
 from core.money import format_fen, parse_yuan
 from core.text import ascii_digits, id_or_none
@@ -28,7 +29,6 @@ from tenants.catalog.editing import (
 from tenants.catalog.models import Category, Product, StockMovement
 from tenants.catalog.stock import stock_adjust
 
-from .excel import xlsx_response
 from .roles import console_area
 
 PAGE_SIZE = 20

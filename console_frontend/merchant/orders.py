@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from console_frontend.excel import xlsx_response
 from core.errors import DomainError
 from core.money import format_fen
 from core.text import ascii_digits, id_or_none
@@ -26,7 +27,6 @@ from tenants.orders.models import CARRIERS, AfterSale, Order
 from tenants.orders.services import order_ship
 from tenants.orders.transitions import AFTER_SALE, ORDER
 
-from .excel import xlsx_response
 from .roles import console_area
 
 

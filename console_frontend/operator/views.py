@@ -23,6 +23,9 @@ from billing.models import Plan, Subscription
 from billing.selectors import billing_overview, invoices_of, plans_with_subscribers, subscription_for, usage_rows
 from billing.services import PLAN_LIMIT_FIELDS
 from billing.sync import plan_sync
+from console_frontend.excel import xlsx_response
+from console_frontend.passwords import LockedOut, password_authenticate
+from console_frontend.previews import render_preview
 from control_plane.operators.lockouts import lockouts, operator_unlock_login
 from control_plane.operators.models import AuditLog
 from control_plane.operators.selectors import platform_health
@@ -41,10 +44,6 @@ from control_plane.tenancy.selectors import tenant_search
 from core.client_ip import client_ip
 from core.errors import DomainError
 from core.money import format_fen
-
-from .excel import xlsx_response
-from .passwords import LockedOut, password_authenticate
-from .previews import render_preview
 
 PAGE_SIZE = 25
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from console_frontend.forms import PercentField, form_add_domain_error
 from core.errors import DomainError
 from tenants.catalog.models import Product
 from tenants.distribution.models import Distributor
@@ -17,7 +18,6 @@ from tenants.distribution.rules import rule_set_draft_create, rule_set_publish, 
 from tenants.distribution.selectors import rule_set_current
 from tenants.distribution.simulator import simulate
 
-from .forms import PercentField, form_add_domain_error
 from .roles import console_area
 
 LEVELS = (1, 2, 3)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from console_frontend.forms import form_add_domain_error
 from control_plane.tenancy.services import tenant_rename
 from core.errors import DomainError
 from core.money import format_fen
@@ -22,7 +23,6 @@ from tenants.orders.shipping import region_rules_text, shipping_template_save
 from tenants.payments.models import WechatPayMerchant
 from tenants.payments.services import wechatpay_configure
 
-from .forms import form_add_domain_error
 from .roles import console_area
 
 PAY_FIELDS = ("appid", "mchid", "cert_serial_no", "platform_public_key_id", "platform_public_key_pem")

@@ -1,0 +1,1 @@
+"""The merchant console: the store host's /console/ pages (its routes in urls.py)."""
