@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from billing.limits import PlanLimits
@@ -31,13 +32,13 @@ def billing(request: HttpRequest) -> HttpResponse:
             if action == "subscribe":
                 return redirect(checkout_start(
                     tenant=tenant, plan_code=plan_code, interval=interval,
-                    success_url=_absolute(request, "/console/billing/?done=checkout"),
-                    cancel_url=_absolute(request, "/console/billing/")))
+                    success_url=_absolute(request, reverse("console-billing") + "?done=checkout"),
+                    cancel_url=_absolute(request, reverse("console-billing"))))
             if action == "change":
                 plan_change(tenant=tenant, plan_code=plan_code, interval=interval)
-                return redirect("/console/billing/?done=change")
+                return redirect(reverse("console-billing") + "?done=change")
             if action == "portal":
-                return redirect(portal_url(tenant=tenant, return_url=_absolute(request, "/console/billing/")))
+                return redirect(portal_url(tenant=tenant, return_url=_absolute(request, reverse("console-billing"))))
             error, status = "unknown action", 400
         except DomainError as exc:
             error, status = exc.message, exc.http_status

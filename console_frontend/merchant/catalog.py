@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -172,12 +173,12 @@ def product_edit(request: HttpRequest, product_id: int | None = None) -> HttpRes
                                          description=form["description"], category_ids=form["categories"],
                                          tags=[t for t in form["tags"].replace("，", ",").split(",")],
                                          specs=options, skus=sku_rows, actor=request.user.get_username())
-                    return redirect(f"/console/catalog/{saved.pk}/?saved=1")
+                    return redirect(f"{reverse('console-product', kwargs={'product_id': saved.pk})}?saved=1")
             elif product is None:
                 raise ValidationFailed(_("请先保存商品。"))
             elif action == "upload":
                 product_images_add(product=product, uploads=request.FILES.getlist("images"))
-                return redirect(f"/console/catalog/{product.pk}/#images")
+                return redirect(f"{reverse('console-product', kwargs={'product_id': product.pk})}#images")
             elif action in {"image_up", "image_down", "image_delete"}:
                 image_id = int(request.POST.get("image_id", "0") or 0)
                 if action == "image_delete":
@@ -189,7 +190,7 @@ def product_edit(request: HttpRequest, product_id: int | None = None) -> HttpRes
                         j = max(0, i - 1) if action == "image_up" else min(len(order) - 1, i + 1)
                         order[i], order[j] = order[j], order[i]
                     product_images_reorder(product=product, image_ids=order)
-                return redirect(f"/console/catalog/{product.pk}/#images")
+                return redirect(f"{reverse('console-product', kwargs={'product_id': product.pk})}#images")
             elif action == "adjust":
                 sku = get_object_or_404(product.skus, pk=request.POST.get("sku_id"))
                 delta = request.POST.get("delta", "").strip()
@@ -198,10 +199,10 @@ def product_edit(request: HttpRequest, product_id: int | None = None) -> HttpRes
                                            fields={"delta": [_("请填写调整数量（正数入库，负数出库）。")]})
                 stock_adjust(sku_id=sku.pk, delta=int(delta), actor=request.user.get_username(),
                              note=request.POST.get("note", ""))
-                return redirect(f"/console/catalog/{product.pk}/#stock")
+                return redirect(f"{reverse('console-product', kwargs={'product_id': product.pk})}#stock")
             elif action in {"on", "off"}:
                 products_bulk_listing(product_ids=[product.pk], on_sale=action == "on")
-                return redirect(f"/console/catalog/{product.pk}/")
+                return redirect(reverse("console-product", kwargs={"product_id": product.pk}))
         except DomainError as exc:
             errors, message = exc.fields, exc.message
             for row in rows:
@@ -253,7 +254,7 @@ def categories(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors, message = exc.fields, exc.message
         else:
-            return redirect("/console/catalog/categories/?saved=1")
+            return redirect(reverse("console-categories") + "?saved=1")
     tops = list(Category.objects.filter(parent__isnull=True).prefetch_related("children"))
     return render(request, "console_frontend/categories.html", {
         "store": request.tenant, "nav": "catalog", "tops": tops, "form": form, "editing": editing,

@@ -7,6 +7,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -60,7 +61,7 @@ def distribution_home(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             message = exc.message
         if not message:
-            return redirect("/console/distribution/")
+            return redirect(reverse("console-distribution"))
     distributors = Paginator(Distributor.objects.select_related("member", "grade").order_by("-created_at"), 20)
     return render(request, "console_frontend/distribution.html", {
         "store": request.tenant, "nav": "distribution", "message": message,
@@ -88,7 +89,7 @@ def withdrawals(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             message = exc.message
         if not message:
-            return redirect("/console/finance/withdrawals/")
+            return redirect(reverse("console-withdrawals"))
     status = request.GET.get("status", "")
     rows = Withdrawal.objects.select_related("distributor").order_by("-created_at")
     if status in Withdrawal.Status.values:
@@ -127,7 +128,7 @@ def distribution_settings(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors, message = exc.fields, exc.message
         else:
-            return redirect("/console/distribution/settings/?saved=1")
+            return redirect(reverse("console-distribution-settings") + "?saved=1")
     products = Product.objects.filter(status=Product.Status.ON_SALE).order_by("-pk").values("pk", "title")[:200]
     return render(request, "console_frontend/distribution_settings.html", {
         "store": request.tenant, "nav": "distribution", "form": form, "errors": errors, "message": message,
@@ -145,7 +146,7 @@ def distributor_detail(request: HttpRequest, code: str) -> HttpResponse:
         grade = Grade.objects.filter(pk=request.POST.get("grade_id") or 0).first()
         distributor_set_grade(distributor=distributor, grade=grade, actor=request.user.get_username(),
                               reason=request.POST.get("reason", "").strip())
-        return redirect(f"/console/distribution/distributors/{code}/#grade-history")
+        return redirect(f"{reverse('console-distributor', kwargs={'code': code})}#grade-history")
     commissions = Paginator(Commission.objects.filter(distributor=distributor), 20).get_page(request.GET.get("page"))
     for commission in commissions:
         commission.explanation = explain(
@@ -201,7 +202,7 @@ def grades(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors, message = exc.fields, exc.message
         else:
-            return redirect("/console/distribution/grades/?saved=1")
+            return redirect(reverse("console-grades") + "?saved=1")
     rows = Grade.objects.annotate(holders=Count("distributors")).order_by("rank")
     return render(request, "console_frontend/grades.html", {
         "store": request.tenant, "nav": "distribution", "grades": rows, "form": form, "editing": editing,

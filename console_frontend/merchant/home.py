@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model, login, logout
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,7 +38,7 @@ def staff_required(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if console_viewer(request) is None:
-            return redirect(f"/console/login/?next={request.get_full_path()}")
+            return redirect(f"{reverse('console-login')}?next={request.get_full_path()}")
         if refusal := read_only_refusal(request):
             return refusal
         return view(request, *args, **kwargs)
@@ -48,9 +49,9 @@ def staff_required(view):
 @require_http_methods(["GET", "POST"])
 def console_login(request: HttpRequest) -> HttpResponse:
     error = ""
-    next_url = request.POST.get("next") or request.GET.get("next") or "/console/"
+    next_url = request.POST.get("next") or request.GET.get("next") or reverse("console-dashboard")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/console/"
+        next_url = reverse("console-dashboard")
     status = 200
     if request.method == "POST":
         try:
@@ -70,7 +71,7 @@ def console_login(request: HttpRequest) -> HttpResponse:
 @require_POST
 def console_logout(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return redirect("/console/login/")
+    return redirect(reverse("console-login"))
 
 
 @require_GET
@@ -79,11 +80,12 @@ def console_handoff(request: HttpRequest) -> HttpResponse:
     user_id = handoff_redeem(token=request.GET.get("token", ""), schema_name=connection.schema_name)
     if user_id is None:
         return render(request, "console_frontend/console_login.html",
-                      {"error": _("登录链接已失效，请用账号密码登录。"), "next": "/console/", "store": request.tenant},
+                      {"error": _("登录链接已失效，请用账号密码登录。"), "next": reverse("console-dashboard"),
+                       "store": request.tenant},
                       status=400)
     user = get_user_model().objects.get(pk=user_id)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return redirect("/console/")
+    return redirect(reverse("console-dashboard"))
 
 
 @require_GET
@@ -93,11 +95,11 @@ def console_impersonate(request: HttpRequest) -> HttpResponse:
     if operator is None:
         error = _("查看链接已失效，请从运营后台重新打开。")
         return render(request, "console_frontend/console_login.html",
-                      {"error": error, "next": "/console/", "store": request.tenant}, status=400)
+                      {"error": error, "next": reverse("console-dashboard"), "store": request.tenant}, status=400)
     logout(request)  # a fresh session that carries no staff login
     request.session[IMPERSONATOR] = operator
     request.session.set_expiry(30 * 60)
-    return redirect("/console/")
+    return redirect(reverse("console-dashboard"))
 
 
 @staff_required
@@ -122,14 +124,14 @@ def storefront_settings(request: HttpRequest) -> HttpResponse:
         try:
             if "template" in request.POST:
                 tenant_switch_template(tenant=request.tenant, template_code=request.POST.get("template", ""))
-                return redirect("/console/storefront/?switched=1")
+                return redirect(reverse("console-storefront") + "?switched=1")
             posted, theme = layout_from_form(request.POST)
             posted = apply_operation(posted, request.POST.get("op", "save"))
             blocks = blocks_for_form(posted)
             revision = request.POST.get("revision", "")
             storefront_update_layout(layout=posted, theme=theme,
                                      expected_revision=int(revision) if ascii_digits(revision) else None)
-            return redirect("/console/storefront/?saved=1#layout")
+            return redirect(reverse("console-storefront") + "?saved=1#layout")
         except DomainError as exc:
             error, errors = exc.message, exc.fields
     return render(request, "console_frontend/storefront.html", {
@@ -161,7 +163,7 @@ def staff(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors, message, status = exc.fields, exc.message, exc.http_status
         else:
-            return redirect("/console/store/staff/?saved=1")
+            return redirect(reverse("console-staff") + "?saved=1")
     members = StaffMember.objects.select_related("user").order_by("created_at")
     return render(request, "console_frontend/staff.html", {
         "store": request.tenant, "nav": "staff", "members": members, "form": form, "errors": errors,

@@ -6,6 +6,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -63,9 +64,9 @@ def order_export(request: HttpRequest) -> HttpResponse:
     """Start an export of the filtered orders in the background and follow its progress."""
     orders, _values = _filtered_orders(request)
     if not orders.is_valid():
-        return redirect(f"/console/orders/?{request.GET.urlencode()}")
+        return redirect(f"{reverse('console-orders')}?{request.GET.urlencode()}")
     job_id = order_export_start(filters=orders.data.dict(), actor=request.user.get_username())
-    return redirect(f"/console/exports/{job_id}/")
+    return redirect(reverse("console-export", kwargs={"job_id": job_id}))
 
 
 @console_area("orders")
@@ -140,7 +141,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         except DomainError as exc:
             errors, message = exc.fields, exc.message
         if not message:
-            return redirect(f"/console/orders/{order.number}/")
+            return redirect(reverse("console-order", kwargs={"number": order.number}))
     after_sales = list(order.after_sales.prefetch_related("lines__order_line"))
     for after_sale in after_sales:  # the buttons each one offers: what its transitions table allows now
         after_sale.actions = AFTER_SALE.available(after_sale.status)

@@ -7,6 +7,7 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tenants.staff.models import StaffMember
@@ -60,7 +61,7 @@ def console_area(area: str):
         def wrapper(request: HttpRequest, *args, **kwargs):
             staff = console_viewer(request)
             if staff is None:
-                return redirect(f"/console/login/?next={request.get_full_path()}")
+                return redirect(f"{reverse('console-login')}?next={request.get_full_path()}")
             if refusal := read_only_refusal(request):
                 return refusal
             if staff.role not in AREAS[area]:

@@ -58,7 +58,7 @@ def store_settings(request: HttpRequest) -> HttpResponse:
             if action == "store":
                 section = "store"
                 tenant_rename(tenant=request.tenant, name=request.POST.get("store_name", ""))
-                return redirect("/console/store/settings/?saved=store")
+                return redirect(reverse("console-store-settings") + "?saved=store")
             if action == "wechatpay":
                 section = "pay"
                 pay_form = {name: request.POST.get(name, "") for name in PAY_FIELDS}
@@ -69,12 +69,12 @@ def store_settings(request: HttpRequest) -> HttpResponse:
                     platform_public_key_pem=pay_form["platform_public_key_pem"].strip(),
                     private_key_pem=request.POST.get("private_key_pem", ""),
                     apiv3_key=request.POST.get("apiv3_key", ""), sandbox=bool(merchant and merchant.sandbox))
-                return redirect("/console/store/settings/?saved=pay")
+                return redirect(reverse("console-store-settings") + "?saved=pay")
             if action == "shipping":
                 section = "shipping"
                 shipping_form = {**request.POST.dict()}
                 shipping_template_save(template=editing, data=shipping_form)
-                return redirect("/console/store/settings/?saved=shipping#shipping")
+                return redirect(reverse("console-store-settings") + "?saved=shipping#shipping")
         except DomainError as exc:
             errors, message = exc.fields, exc.message
     return render(request, "console_frontend/store_settings.html", {

@@ -52,7 +52,7 @@ def operator_required(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if not (request.user.is_authenticated and request.user.is_staff and request.user.is_active):
-            return redirect(f"/operators/login/?next={request.get_full_path()}")
+            return redirect(f"{reverse('operator-login')}?next={request.get_full_path()}")
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -61,9 +61,9 @@ def operator_required(view):
 @require_http_methods(["GET", "POST"])
 def operator_login(request: HttpRequest) -> HttpResponse:
     error = ""
-    next_url = request.POST.get("next") or request.GET.get("next") or "/operators/"
+    next_url = request.POST.get("next") or request.GET.get("next") or reverse("operator-tenants")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/operators/"
+        next_url = reverse("operator-tenants")
     status = 200
     if request.method == "POST":
         try:
@@ -83,7 +83,7 @@ def operator_login(request: HttpRequest) -> HttpResponse:
 @require_POST
 def operator_logout(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return redirect("/operators/login/")
+    return redirect(reverse("operator-login"))
 
 
 @operator_required
@@ -130,7 +130,7 @@ def tenant_detail(request: HttpRequest, tenant_id: int) -> HttpResponse:
             except DomainError as exc:
                 errors, message = exc.fields, exc.message
             else:
-                return redirect(f"/operators/tenants/{tenant.pk}/")
+                return redirect(reverse("operator-tenant", kwargs={"tenant_id": tenant.pk}))
     audit = AuditLog.objects.filter(tenant_id=tenant.pk)[:50]
     return render(request, "console_frontend/operator_tenant_detail.html",
                   {"tenant": tenant, "domains": tenant.domains.all(), "audit": audit, "errors": errors,
@@ -224,7 +224,8 @@ def plans(request: HttpRequest) -> HttpResponse:
             errors, message = exc.fields, exc.message
         else:
             warning = _sync(plan)
-            return redirect(f"/operators/plans/{plan.code}/" + ("?sync=failed" if warning else "?saved=1"))
+            return redirect(reverse("operator-plan", kwargs={"code": plan.code})
+                            + ("?sync=failed" if warning else "?saved=1"))
     return render(request, "console_frontend/operator_plans.html", {
         "plans": plans_with_subscribers(), "templates": template_list_active(), "form": form, "errors": errors,
         "message": message, "nav": "plans", "limit_fields": PLAN_LIMIT_FIELDS}, status=400 if message else 200)
@@ -240,7 +241,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "sync":
         message = _sync(plan) or ""
         if not message:
-            return redirect(f"/operators/plans/{plan.code}/?synced=1")
+            return redirect(f"{reverse('operator-plan', kwargs={'code': plan.code})}?synced=1")
     elif request.method == "POST":
         form = _plan_form(plan, request.POST)
         try:
@@ -249,7 +250,8 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
             errors, message = exc.fields, exc.message
         else:
             warning = _sync(plan)
-            return redirect(f"/operators/plans/{plan.code}/" + ("?sync=failed" if warning else "?saved=1"))
+            return redirect(reverse("operator-plan", kwargs={"code": plan.code})
+                            + ("?sync=failed" if warning else "?saved=1"))
     plan.refresh_from_db()
     return render(request, "console_frontend/operator_plan_detail.html", {
         "plan": plan, "templates": template_list_active(), "form": form, "errors": errors, "message": message,
@@ -298,7 +300,7 @@ def templates(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors, message = exc.fields, exc.message
         else:
-            return redirect(f"/operators/templates/{template.code}/?saved=1")
+            return redirect(f"{reverse('operator-template', kwargs={'code': template.code})}?saved=1")
     return render(request, "console_frontend/operator_templates.html", {
         "templates": templates_for_operators(), "form": form, "errors": errors, "message": message,
         "nav": "templates"}, status=400 if message else 200)
@@ -323,7 +325,7 @@ def template_detail(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             errors, message = exc.fields, exc.message
         else:
-            return redirect(f"/operators/templates/{code}/?saved=1")
+            return redirect(f"{reverse('operator-template', kwargs={'code': code})}?saved=1")
     template.refresh_from_db()
     return render(request, "console_frontend/operator_template_detail.html", {
         "template": template, "form": form, "errors": errors, "message": message, "nav": "templates",
