@@ -1,5 +1,5 @@
-"""What the console's forms share: a domain error shown on the form it came from, and fields that parse
-what people type (percent) through ``core.money``."""
+"""What the console's forms share: a domain error shown on the form it came from, and fields that parse what
+people type (yuan, percent, whole numbers in a range) through ``core.money``, with their errors in place."""
 
 from __future__ import annotations
 
@@ -7,19 +7,33 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from core.money import BP_DENOMINATOR, format_fen, parse_percent_bp
+from core.money import BP_DENOMINATOR, format_fen, parse_percent_bp, parse_yuan
+from core.text import ascii_digits
 
 
 def form_add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Put a service's refusal on the form: each named field's messages in place (a field the form does not
-    have goes to the top of the form), and the message itself on top when no field was named."""
+    """Put a service's refusal on the form: each named field's messages in place (a form whose fields are named
+    otherwise than the service's inputs maps them in ``domain_fields``; a field the form does not have goes to
+    the top of the form), and the message itself on top when no field was named."""
     placed = False
+    renamed = getattr(form, "domain_fields", {})
     for name, messages in error.fields.items():
+        name = renamed.get(name, name)
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+def form_page(form: forms.Form, initial: dict) -> dict:
+    """For a page that lays its inputs out by hand: the values to show (what was posted, else ``initial``),
+    each field's errors, and the message on top."""
+    values = form.data if form.is_bound else initial
+    errors = {name: list(messages) for name, messages in form.errors.items() if name != "__all__"}
+    top = form.non_field_errors()
+    message = " ".join(top) if top else (_("请修正标出的字段。") if form.errors else "")
+    return {"form": values, "errors": errors, "message": message}
 
 
 class PercentField(forms.CharField):
@@ -46,3 +60,47 @@ class PercentField(forms.CharField):
             raise forms.ValidationError(self.error_messages["max_bp"], code="max_bp",
                                         params={"top": format_fen(self.max_bp)})
         return bp
+
+
+class YuanField(forms.CharField):
+    """An amount typed in yuan ("199.9", "1,299.00") as integer fen, through ``core.money``: at most two decimals,
+    never negative, never rounded silently."""
+
+    default_error_messages = {"invalid": _("请填写金额（元），最多两位小数。")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> int | None:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return parse_yuan(text)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def prepare_value(self, value):
+        return format_fen(value) if isinstance(value, int) else value
+
+
+class WholeNumberField(forms.Field):
+    """A whole number from ``low`` to ``high`` in ASCII digits; every refusal (blank, "abc", "1²", out of range)
+    says the range."""
+
+    default_error_messages = {"range": _("请填写 %(low)s 到 %(high)s 之间的整数。")}
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
+    def __init__(self, *, low: int, high: int, **kwargs):
+        self.low, self.high = low, high
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> int | None:
+        text = str(value).strip() if value is not None else ""
+        if not text and not self.required:
+            return None
+        if not ascii_digits(text) or len(text) > 18 or not self.low <= int(text) <= self.high:
+            raise forms.ValidationError(self.error_messages["range"], code="range",
+                                        params={"low": self.low, "high": self.high})
+        return int(text)

@@ -12,13 +12,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from console_frontend.excel import xlsx_response
-from core.errors import DomainError
+from console_frontend.forms import form_add_domain_error, form_page
+from core.errors import DomainError, ValidationFailed
 from core.money import format_fen
 from core.text import id_or_none
 from tenants.catalog.models import Product
 from tenants.distribution.bonuses import bonus_explain
 from tenants.distribution.calculations import explain
-from tenants.distribution.configuration import CHOICES, distribution_settings_update, settings_as_form
+from tenants.distribution.configuration import (
+    DistributionRules,
+    distribution_rules_problems,
+    distribution_settings_update,
+)
 from tenants.distribution.grades import distributor_set_grade, grade_delete, grade_save
 from tenants.distribution.models import Application, Commission, Distributor, Grade, SettlementRun, Withdrawal
 from tenants.distribution.network import application_approve, application_reject, distributor_set_frozen
@@ -37,6 +42,7 @@ from tenants.distribution.withdrawals import (
 )
 from tenants.ledger.selectors import account_balances_by_owner
 
+from .forms import DistributionSettingsForm
 from .roles import console_area
 
 
@@ -119,21 +125,27 @@ def withdrawals_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def distribution_settings(request: HttpRequest) -> HttpResponse:
     """Recruitment, binding, levels, freezing and settlement, withdrawals, bonuses and anti-abuse."""
-    settings = distribution_settings_get()
-    form, errors, message = settings_as_form(settings), {}, ""
-    if request.method == "POST":
-        form = {**request.POST.dict()}
+    current = DistributionRules.of(distribution_settings_get())
+    initial = DistributionSettingsForm.initial_from(current)
+    form = DistributionSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
         try:
-            distribution_settings_update(data=form)
-        except DomainError as exc:
-            errors, message = exc.fields, exc.message
-        else:
+            distribution_settings_update(rules=form.rules())
             return redirect(reverse("console-distribution-settings") + "?saved=1")
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+    elif form.is_bound:  # also say at once what the business rules refuse among the fields that did parse
+        problems = {name: messages for name, messages in
+                    distribution_rules_problems(form.rules(otherwise=current)).items()
+                    if form.domain_fields.get(name, name) not in form.errors}
+        if problems:
+            form_add_domain_error(form, ValidationFailed("", fields=problems))
     products = Product.objects.filter(status=Product.Status.ON_SALE).order_by("-pk").values("pk", "title")[:200]
     return render(request, "console_frontend/distribution_settings.html", {
-        "store": request.tenant, "nav": "distribution", "form": form, "errors": errors, "message": message,
-        "saved": request.GET.get("saved") == "1", "products": products,
-        "choices": {name: choices.choices for name, choices in CHOICES.items()}}, status=400 if message else 200)
+        "store": request.tenant, "nav": "distribution", "saved": request.GET.get("saved") == "1",
+        "products": products, **form_page(form, initial),
+        "choices": {name: form.fields[name].choices for name in ("recruitment", "binding_mode", "settlement")}},
+        status=400 if form.errors else 200)
 
 
 @console_area("distribution")

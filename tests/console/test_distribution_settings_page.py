@@ -3,12 +3,18 @@ saved, the bonuses' compliance notice shown."""
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from tenants.distribution.configuration import settings_as_form
+from console_frontend.merchant.forms import DistributionSettingsForm
+from tenants.distribution.configuration import DistributionRules
 from tenants.distribution.selectors import distribution_settings_get
 from tests.conftest import console_login
+
+
+def settings_as_form(settings) -> dict:
+    return DistributionSettingsForm.initial_from(DistributionRules.of(settings))
 
 
 def current():
@@ -63,3 +69,23 @@ def test_customer_service_may_not_change_distribution_rules(client_a, store_a):
         StaffMember.objects.create(user=user, role=StaffMember.Role.CUSTOMER_SERVICE)
     console_login(client_a, "cs@alpha.test")
     assert client_a.post("/console/distribution/settings/", {"levels": "3"}).status_code == 403
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", ["请填写金额（元），最多两位小数。", "不能超过 20.00%。", "请填写 1 到 3 之间的整数。",
+                 "选择一个有效的选项"]),
+    ("en", ["enter an amount in yuan", "Cannot exceed 20.00%.", "enter a whole number from 1 to 3.",
+            "Select a valid choice"]),
+])
+def test_field_errors_in_place_in_both_languages(client_a, store_a, language, expected):
+    console_login(client_a, store_a.owner_login)
+    client_a.cookies["django_language"] = language
+    bad = {**settings_as_form(current()), "withdrawal_min": "12.345", "withdrawal_fee": "101", "levels": "",
+           "recruitment": "nope", "withdrawal_daily_cap": "-5"}
+    response = client_a.post("/console/distribution/settings/", bad)
+    page = response.content.decode()
+    assert response.status_code == 400
+    for field in ("withdrawal_min", "withdrawal_fee", "levels", "recruitment", "withdrawal_daily_cap"):
+        assert f'data-field="{field}"' in page, field
+    for text in expected:
+        assert text in page, text

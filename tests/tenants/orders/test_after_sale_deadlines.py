@@ -3,6 +3,7 @@ completion (and the commission's release); the store's order rules are edited in
 the after-sale window would outlast the commission freeze; the merchant may refund after the window."""
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 
 from core.errors import ValidationFailed
-from tenants.distribution.configuration import distribution_settings_update, settings_as_form
+from tenants.distribution.configuration import DistributionRules, distribution_settings_update
 from tenants.distribution.selectors import distribution_settings_get
 from tenants.orders.aftersales import (
     after_sale_approve,
@@ -87,9 +88,9 @@ def test_order_rules_are_validated_and_refused_past_the_commission_freeze(receiv
     assert "冻结期" in longer.value.fields["after_sale_days"][0]
     assert order_settings_get().after_sale_days == 7  # nothing saved
     with pytest.raises(ValidationFailed) as shorter:
-        distribution_settings_update(data={**settings_as_form(distribution_settings_get()), "freeze_days": "3"})
+        distribution_settings_update(rules=replace(DistributionRules.of(distribution_settings_get()), freeze_days=3))
     assert "售后期" in shorter.value.fields["freeze_days"][0]
-    distribution_settings_update(data={**settings_as_form(distribution_settings_get()), "freeze_days": "15"})
+    distribution_settings_update(rules=replace(DistributionRules.of(distribution_settings_get()), freeze_days=15))
     assert order_settings_update(**{**RULES, "after_sale_days": 15}).after_sale_days == 15
 
 

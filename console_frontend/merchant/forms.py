@@ -1,0 +1,74 @@
+"""The merchant console's forms: what people type, parsed into the typed values the services take."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django import forms
+
+from console_frontend.forms import PercentField, WholeNumberField, YuanField
+from core.money import format_fen
+from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONUS_BP, DistributionRules
+from tenants.distribution.models import DistributionSettings
+
+S = DistributionSettings
+
+
+class DistributionSettingsForm(forms.Form):
+    """Every distribution rule of the store. Amounts in yuan and rates in percent on the page, fen and basis
+    points in the rules."""
+
+    enabled = forms.BooleanField(required=False)
+    levels = WholeNumberField(low=COUNTS["levels"][0], high=COUNTS["levels"][1])
+    recruitment = forms.ChoiceField(choices=S.Recruitment.choices)
+    recruitment_product_id = WholeNumberField(low=1, high=10**18, required=False)
+    recruitment_spend = YuanField()
+    application_fields = forms.CharField(required=False, widget=forms.Textarea)
+    binding_days = WholeNumberField(low=COUNTS["binding_days"][0], high=COUNTS["binding_days"][1])
+    binding_mode = forms.ChoiceField(choices=S.BindingMode.choices)
+    freeze_days = WholeNumberField(low=COUNTS["freeze_days"][0], high=COUNTS["freeze_days"][1])
+    self_purchase_commission = forms.BooleanField(required=False)
+    first_order_per_device_only = forms.BooleanField(required=False)
+    settlement = forms.ChoiceField(choices=S.Settlement.choices)
+    withdrawal_min = YuanField()
+    withdrawal_fee = PercentField(max_bp=MAX_FEE_BP)
+    withdrawal_daily_cap = YuanField()
+    withdrawal_auto_approve_below = YuanField()
+    team_bonus_enabled = forms.BooleanField(required=False)
+    team_bonus = PercentField(max_bp=MAX_TEAM_BONUS_BP)
+    monthly_target_bonus_enabled = forms.BooleanField(required=False)
+    monthly_target_sales = YuanField()
+    monthly_target_bonus = YuanField()
+    fraud_orders_per_device_per_day = WholeNumberField(low=COUNTS["fraud_orders_per_device_per_day"][0],
+                                                       high=COUNTS["fraud_orders_per_device_per_day"][1])
+
+    # The rules' names -> this form's (yuan and percent fields are named without the unit).
+    AMOUNTS = {"recruitment_spend_fen": "recruitment_spend", "withdrawal_min_fen": "withdrawal_min",
+               "withdrawal_daily_cap_fen": "withdrawal_daily_cap",
+               "withdrawal_auto_approve_below_fen": "withdrawal_auto_approve_below",
+               "monthly_target_sales_fen": "monthly_target_sales", "monthly_target_bonus_fen": "monthly_target_bonus",
+               "withdrawal_fee_bp": "withdrawal_fee", "team_bonus_bp": "team_bonus"}
+    domain_fields = AMOUNTS
+
+    @classmethod
+    def initial_from(cls, rules: DistributionRules) -> dict:
+        """The rules as the page shows them: yuan and percent with two decimals, one question per line."""
+        values = {name: getattr(rules, name) for name in rules.__dataclass_fields__}
+        for rule_name, field_name in cls.AMOUNTS.items():
+            values[field_name] = format_fen(values.pop(rule_name))
+        values["recruitment_product_id"] = rules.recruitment_product_id or ""
+        values["application_fields"] = "\n".join(rules.application_fields)
+        return values
+
+    def rules(self, *, otherwise: DistributionRules | None = None) -> DistributionRules:
+        """The rules typed; with ``otherwise`` (the rules in force), a field that did not parse keeps its
+        current value, so the business rules can still be checked on everything else."""
+        data = dict(self.cleaned_data)
+        for rule_name, field_name in self.AMOUNTS.items():
+            if field_name in data:
+                data[rule_name] = data.pop(field_name)
+        if "application_fields" in data:
+            data["application_fields"] = tuple(data["application_fields"].splitlines())
+        if otherwise is not None:
+            data = {**asdict(otherwise), **data}
+        return DistributionRules(**data)
