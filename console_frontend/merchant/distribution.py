@@ -24,7 +24,7 @@ from tenants.distribution.configuration import (
     distribution_rules_problems,
     distribution_settings_update,
 )
-from tenants.distribution.grades import distributor_set_grade, grade_delete, grade_save
+from tenants.distribution.grades import distributor_set_grade, grade_delete, grade_problems, grade_save
 from tenants.distribution.models import Application, Commission, Distributor, Grade, SettlementRun, Withdrawal
 from tenants.distribution.network import application_approve, application_reject, distributor_set_frozen
 from tenants.distribution.selectors import (
@@ -42,7 +42,7 @@ from tenants.distribution.withdrawals import (
 )
 from tenants.ledger.selectors import account_balances_by_owner
 
-from .forms import DistributionSettingsForm
+from .forms import DistributionSettingsForm, GradeForm
 from .roles import console_area
 
 
@@ -195,31 +195,35 @@ def settlement_runs(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def grades(request: HttpRequest) -> HttpResponse:
     """Distributor grades and their automatic promotion rules (checked by the daily job)."""
-    errors: dict[str, list[str]] = {}
-    message = ""
     editing = Grade.objects.filter(pk=id_or_none(request.GET.get("grade"))).first()
-    form = {"name": "", "rank": "", "orders_30d": "", "team_sales_fen": "", "spent_fen": ""}
-    if editing:
-        rules = editing.promotion_rules
-        form = {"name": editing.name, "rank": editing.rank, "orders_30d": rules.get("orders_30d", ""),
-                "team_sales_fen": format_fen(rules["team_sales_fen"]) if "team_sales_fen" in rules else "",
-                "spent_fen": format_fen(rules["spent_fen"]) if "spent_fen" in rules else ""}
-    if request.method == "POST":
+    initial = GradeForm.initial_from(editing)
+    deleting = request.method == "POST" and request.POST.get("action") == "delete"
+    form = GradeForm(request.POST if request.method == "POST" and not deleting else None, initial=initial)
+    refused = ""
+    if deleting:
         try:
-            if request.POST.get("action") == "delete":
-                grade_delete(grade=get_object_or_404(Grade, pk=request.POST.get("grade_id")))
-            else:
-                form = request.POST.dict()
-                grade_save(grade=editing, name=form.get("name", ""), rank=form.get("rank", ""), rules=form)
-        except DomainError as exc:
-            errors, message = exc.fields, exc.message
-        else:
+            grade_delete(grade=get_object_or_404(Grade, pk=id_or_none(request.POST.get("grade_id"))))
             return redirect(reverse("console-grades") + "?saved=1")
+        except DomainError as exc:
+            refused = exc.message
+    elif form.is_bound and form.is_valid():
+        try:
+            grade_save(grade=editing, name=form.cleaned_data["name"], rank=form.cleaned_data["rank"],
+                       promotion=form.promotion())
+            return redirect(reverse("console-grades") + "?saved=1")
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+    elif form.is_bound:  # also say at once whether the name and rank are taken
+        problems = grade_problems(grade=editing, name=form.cleaned_data.get("name"),
+                                  rank=form.cleaned_data.get("rank"))
+        if problems:
+            form_add_domain_error(form, ValidationFailed("", fields=problems))
     rows = Grade.objects.annotate(holders=Count("distributors")).order_by("rank")
+    page = form_page(form, initial)
     return render(request, "console_frontend/grades.html", {
-        "store": request.tenant, "nav": "distribution", "grades": rows, "form": form, "editing": editing,
-        "errors": errors, "message": message, "saved": request.GET.get("saved") == "1"},
-        status=400 if message else 200)
+        "store": request.tenant, "nav": "distribution", "grades": rows, "editing": editing,
+        "saved": request.GET.get("saved") == "1", **page, "message": refused or page["message"]},
+        status=400 if refused or form.errors else 200)
 
 
 @console_area("distribution")

@@ -9,7 +9,8 @@ from django import forms
 from console_frontend.forms import PercentField, WholeNumberField, YuanField
 from core.money import format_fen
 from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONUS_BP, DistributionRules
-from tenants.distribution.models import DistributionSettings
+from tenants.distribution.grades import MAX_RANK, RULE_FIELDS
+from tenants.distribution.models import DistributionSettings, Grade
 
 S = DistributionSettings
 
@@ -72,3 +73,24 @@ class DistributionSettingsForm(forms.Form):
         if otherwise is not None:
             data = {**asdict(otherwise), **data}
         return DistributionRules(**data)
+
+
+class GradeForm(forms.Form):
+    """A distributor grade: its name, its rank (higher is better) and what promotes a distributor to it."""
+
+    name = forms.CharField(max_length=20)
+    rank = WholeNumberField(low=1, high=MAX_RANK)
+    orders_30d = WholeNumberField(low=0, high=1_000_000, required=False)
+    team_sales_fen = YuanField(required=False)
+    spent_fen = YuanField(required=False)
+
+    @staticmethod
+    def initial_from(grade: Grade | None) -> dict:
+        if grade is None:
+            return {"name": "", "rank": "", "orders_30d": "", "team_sales_fen": "", "spent_fen": ""}
+        rules = grade.promotion_rules
+        return {"name": grade.name, "rank": grade.rank, "orders_30d": rules.get("orders_30d", ""),
+                **{key: format_fen(rules[key]) if key in rules else "" for key in ("team_sales_fen", "spent_fen")}}
+
+    def promotion(self) -> dict[str, int]:
+        return {key: self.cleaned_data[key] for key in RULE_FIELDS if self.cleaned_data.get(key) is not None}

@@ -16,8 +16,6 @@ from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
-from core.money import parse_yuan
-from core.text import ascii_digits
 from tenants.orders.models import Order
 
 from .models import Distributor, Grade, GradeChange, LevelRate
@@ -83,40 +81,42 @@ def distributor_set_grade(*, distributor: Distributor, grade: Grade | None, acto
     return distributor
 
 
-RULE_FIELDS = {"orders_30d": "count", "team_sales_fen": "yuan", "spent_fen": "yuan"}
+# What a grade's promotion can require (each optional): paid orders in 30 days, team sales and own spending (fen).
+RULE_FIELDS = ("orders_30d", "team_sales_fen", "spent_fen")
+MAX_RANK = 99
+
+
+def grade_problems(*, grade: Grade | None, name: str | None, rank: int | None) -> dict[str, list[str]]:
+    """What is wrong with a grade's name and rank (None: not known yet, not checked): each unique, the rank
+    from 1 to MAX_RANK (higher is better)."""
+    errors: dict[str, list[str]] = {}
+    others = Grade.objects.exclude(pk=getattr(grade, "pk", None))
+    if name is not None:
+        if not name.strip() or len(name.strip()) > 20:
+            errors["name"] = [_("请填写等级名称（20 字以内）。")]
+        elif others.filter(name=name.strip()).exists():
+            errors["name"] = [_("已有同名等级。")]
+    if rank is not None:
+        if not 1 <= rank <= MAX_RANK:
+            errors["rank"] = [_("请填写 1 到 99 之间的级别，数字越大等级越高。")]
+        elif others.filter(rank=rank).exists():
+            errors["rank"] = [_("已有相同级别的等级。")]
+    return errors
 
 
 @transaction.atomic
-def grade_save(*, grade: Grade | None, name: str, rank: str, rules: dict[str, str]) -> Grade:
-    """Create or edit a grade from the console: a unique name and rank, and promotion rules (an empty rule is
-    not required; amounts typed in yuan)."""
-    errors: dict[str, list[str]] = {}
-    name = name.strip()
-    if not name or len(name) > 20:
-        errors["name"] = [_("请填写等级名称（20 字以内）。")]
-    elif Grade.objects.filter(name=name).exclude(pk=getattr(grade, "pk", None)).exists():
-        errors["name"] = [_("已有同名等级。")]
-    rank_value = int(rank) if ascii_digits(str(rank).strip()) else None
-    if rank_value is None or not 1 <= rank_value <= 99:
-        errors["rank"] = [_("请填写 1 到 99 之间的级别，数字越大等级越高。")]
-    elif Grade.objects.filter(rank=rank_value).exclude(pk=getattr(grade, "pk", None)).exists():
-        errors["rank"] = [_("已有相同级别的等级。")]
-    promotion: dict[str, int] = {}
-    for key, kind in RULE_FIELDS.items():
-        raw = str(rules.get(key, "")).strip()
-        if not raw:
-            continue
-        try:
-            promotion[key] = parse_yuan(raw) if kind == "yuan" else int(raw)
-        except ValueError:
-            errors[key] = [_("请填写非负数。")]
-            continue
-        if promotion[key] < 0:
+def grade_save(*, grade: Grade | None, name: str, rank: int, promotion: dict[str, int]) -> Grade:
+    """Create or edit a grade: a unique name and rank, and its promotion rules (``RULE_FIELDS``, each optional,
+    amounts in fen)."""
+    errors = grade_problems(grade=grade, name=name, rank=rank)
+    unknown = set(promotion) - set(RULE_FIELDS)
+    for key, value in promotion.items():
+        if key in unknown or value < 0:
             errors[key] = [_("请填写非负数。")]
     if errors:
         raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
     grade = grade or Grade()
-    grade.name, grade.rank, grade.promotion_rules = name, rank_value, promotion
+    grade.name, grade.rank, grade.promotion_rules = name.strip(), rank, promotion
     grade.save()
     return grade
 

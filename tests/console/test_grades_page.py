@@ -3,6 +3,7 @@ anyone holds the grade; a manual change on the distributor's page (the only way 
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
@@ -43,3 +44,20 @@ def test_grades_created_edited_and_deleted(client_a, store_a):
         assert list(GradeChange.objects.filter(distributor=holder).order_by("created_at").values_list(
             "actor", flat=True)) == ["ann@alpha.test", "ann@alpha.test"]
         assert "已删除" in GradeChange.objects.order_by("created_at").first().reason
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", ["请填写金额（元），最多两位小数。", "请填写 1 到 99 之间的整数。", "该字段是必填项"]),
+    ("en", ["amount in yuan", "whole number from 1 to 99", "This field is required"]),
+])
+def test_grade_field_errors_in_place_in_both_languages(client_a, store_a, language, expected):
+    console_login(client_a, store_a.owner_login)
+    client_a.cookies["django_language"] = language
+    bad = client_a.post("/console/distribution/grades/", {"name": "", "rank": "100", "team_sales_fen": "12.345",
+                                                          "spent_fen": "-1", "orders_30d": "1²"})
+    page = bad.content.decode()
+    assert bad.status_code == 400
+    for field in ("name", "rank", "team_sales_fen", "spent_fen", "orders_30d"):
+        assert f'data-field="{field}"' in page, field
+    for text in expected:
+        assert text in page, text
