@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from console_frontend.forms import PercentField, WholeNumberField, YuanField
-from core.money import format_fen
+from core.money import format_fen, parse_yuan
+from core.text import ascii_digits
 from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONUS_BP, DistributionRules
 from tenants.distribution.grades import MAX_RANK, RULE_FIELDS
 from tenants.distribution.models import DistributionSettings, Grade
+from tenants.orders.models import ShippingTemplate
+from tenants.orders.shipping import (
+    UNREACHABLE,
+    RegionRule,
+    ShippingTemplateInput,
+    region_line_error,
+    region_rules_text,
+)
 
 S = DistributionSettings
 
@@ -94,3 +105,63 @@ class GradeForm(forms.Form):
 
     def promotion(self) -> dict[str, int]:
         return {key: self.cleaned_data[key] for key in RULE_FIELDS if self.cleaned_data.get(key) is not None}
+
+
+class RegionRulesField(forms.CharField):
+    """Region rules typed one per line — ``65, 54: 25.00`` (a fee there) or ``54: 不配送`` (no delivery) — as
+    ``RegionRule``s; a line that does not read says which."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value) -> tuple[RegionRule, ...]:
+        rules = []
+        for number, line in enumerate(str(value or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            regions_text, sep, fee = line.replace("：", ":").partition(":")
+            regions = tuple(r.strip() for r in re.split(r"[,，\s]+", regions_text) if r.strip())
+            if not sep or not regions or any(not ascii_digits(r) or len(r) not in (2, 4, 6) for r in regions):
+                raise forms.ValidationError(region_line_error(number))
+            if fee.strip() == UNREACHABLE:
+                rules.append(RegionRule(regions=regions, fee_fen=None))
+                continue
+            try:
+                rules.append(RegionRule(regions=regions, fee_fen=parse_yuan(fee)))
+            except ValueError:
+                raise forms.ValidationError(_("第 %(n)s 行的运费不是有效金额。") % {"n": number}) from None
+        return tuple(rules)
+
+
+class ShippingTemplateForm(forms.Form):
+    name = forms.CharField(max_length=40)
+    mode = forms.ChoiceField(choices=ShippingTemplate.Mode.choices)
+    flat_fee = YuanField(required=False)
+    first_weight_g = WholeNumberField(low=1, high=1_000_000)
+    first_fee = YuanField(required=False)
+    extra_weight_g = WholeNumberField(low=1, high=1_000_000)
+    extra_fee = YuanField(required=False)
+    free_over = YuanField(required=False)  # blank: never free
+    region_rules = RegionRulesField(required=False)
+    is_default = forms.BooleanField(required=False)
+
+    domain_fields = {"flat_fee_fen": "flat_fee", "first_fee_fen": "first_fee", "extra_fee_fen": "extra_fee",
+                     "free_over_fen": "free_over"}
+
+    @staticmethod
+    def initial_from(template: ShippingTemplate | None) -> dict:
+        if template is None:
+            return {"mode": ShippingTemplate.Mode.FLAT, "first_weight_g": 1000, "extra_weight_g": 1000,
+                    "flat_fee": "0.00", "first_fee": "0.00", "extra_fee": "0.00"}
+        return {"name": template.name, "mode": template.mode, "flat_fee": format_fen(template.flat_fee_fen),
+                "first_weight_g": template.first_weight_g, "first_fee": format_fen(template.first_fee_fen),
+                "extra_weight_g": template.extra_weight_g, "extra_fee": format_fen(template.extra_fee_fen),
+                "free_over": format_fen(template.free_over_fen) if template.free_over_fen is not None else "",
+                "region_rules": region_rules_text(template), "is_default": template.is_default}
+
+    def values(self) -> ShippingTemplateInput:
+        data = self.cleaned_data
+        return ShippingTemplateInput(
+            name=data["name"], mode=data["mode"], flat_fee_fen=data["flat_fee"] or 0,
+            first_weight_g=data["first_weight_g"], first_fee_fen=data["first_fee"] or 0,
+            extra_weight_g=data["extra_weight_g"], extra_fee_fen=data["extra_fee"] or 0,
+            free_over_fen=data["free_over"], region_rules=data["region_rules"], is_default=data["is_default"])

@@ -10,33 +10,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from console_frontend.forms import form_add_domain_error
+from console_frontend.forms import form_add_domain_error, form_page
 from control_plane.tenancy.services import tenant_rename
 from core.errors import DomainError
-from core.money import format_fen
 from core.text import ascii_digits
 from tenants.distribution.selectors import distribution_settings_get
 from tenants.orders.models import ShippingTemplate
 from tenants.orders.selectors import order_settings_get
 from tenants.orders.services import ORDER_RULE_RANGES, order_settings_update
-from tenants.orders.shipping import region_rules_text, shipping_template_save
+from tenants.orders.shipping import shipping_template_save
 from tenants.payments.models import WechatPayMerchant
 from tenants.payments.services import wechatpay_configure
 
+from .forms import ShippingTemplateForm
 from .roles import console_area
 
 PAY_FIELDS = ("appid", "mchid", "cert_serial_no", "platform_public_key_id", "platform_public_key_pem")
-
-
-def _template_form(template: ShippingTemplate | None) -> dict:
-    if template is None:
-        return {"mode": ShippingTemplate.Mode.FLAT, "first_weight_g": 1000, "extra_weight_g": 1000,
-                "flat_fee": "0.00", "first_fee": "0.00", "extra_fee": "0.00"}
-    return {"name": template.name, "mode": template.mode, "flat_fee": format_fen(template.flat_fee_fen),
-            "first_weight_g": template.first_weight_g, "first_fee": format_fen(template.first_fee_fen),
-            "extra_weight_g": template.extra_weight_g, "extra_fee": format_fen(template.extra_fee_fen),
-            "free_over": format_fen(template.free_over_fen) if template.free_over_fen is not None else "",
-            "region_rules": region_rules_text(template), "is_default": template.is_default}
 
 
 @console_area("settings")
@@ -49,7 +38,8 @@ def store_settings(request: HttpRequest) -> HttpResponse:
     editing = None
     if ascii_digits(request.GET.get("template", "")):
         editing = get_object_or_404(ShippingTemplate, pk=int(request.GET["template"]))
-    shipping_form = _template_form(editing)
+    shipping_initial = ShippingTemplateForm.initial_from(editing)
+    shipping_form = shipping_initial
     errors: dict[str, list[str]] = {}
     message, section = "", ""
     if request.method == "POST":
@@ -72,9 +62,15 @@ def store_settings(request: HttpRequest) -> HttpResponse:
                 return redirect(reverse("console-store-settings") + "?saved=pay")
             if action == "shipping":
                 section = "shipping"
-                shipping_form = {**request.POST.dict()}
-                shipping_template_save(template=editing, data=shipping_form)
-                return redirect(reverse("console-store-settings") + "?saved=shipping#shipping")
+                form = ShippingTemplateForm(request.POST, initial=shipping_initial)
+                if form.is_valid():
+                    try:
+                        shipping_template_save(template=editing, values=form.values())
+                        return redirect(reverse("console-store-settings") + "?saved=shipping#shipping")
+                    except DomainError as exc:
+                        form_add_domain_error(form, exc)
+                page = form_page(form, shipping_initial)
+                shipping_form, errors, message = page["form"], page["errors"], page["message"]
         except DomainError as exc:
             errors, message = exc.fields, exc.message
     return render(request, "console_frontend/store_settings.html", {

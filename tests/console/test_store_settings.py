@@ -95,3 +95,23 @@ def test_the_owner_renames_the_store(owner, store_a):
         assert Tenant.objects.get(pk=store_a.tenant.pk).name == "Alpha 美妆·旗舰"
     bad = owner.post("/console/store/settings/", {"action": "store", "store_name": " "})
     assert bad.status_code == 400 and 'data-field="store_name"' in bad.content.decode()
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", ["请填写金额（元），最多两位小数。", "请填写 1 到 1000000 之间的整数。", "第 2 行",
+                 "选择一个有效的选项"]),
+    ("en", ["amount in yuan", "whole number from 1 to 1000000", "Line 2", "Select a valid choice"]),
+])
+def test_shipping_field_errors_in_place_in_both_languages(owner, store_a, language, expected):
+    owner.cookies["django_language"] = language
+    bad = owner.post("/console/store/settings/", {
+        "action": "shipping", "name": "", "mode": "by_magic", "flat_fee": "12.345", "free_over": "-1",
+        "first_weight_g": "0", "extra_weight_g": "1000", "region_rules": "65: 25.00\nXinjiang 25"})
+    page = bad.content.decode()
+    assert bad.status_code == 400
+    for field in ("name", "mode", "flat_fee", "free_over", "first_weight_g", "region_rules"):
+        assert f'data-field="{field}"' in page, field
+    for text in expected:
+        assert text in page, text
+    with schema_context(store_a.schema):
+        assert not ShippingTemplate.objects.exists()
