@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from console_frontend.excel import xlsx_response
+from console_frontend.forms import form_add_domain_error, form_page
 from core.errors import DomainError, ValidationFailed
 from core.money import format_fen, parse_yuan
 from core.text import ascii_digits, id_or_none
@@ -30,6 +31,7 @@ from tenants.catalog.editing import (
 from tenants.catalog.models import Category, Product, StockMovement
 from tenants.catalog.stock import stock_adjust
 
+from .forms import CategoryForm
 from .roles import console_area
 
 PAGE_SIZE = 20
@@ -234,29 +236,24 @@ def _recent_movements(product: Product | None) -> list[StockMovement]:
 @require_http_methods(["GET", "POST"])
 def categories(request: HttpRequest) -> HttpResponse:
     """The two-level category tree shoppers browse: add, rename, move, hide and show again."""
-    errors: dict[str, list[str]] = {}
-    message = ""
     editing = Category.objects.filter(pk=id_or_none(request.GET.get("category"))).first()
-    form = {"name": editing.name, "parent": editing.parent_id or "", "sort_order": editing.sort_order,
-            "icon": editing.icon} if editing else {"sort_order": 100}
-    if request.method == "POST":
+    initial = CategoryForm.initial_from(editing)
+    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    form = CategoryForm(request.POST if action == "save" else None, initial=initial)
+    if action in {"hide", "show"}:
+        category_set_active(category=get_object_or_404(Category, pk=id_or_none(request.POST.get("category_id"))),
+                            active=action == "show")
+        return redirect(reverse("console-categories") + "?saved=1")
+    if form.is_bound and form.is_valid():
         try:
-            action = request.POST.get("action", "save")
-            if action in {"hide", "show"}:
-                category_set_active(category=get_object_or_404(Category, pk=request.POST.get("category_id")),
-                                    active=action == "show")
-            else:
-                form = request.POST.dict()
-                parent = form.get("parent", "")
-                category_save(category=editing, name=form.get("name", ""), icon=form.get("icon", ""),
-                              parent_id=int(parent) if ascii_digits(parent) else None,
-                              sort_order=form.get("sort_order", "100"))
-        except DomainError as exc:
-            errors, message = exc.fields, exc.message
-        else:
+            data = form.cleaned_data
+            category_save(category=editing, name=data["name"], parent_id=data["parent"],
+                          sort_order=data["sort_order"], icon=data["icon"])
             return redirect(reverse("console-categories") + "?saved=1")
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
     tops = list(Category.objects.filter(parent__isnull=True).prefetch_related("children"))
     return render(request, "console_frontend/categories.html", {
-        "store": request.tenant, "nav": "catalog", "tops": tops, "form": form, "editing": editing,
-        "errors": errors, "message": message, "saved": request.GET.get("saved") == "1"},
-        status=400 if message else 200)
+        "store": request.tenant, "nav": "catalog", "tops": tops, "editing": editing,
+        "saved": request.GET.get("saved") == "1", **form_page(form, initial)},
+        status=400 if form.errors else 200)

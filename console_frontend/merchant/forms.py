@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from console_frontend.forms import PercentField, WholeNumberField, YuanField
 from core.money import format_fen, parse_yuan
 from core.text import ascii_digits
+from tenants.catalog.editing import MAX_SORT_ORDER
+from tenants.catalog.models import Category
 from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONUS_BP, DistributionRules
 from tenants.distribution.grades import MAX_RANK, RULE_FIELDS
 from tenants.distribution.models import DistributionSettings, Grade
@@ -165,3 +167,23 @@ class ShippingTemplateForm(forms.Form):
             first_weight_g=data["first_weight_g"], first_fee_fen=data["first_fee"] or 0,
             extra_weight_g=data["extra_weight_g"], extra_fee_fen=data["extra_fee"] or 0,
             free_over_fen=data["free_over"], region_rules=data["region_rules"], is_default=data["is_default"])
+
+
+class CategoryForm(forms.Form):
+    """A category of the two-level tree: its name, its parent (a top-level category, or none), its place."""
+
+    name = forms.CharField(max_length=30)
+    parent = WholeNumberField(low=1, high=10**18, required=False)  # the parent's id
+    sort_order = WholeNumberField(low=0, high=MAX_SORT_ORDER, required=False)
+    icon = forms.CharField(max_length=200, required=False)
+
+    @staticmethod
+    def initial_from(category: Category | None) -> dict:
+        if category is None:
+            return {"sort_order": 100}
+        return {"name": category.name, "parent": category.parent_id or "", "sort_order": category.sort_order,
+                "icon": category.icon}
+
+    def clean_sort_order(self) -> int:
+        value = self.cleaned_data["sort_order"]
+        return 100 if value is None else value

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError, ValidationFailed
 from core.images import image_accept
-from core.text import ascii_digits
 
 from .models import Category, Product, ProductImage, Sku, StockMovement, Tag
 from .services import product_create, product_put_on_sale, product_refresh_listing_fields, product_take_off_sale
@@ -175,8 +174,11 @@ def products_bulk_listing(*, product_ids: list[int], on_sale: bool) -> tuple[int
     return changed, problems
 
 
+MAX_SORT_ORDER = 10_000
+
+
 @transaction.atomic
-def category_save(*, category: Category | None, name: str, parent_id: int | None, sort_order: str = "100",
+def category_save(*, category: Category | None, name: str, parent_id: int | None, sort_order: int = 100,
                   icon: str = "") -> Category:
     """Create or rename a category of the two-level tree (a child's parent must be top-level)."""
     errors: dict[str, list[str]] = {}
@@ -190,12 +192,12 @@ def category_save(*, category: Category | None, name: str, parent_id: int | None
         errors["parent"] = [_("上级只能是一级分类。")]
     elif category and parent and category.children.exists():
         errors["parent"] = [_("有子分类的分类不能再放到其他分类下（最多两级）。")]
-    if not ascii_digits(str(sort_order).strip()) or int(sort_order) > 10_000:
+    if not 0 <= sort_order <= MAX_SORT_ORDER:
         errors["sort_order"] = [_("请填写 0 到 10000 之间的整数。")]
     if errors:
         raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
     category = category or Category()
-    category.name, category.parent, category.sort_order = name, parent, int(sort_order)
+    category.name, category.parent, category.sort_order = name, parent, sort_order
     category.icon = icon.strip()[:200]
     category.save()
     return category

@@ -187,3 +187,18 @@ def test_the_category_tree(owner, store_a):
     owner.post("/console/catalog/categories/", {"action": "hide", "category_id": skincare.pk})
     assert "护肤" not in [c["name"] for c in owner.get("/api/v1/catalog/categories/").json()]
     assert "面霜" not in owner.get("/console/catalog/new/").content.decode()  # hidden with its parent
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", ["请填写 0 到 10000 之间的整数。", "该字段是必填项"]),
+    ("en", ["whole number from 0 to 10000", "This field is required"]),
+])
+def test_category_field_errors_in_place_in_both_languages(owner, language, expected):
+    owner.cookies["django_language"] = language
+    bad = owner.post("/console/catalog/categories/", {"name": "", "sort_order": "-3", "parent": "x"})
+    page = bad.content.decode()
+    assert bad.status_code == 400
+    for field in ("name", "sort_order", "parent"):
+        assert f'data-field="{field}"' in page, field
+    for text in expected:
+        assert text in page, text
