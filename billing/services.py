@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -17,8 +18,6 @@ from django_tenants.utils import schema_context
 from control_plane.storefront_templates.models import StorefrontTemplate
 from control_plane.tenancy.models import Tenant
 from core.errors import Conflict, PlanLimitReached, ValidationFailed
-from core.money import parse_yuan
-from core.text import ascii_digits
 
 from .gateway import stripe_client
 from .limits import PlanLimits
@@ -314,12 +313,34 @@ def billing_dunning(*, now: datetime | None = None) -> dict[str, int]:
 PLAN_LIMIT_FIELDS = ("max_products", "max_distributors", "max_staff", "max_orders_per_month")
 
 
+PLAN_RANGES = {"trial_days": 90, "sort_order": 1000, **dict.fromkeys(PLAN_LIMIT_FIELDS, 10**9)}
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    """A plan as an operator sets it: prices in minor units (fen), a limit of None is unlimited."""
+
+    name: str
+    description: str
+    monthly_price_minor: int
+    yearly_price_minor: int
+    trial_days: int
+    sort_order: int
+    max_products: int | None
+    max_distributors: int | None
+    max_staff: int | None
+    max_orders_per_month: int | None
+    templates: tuple[str, ...]
+    custom_domain: bool
+    simulator: bool
+    is_active: bool
+
+
 @transaction.atomic
-def plan_save(*, code: str, data: dict, create: bool = False) -> Plan:
-    """Create or edit a plan from an operator's form (prices typed in yuan, an empty limit is unlimited).
-    Stores already on the plan get the new limits at once; Stripe follows through ``plan_sync``."""
+def plan_save(*, code: str, values: PlanInput, create: bool = False) -> Plan:
+    """Create or edit a plan. Stores already on the plan get the new limits at once; Stripe follows through
+    ``plan_sync``."""
     fields: dict[str, list[str]] = {}
-    values: dict = {}
     code = code.strip().lower()
     with schema_context("public"):
         plan = None if create else Plan.objects.select_for_update().filter(code=code).first()
@@ -327,35 +348,24 @@ def plan_save(*, code: str, data: dict, create: bool = False) -> Plan:
             raise ValidationFailed(_("没有这个套餐。"), fields={"code": [_("没有这个套餐。")]})
         if create and (not _PLAN_CODE.fullmatch(code) or Plan.objects.filter(code=code).exists()):
             fields["code"] = [_("代码须为 2–40 位小写字母、数字或连字符，且未被使用。")]
-        values["name"] = str(data.get("name", "")).strip()
-        if not values["name"] or len(values["name"]) > 60:
+        if not values.name.strip() or len(values.name.strip()) > 60:
             fields["name"] = [_("请填写套餐名称（60 字以内）。")]
-        values["description"] = str(data.get("description", "")).strip()[:200]
         for name in ("monthly_price_minor", "yearly_price_minor"):
-            try:
-                values[name] = parse_yuan(data.get(name.replace("_minor", ""), ""))
-            except ValueError:
-                fields[name.replace("_minor", "")] = [_("请填写金额（元），最多两位小数。")]
-        for name, top in [("trial_days", 90), ("sort_order", 1000), *[(f, 10**9) for f in PLAN_LIMIT_FIELDS]]:
-            raw = str(data.get(name, "")).strip()
-            if raw == "" and name in PLAN_LIMIT_FIELDS:
-                values[name] = None
-            elif ascii_digits(raw) and int(raw) <= top:
-                values[name] = int(raw)
-            else:
+            if getattr(values, name) < 0:
+                fields[name] = [_("请填写金额（元），最多两位小数。")]
+        for name, top in PLAN_RANGES.items():
+            value = getattr(values, name)
+            if not (value is None and name in PLAN_LIMIT_FIELDS) and not (value is not None and 0 <= value <= top):
                 fields[name] = [_("请填写 0 到 %(top)s 之间的整数。") % {"top": top}]
-        known = set(StorefrontTemplate.objects.values_list("code", flat=True))
-        templates = [str(t) for t in data.get("templates", [])]
-        if set(templates) - known:
+        if set(values.templates) - set(StorefrontTemplate.objects.values_list("code", flat=True)):
             fields["templates"] = [_("有不存在的模板。")]
-        values["templates"] = sorted(set(templates))
-        for name in ("custom_domain", "simulator", "is_active"):
-            values[name] = bool(data.get(name))
         if fields:
             raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
+        stored = {**asdict(values), "name": values.name.strip(), "description": values.description.strip()[:200],
+                  "templates": sorted(set(values.templates))}
         if plan is None:
-            return Plan.objects.create(code=code, **values)
-        for name, value in values.items():
+            return Plan.objects.create(code=code, **stored)
+        for name, value in stored.items():
             setattr(plan, name, value)
         plan.save()
         return plan

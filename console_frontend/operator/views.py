@@ -24,6 +24,7 @@ from billing.selectors import billing_overview, invoices_of, plans_with_subscrib
 from billing.services import PLAN_LIMIT_FIELDS
 from billing.sync import plan_sync
 from console_frontend.excel import xlsx_response
+from console_frontend.forms import form_add_domain_error, form_page
 from console_frontend.passwords import LockedOut, password_authenticate
 from console_frontend.previews import render_preview
 from control_plane.operators.lockouts import lockouts, operator_unlock_login
@@ -43,7 +44,8 @@ from control_plane.tenancy.models import Tenant
 from control_plane.tenancy.selectors import tenant_search
 from core.client_ip import client_ip
 from core.errors import DomainError
-from core.money import format_fen
+
+from .forms import PlanForm
 
 PAGE_SIZE = 25
 
@@ -186,19 +188,6 @@ def billing(request: HttpRequest) -> HttpResponse:
                   "plans": [{"label": name, "value": n} for name, n in overview.by_plan]}})
 
 
-def _plan_form(plan: Plan | None, post=None) -> dict:
-    """The form's values: what was posted, else the plan's (prices in yuan, an unlimited limit blank)."""
-    if post is not None:
-        return {**post.dict(), "templates": post.getlist("templates")}
-    if plan is None:
-        return {"trial_days": 14, "is_active": True, "templates": []}
-    return {"name": plan.name, "description": plan.description, "monthly_price": format_fen(plan.monthly_price_minor),
-            "yearly_price": format_fen(plan.yearly_price_minor), "trial_days": plan.trial_days,
-            "sort_order": plan.sort_order, "templates": plan.templates, "custom_domain": plan.custom_domain,
-            "simulator": plan.simulator, "is_active": plan.is_active,
-            **{name: "" if getattr(plan, name) is None else getattr(plan, name) for name in PLAN_LIMIT_FIELDS}}
-
-
 def _sync(plan: Plan) -> str:
     try:
         plan_sync(plan)
@@ -212,51 +201,50 @@ def _sync(plan: Plan) -> str:
 @require_http_methods(["GET", "POST"])
 def plans(request: HttpRequest) -> HttpResponse:
     """Every plan with its prices, limits, subscribers and Stripe sync state; a form for a new plan."""
-    errors: dict[str, list[str]] = {}
-    message = ""
-    form = _plan_form(None)
-    if request.method == "POST":
-        form = _plan_form(None, request.POST)
+    initial = PlanForm.initial_from(None)
+    form = PlanForm(request.POST or None, initial=initial, creating=True)
+    if request.method == "POST" and form.is_valid():
         try:
-            plan = operator_plan_save(operator=request.user, code=request.POST.get("code", ""), data=form,
+            plan = operator_plan_save(operator=request.user, code=form.cleaned_data["code"], values=form.values(),
                                       create=True, ip=client_ip(request))
-        except DomainError as exc:
-            errors, message = exc.fields, exc.message
-        else:
             warning = _sync(plan)
             return redirect(reverse("operator-plan", kwargs={"code": plan.code})
                             + ("?sync=failed" if warning else "?saved=1"))
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
     return render(request, "console_frontend/operator_plans.html", {
-        "plans": plans_with_subscribers(), "templates": template_list_active(), "form": form, "errors": errors,
-        "message": message, "nav": "plans", "limit_fields": PLAN_LIMIT_FIELDS}, status=400 if message else 200)
+        "plans": plans_with_subscribers(), "templates": template_list_active(), "nav": "plans",
+        "limit_fields": PLAN_LIMIT_FIELDS, **form_page(form, form.shown(initial))},
+        status=400 if form.errors else 200)
 
 
 @operator_required
 @require_http_methods(["GET", "POST"])
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     plan = get_object_or_404(Plan, code=code)
-    errors: dict[str, list[str]] = {}
-    message = ""
-    form = _plan_form(plan)
-    if request.method == "POST" and request.POST.get("action") == "sync":
-        message = _sync(plan) or ""
-        if not message:
+    initial = PlanForm.initial_from(plan)
+    syncing = request.method == "POST" and request.POST.get("action") == "sync"
+    form = PlanForm(request.POST if request.method == "POST" and not syncing else None, initial=initial)
+    sync_failed = ""
+    if syncing:
+        sync_failed = _sync(plan)
+        if not sync_failed:
             return redirect(f"{reverse('operator-plan', kwargs={'code': plan.code})}?synced=1")
-    elif request.method == "POST":
-        form = _plan_form(plan, request.POST)
+    elif form.is_bound and form.is_valid():
         try:
-            plan = operator_plan_save(operator=request.user, code=plan.code, data=form, ip=client_ip(request))
-        except DomainError as exc:
-            errors, message = exc.fields, exc.message
-        else:
+            plan = operator_plan_save(operator=request.user, code=plan.code, values=form.values(),
+                                      ip=client_ip(request))
             warning = _sync(plan)
             return redirect(reverse("operator-plan", kwargs={"code": plan.code})
                             + ("?sync=failed" if warning else "?saved=1"))
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
     plan.refresh_from_db()
+    page = form_page(form, form.shown(initial))
     return render(request, "console_frontend/operator_plan_detail.html", {
-        "plan": plan, "templates": template_list_active(), "form": form, "errors": errors, "message": message,
-        "nav": "plans", "limit_fields": PLAN_LIMIT_FIELDS, "state": request.GET},
-        status=400 if message else 200)
+        "plan": plan, "templates": template_list_active(), "nav": "plans", "limit_fields": PLAN_LIMIT_FIELDS,
+        "state": request.GET, **page, "message": sync_failed or page["message"]},
+        status=400 if sync_failed or form.errors else 200)
 
 
 @operator_required

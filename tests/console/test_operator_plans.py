@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django_tenants.utils import schema_context
 
 from billing.limits import plan_limits_for
@@ -67,3 +68,19 @@ def test_a_failed_sync_keeps_the_edit_and_says_so(operator_client, settings, str
     settings.STRIPE_API_BASE = stripe_fake.public_base
     retried = operator_client.post("/operators/plans/solo/", {"action": "sync"})
     assert retried["Location"] == "/operators/plans/solo/?synced=1" and "plan_solo" in stripe_fake.objects
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", ["请填写金额（元），最多两位小数。", "请填写 0 到 90 之间的整数。", "选择一个有效的选项"]),
+    ("en", ["amount in yuan", "whole number from 0 to 90", "Select a valid choice"]),
+])
+def test_plan_field_errors_in_place_in_both_languages(operator_client, language, expected):
+    operator_client.cookies["django_language"] = language
+    bad = {**NEW, "monthly_price": "12.345", "trial_days": "-1", "templates": ["nope"], "max_products": "1e3"}
+    response = operator_client.post("/operators/plans/", bad)
+    page = response.content.decode()
+    assert response.status_code == 400
+    for field in ("monthly_price", "trial_days", "templates", "max_products"):
+        assert f'data-field="{field}"' in page, field
+    for text in expected:
+        assert text in page, text

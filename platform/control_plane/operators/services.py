@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from billing.models import Plan
-from billing.services import plan_save
+from billing.services import PlanInput, plan_save
 from control_plane.storefront_templates.services import template_save_by_operator, template_set_active
 from control_plane.tenancy.models import Tenant
 from control_plane.tenancy.services import store_link_make, store_link_redeem, tenant_resume, tenant_suspend
@@ -51,8 +51,9 @@ def operator_create(*, login: str, password: str):
 
 
 @transaction.atomic
-def operator_plan_save(*, operator, code: str, data: dict, create: bool = False, ip: str | None = None) -> Plan:
-    plan = plan_save(code=code, data=data, create=create)
+def operator_plan_save(*, operator, code: str, values: PlanInput, create: bool = False,
+                       ip: str | None = None) -> Plan:
+    plan = plan_save(code=code, values=values, create=create)
     AuditLog.objects.create(actor=operator, actor_label=operator.get_username(), action=AuditLog.Action.PLAN_SAVE,
                             reason=f"{'新建' if create else '修改'}套餐 {plan.code}", ip_address=ip)
     return plan

@@ -1,0 +1,67 @@
+"""The operator console's forms: what operators type, parsed into the typed values the services take."""
+
+from __future__ import annotations
+
+from django import forms
+
+from billing.models import Plan
+from billing.services import PLAN_LIMIT_FIELDS, PLAN_RANGES, PlanInput
+from console_frontend.forms import WholeNumberField, YuanField
+from control_plane.storefront_templates.models import StorefrontTemplate
+from core.money import format_fen
+
+
+def _template_choices() -> list[tuple[str, str]]:
+    return list(StorefrontTemplate.objects.order_by("sort_order", "code").values_list("code", "name"))
+
+
+class PlanForm(forms.Form):
+    """A plan: its prices (yuan), trial, limits (blank: unlimited), templates and features."""
+
+    code = forms.RegexField(regex=r"^[a-z0-9][a-z0-9-]{1,39}$", required=False)  # only when creating
+    name = forms.CharField(max_length=60)
+    description = forms.CharField(max_length=200, required=False)
+    monthly_price = YuanField()
+    yearly_price = YuanField()
+    trial_days = WholeNumberField(low=0, high=PLAN_RANGES["trial_days"])
+    sort_order = WholeNumberField(low=0, high=PLAN_RANGES["sort_order"])
+    max_products = WholeNumberField(low=0, high=PLAN_RANGES["max_products"], required=False)
+    max_distributors = WholeNumberField(low=0, high=PLAN_RANGES["max_distributors"], required=False)
+    max_staff = WholeNumberField(low=0, high=PLAN_RANGES["max_staff"], required=False)
+    max_orders_per_month = WholeNumberField(low=0, high=PLAN_RANGES["max_orders_per_month"], required=False)
+    templates = forms.MultipleChoiceField(choices=_template_choices, required=False)
+    custom_domain = forms.BooleanField(required=False)
+    simulator = forms.BooleanField(required=False)
+    is_active = forms.BooleanField(required=False)
+
+    domain_fields = {"monthly_price_minor": "monthly_price", "yearly_price_minor": "yearly_price"}
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = creating
+
+    @staticmethod
+    def initial_from(plan: Plan | None) -> dict:
+        """The form's values: the plan's (prices in yuan, an unlimited limit blank)."""
+        if plan is None:
+            return {"trial_days": 14, "is_active": True, "templates": []}
+        return {"name": plan.name, "description": plan.description,
+                "monthly_price": format_fen(plan.monthly_price_minor),
+                "yearly_price": format_fen(plan.yearly_price_minor), "trial_days": plan.trial_days,
+                "sort_order": plan.sort_order, "templates": plan.templates, "custom_domain": plan.custom_domain,
+                "simulator": plan.simulator, "is_active": plan.is_active,
+                **{name: "" if getattr(plan, name) is None else getattr(plan, name) for name in PLAN_LIMIT_FIELDS}}
+
+    def shown(self, initial: dict) -> dict:
+        """What the page shows: what was posted (the templates as a list), else ``initial``."""
+        if not self.is_bound:
+            return initial
+        return {**self.data.dict(), "templates": self.data.getlist("templates")}
+
+    def values(self) -> PlanInput:
+        data = self.cleaned_data
+        return PlanInput(
+            name=data["name"], description=data["description"], monthly_price_minor=data["monthly_price"],
+            yearly_price_minor=data["yearly_price"], trial_days=data["trial_days"], sort_order=data["sort_order"],
+            **{name: data[name] for name in PLAN_LIMIT_FIELDS}, templates=tuple(data["templates"]),
+            custom_domain=data["custom_domain"], simulator=data["simulator"], is_active=data["is_active"])
