@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 
 from billing.models import Plan
 from billing.services import PLAN_LIMIT_FIELDS, PLAN_RANGES, PlanInput
 from console_frontend.forms import WholeNumberField, YuanField
 from control_plane.storefront_templates.models import StorefrontTemplate
+from control_plane.storefront_templates.services import THEME_KEYS, TemplateInput
 from core.money import format_fen
 
 
@@ -65,3 +68,45 @@ class PlanForm(forms.Form):
             yearly_price_minor=data["yearly_price"], trial_days=data["trial_days"], sort_order=data["sort_order"],
             **{name: data[name] for name in PLAN_LIMIT_FIELDS}, templates=tuple(data["templates"]),
             custom_domain=data["custom_domain"], simulator=data["simulator"], is_active=data["is_active"])
+
+
+_COLOR = r"^#[0-9a-fA-F]{6}$"
+
+
+class TemplateForm(forms.Form):
+    """A storefront template: its names and industry, theme colours and home-page layout (JSON)."""
+
+    code = forms.RegexField(regex=r"^[a-z][a-z0-9_]{1,39}$", required=False)  # only when creating
+    name = forms.CharField(max_length=60)
+    name_en = forms.CharField(max_length=60)
+    industry = forms.CharField(max_length=60)
+    description = forms.CharField(max_length=300, required=False)
+    theme_primary = forms.RegexField(regex=_COLOR)
+    theme_accent = forms.RegexField(regex=_COLOR)
+    theme_background = forms.RegexField(regex=_COLOR)
+    theme_text = forms.RegexField(regex=_COLOR)
+    layout = forms.JSONField()
+    sort_order = WholeNumberField(low=0, high=10_000, required=False)
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = creating
+
+    @staticmethod
+    def initial_from(template: StorefrontTemplate | None) -> dict:
+        """A new template starts from the first offered one's layout and colours."""
+        if template is None:
+            base = StorefrontTemplate.objects.filter(is_active=True).first()
+            return {"layout": json.dumps(base.layout, ensure_ascii=False, indent=2) if base else "",
+                    **{f"theme_{k}": v for k, v in (base.theme if base else {}).items()}, "sort_order": 100}
+        return {"name": template.name, "name_en": template.name_en, "industry": template.industry,
+                "description": template.description, "sort_order": template.sort_order,
+                "layout": json.dumps(template.layout, ensure_ascii=False, indent=2),
+                **{f"theme_{k}": v for k, v in template.theme.items()}}
+
+    def values(self) -> TemplateInput:
+        data = self.cleaned_data
+        return TemplateInput(name=data["name"], name_en=data["name_en"], industry=data["industry"],
+                             description=data["description"], layout=data["layout"],
+                             theme={key: data[f"theme_{key}"] for key in THEME_KEYS},
+                             sort_order=100 if data["sort_order"] is None else data["sort_order"])

@@ -3,7 +3,6 @@ health, audit log."""
 
 from __future__ import annotations
 
-import json
 from functools import wraps
 
 from django import forms
@@ -45,7 +44,7 @@ from control_plane.tenancy.selectors import tenant_search
 from core.client_ip import client_ip
 from core.errors import DomainError
 
-from .forms import PlanForm
+from .forms import PlanForm, TemplateForm
 
 PAGE_SIZE = 25
 
@@ -260,64 +259,50 @@ def health(request: HttpRequest) -> HttpResponse:
                              for k, v in sorted(figures.stores_by_status.items())]}})
 
 
-def _template_form(template: StorefrontTemplate | None, post=None) -> dict:
-    if post is not None:
-        return post.dict()
-    if template is None:
-        base = StorefrontTemplate.objects.filter(is_active=True).first()
-        return {"layout": json.dumps(base.layout, ensure_ascii=False, indent=2) if base else "",
-                **{f"theme_{k}": v for k, v in (base.theme if base else {}).items()}, "sort_order": 100}
-    return {"name": template.name, "name_en": template.name_en, "industry": template.industry,
-            "description": template.description, "sort_order": template.sort_order,
-            "layout": json.dumps(template.layout, ensure_ascii=False, indent=2),
-            **{f"theme_{k}": v for k, v in template.theme.items()}}
-
-
 @operator_required
 @require_http_methods(["GET", "POST"])
 def templates(request: HttpRequest) -> HttpResponse:
     """Storefront templates: previews, versions, stores made from each; a form for a new one."""
-    errors: dict[str, list[str]] = {}
-    message = ""
-    form = _template_form(None)
-    if request.method == "POST":
-        form = _template_form(None, request.POST)
+    initial = TemplateForm.initial_from(None)
+    form = TemplateForm(request.POST or None, initial=initial, creating=True)
+    if request.method == "POST" and form.is_valid():
         try:
-            template = operator_template_save(operator=request.user, code=request.POST.get("code", ""), data=form,
-                                              create=True, ip=client_ip(request))
-        except DomainError as exc:
-            errors, message = exc.fields, exc.message
-        else:
+            template = operator_template_save(operator=request.user, code=form.cleaned_data["code"],
+                                              values=form.values(), create=True, ip=client_ip(request))
             return redirect(f"{reverse('operator-template', kwargs={'code': template.code})}?saved=1")
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
     return render(request, "console_frontend/operator_templates.html", {
-        "templates": templates_for_operators(), "form": form, "errors": errors, "message": message,
-        "nav": "templates"}, status=400 if message else 200)
+        "templates": templates_for_operators(), "nav": "templates", **form_page(form, initial)},
+        status=400 if form.errors else 200)
 
 
 @operator_required
 @require_http_methods(["GET", "POST"])
 def template_detail(request: HttpRequest, code: str) -> HttpResponse:
     template = get_object_or_404(StorefrontTemplate, code=code)
-    errors: dict[str, list[str]] = {}
-    message = ""
-    form = _template_form(template)
-    if request.method == "POST":
-        action = request.POST.get("action", "save")
+    initial = TemplateForm.initial_from(template)
+    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    form = TemplateForm(request.POST if action == "save" else None, initial=initial)
+    refused = ""
+    if action in {"retire", "restore"}:
         try:
-            if action in {"retire", "restore"}:
-                operator_template_set_active(operator=request.user, code=code, active=action == "restore",
-                                             ip=client_ip(request))
-            else:
-                form = _template_form(template, request.POST)
-                operator_template_save(operator=request.user, code=code, data=form, ip=client_ip(request))
-        except DomainError as exc:
-            errors, message = exc.fields, exc.message
-        else:
+            operator_template_set_active(operator=request.user, code=code, active=action == "restore",
+                                         ip=client_ip(request))
             return redirect(f"{reverse('operator-template', kwargs={'code': code})}?saved=1")
+        except DomainError as exc:
+            refused = exc.message
+    elif form.is_bound and form.is_valid():
+        try:
+            operator_template_save(operator=request.user, code=code, values=form.values(), ip=client_ip(request))
+            return redirect(f"{reverse('operator-template', kwargs={'code': code})}?saved=1")
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
     template.refresh_from_db()
+    page = form_page(form, initial)
     return render(request, "console_frontend/operator_template_detail.html", {
-        "template": template, "form": form, "errors": errors, "message": message, "nav": "templates",
-        "saved": request.GET.get("saved") == "1"}, status=400 if message else 200)
+        "template": template, "nav": "templates", "saved": request.GET.get("saved") == "1", **page,
+        "message": refused or page["message"]}, status=400 if refused or form.errors else 200)
 
 
 @operator_required

@@ -9,7 +9,11 @@ from django_tenants.utils import schema_context
 
 from billing.models import Plan
 from billing.services import PlanInput, plan_save
-from control_plane.storefront_templates.services import template_save_by_operator, template_set_active
+from control_plane.storefront_templates.services import (
+    TemplateInput,
+    template_save_by_operator,
+    template_set_active,
+)
 from control_plane.tenancy.models import Tenant
 from control_plane.tenancy.services import store_link_make, store_link_redeem, tenant_resume, tenant_suspend
 from core.errors import ValidationFailed
@@ -67,8 +71,9 @@ def job_failure_record(*, task_name: str, schema_name: str, exception: BaseExcep
 
 
 @transaction.atomic
-def operator_template_save(*, operator, code: str, data: dict, create: bool = False, ip: str | None = None):
-    template = template_save_by_operator(code=code, data=data, create=create)
+def operator_template_save(*, operator, code: str, values: TemplateInput, create: bool = False,
+                           ip: str | None = None):
+    template = template_save_by_operator(code=code, values=values, create=create)
     AuditLog.objects.create(actor=operator, actor_label=operator.get_username(),
                             action=AuditLog.Action.TEMPLATE_SAVE, ip_address=ip,
                             reason=f"{'新建' if create else '修改'}模板 {template.code}")

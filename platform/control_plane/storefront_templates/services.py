@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -11,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
 from core.storefront_layout import validate_layout, validate_theme
-from core.text import ascii_digits
 
 from .models import StorefrontTemplate
 
@@ -68,38 +68,47 @@ _CODE = re.compile(r"[a-z][a-z0-9_]{1,39}")
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
+THEME_KEYS = ("primary", "accent", "background", "text")
+
+
+@dataclass(frozen=True)
+class TemplateInput:
+    """A storefront template as operators set it: texts, theme colours (``THEME_KEYS``) and the layout."""
+
+    name: str
+    name_en: str
+    industry: str
+    description: str
+    theme: dict
+    layout: dict
+    sort_order: int
+
+
 @transaction.atomic
-def template_save_by_operator(*, code: str, data: dict, create: bool = False) -> StorefrontTemplate:
-    """Create or edit a template from the operators' form: texts, theme colours and the layout as JSON
-    (checked like every layout). From then on the template belongs to the operators, not the catalog files."""
+def template_save_by_operator(*, code: str, values: TemplateInput, create: bool = False) -> StorefrontTemplate:
+    """Create or edit a template: texts, theme colours and the layout (checked like every layout). From then on
+    the template belongs to the operators, not the catalog files."""
     errors: dict[str, list[str]] = {}
     code = code.strip().lower()
     if create and (not _CODE.fullmatch(code) or StorefrontTemplate.objects.filter(code=code).exists()):
         errors["code"] = [_("代码须为 2–40 位小写字母、数字或下划线，以字母开头，且未被使用。")]
-    texts = {name: str(data.get(name, "")).strip() for name in ("name", "name_en", "industry", "description")}
+    texts = {name: getattr(values, name).strip() for name in ("name", "name_en", "industry", "description")}
     for name, limit in (("name", 60), ("name_en", 60), ("industry", 60)):
         if not texts[name] or len(texts[name]) > limit:
             errors[name] = [_("必填，最多 %(n)s 个字符。") % {"n": limit}]
     texts["description"] = texts["description"][:300]
-    theme = {key: str(data.get(f"theme_{key}", "")).strip() for key in ("primary", "accent", "background", "text")}
-    for key, value in theme.items():
-        if not _COLOR.fullmatch(value):
+    for key in THEME_KEYS:
+        if not _COLOR.fullmatch(str(values.theme.get(key, ""))):
             errors[f"theme_{key}"] = [_("请填写颜色，如 #e8547a。")]
-    try:
-        layout = json.loads(data.get("layout", ""))
-    except (TypeError, ValueError):
-        layout = None
-        errors["layout"] = [_("布局不是有效的 JSON。")]
-    sort_order = str(data.get("sort_order", "100")).strip()
-    if not ascii_digits(sort_order) or int(sort_order) > 10_000:
+    if not 0 <= values.sort_order <= 10_000:
         errors["sort_order"] = [_("请填写 0 到 10000 之间的整数。")]
     if errors:
         raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
-    problems = validate_theme(theme) + validate_layout(layout)
+    problems = validate_theme(values.theme) + validate_layout(values.layout)
     if problems:
         raise ValidationFailed(_("布局或配色无效。"), fields={"layout": problems})
-    template, _changed = template_upsert(code=code, theme=theme, layout=layout, sort_order=int(sort_order),
-                                         **texts)
+    template, _changed = template_upsert(code=code, theme=dict(values.theme), layout=values.layout,
+                                         sort_order=values.sort_order, **texts)
     StorefrontTemplate.objects.filter(pk=template.pk).update(source="operator")
     template.refresh_from_db()
     return template

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from control_plane.operators.models import AuditLog
 from control_plane.storefront_templates.models import StorefrontTemplate
 from control_plane.storefront_templates.selectors import template_list_active
@@ -59,3 +61,20 @@ def test_the_last_active_template_cannot_be_retired(operator_client):
         assert operator_client.post(f"/operators/templates/{code}/", {"action": "retire"}).status_code == 302
     refused = operator_client.post(f"/operators/templates/{codes[-1]}/", {"action": "retire"})
     assert refused.status_code == 400 and "至少要保留一个可用模板" in refused.content.decode()
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", ["请填写 0 到 10000 之间的整数。", "输入一个有效的JSON", "该字段是必填项"]),
+    ("en", ["whole number from 0 to 10000", "Enter a valid JSON", "This field is required"]),
+])
+def test_template_field_errors_in_place_in_both_languages(operator_client, language, expected):
+    operator_client.cookies["django_language"] = language
+    beauty = StorefrontTemplate.objects.get(code="beauty")
+    bad = form_of(beauty, name="", sort_order="-1", layout="{not json", theme_primary="red")
+    response = operator_client.post("/operators/templates/beauty/", bad)
+    page = response.content.decode()
+    assert response.status_code == 400
+    for field in ("name", "sort_order", "layout", "theme_primary"):
+        assert f'data-field="{field}"' in page, field
+    for text in expected:
+        assert text in page, text
