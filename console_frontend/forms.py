@@ -3,12 +3,17 @@ people type (yuan, percent, whole numbers in a range) through ``core.money``, wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.money import BP_DENOMINATOR, format_fen, parse_percent_bp, parse_yuan
 from core.text import ascii_digits
+
+T = TypeVar("T")
 
 
 def form_add_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -24,6 +29,18 @@ def form_add_domain_error(form: forms.Form, error: DomainError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+def form_submit(form: forms.Form, action: Callable[[], T]) -> T | None:
+    """Run ``action`` (the one service call of a screen) if ``form`` is valid; a domain refusal lands on the form
+    (``form_add_domain_error``). The action's result, or None when the form now holds errors."""
+    if not form.is_valid():
+        return None
+    try:
+        return action()
+    except DomainError as error:
+        form_add_domain_error(form, error)
+        return None
 
 
 def form_page(form: forms.Form, initial: dict) -> dict:

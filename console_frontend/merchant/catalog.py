@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_add_domain_error, form_page
+from console_frontend.forms import form_page, form_submit
 from core.errors import DomainError, ValidationFailed
 from core.money import format_fen, parse_yuan
 from core.text import ascii_digits, id_or_none
@@ -244,14 +244,10 @@ def categories(request: HttpRequest) -> HttpResponse:
         category_set_active(category=get_object_or_404(Category, pk=id_or_none(request.POST.get("category_id"))),
                             active=action == "show")
         return redirect(reverse("console-categories") + "?saved=1")
-    if form.is_bound and form.is_valid():
-        try:
-            data = form.cleaned_data
-            category_save(category=editing, name=data["name"], parent_id=data["parent"],
-                          sort_order=data["sort_order"], icon=data["icon"])
-            return redirect(reverse("console-categories") + "?saved=1")
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
+    if form.is_bound and form_submit(form, lambda: category_save(
+            category=editing, name=form.cleaned_data["name"], parent_id=form.cleaned_data["parent"],
+            sort_order=form.cleaned_data["sort_order"], icon=form.cleaned_data["icon"])):
+        return redirect(reverse("console-categories") + "?saved=1")
     tops = list(Category.objects.filter(parent__isnull=True).prefetch_related("children"))
     return render(request, "console_frontend/categories.html", {
         "store": request.tenant, "nav": "catalog", "tops": tops, "editing": editing,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_add_domain_error, form_page
+from console_frontend.forms import form_add_domain_error, form_page, form_submit
 from core.errors import DomainError, ValidationFailed
 from core.money import format_fen
 from core.text import id_or_none
@@ -128,18 +128,14 @@ def distribution_settings(request: HttpRequest) -> HttpResponse:
     current = DistributionRules.of(distribution_settings_get())
     initial = DistributionSettingsForm.initial_from(current)
     form = DistributionSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            distribution_settings_update(rules=form.rules())
-            return redirect(reverse("console-distribution-settings") + "?saved=1")
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-    elif form.is_bound:  # also say at once what the business rules refuse among the fields that did parse
+    if form.is_bound and not form.is_valid():  # also say at once what the business rules refuse among the rest
         problems = {name: messages for name, messages in
                     distribution_rules_problems(form.rules(otherwise=current)).items()
                     if form.domain_fields.get(name, name) not in form.errors}
         if problems:
             form_add_domain_error(form, ValidationFailed("", fields=problems))
+    elif form.is_bound and form_submit(form, lambda: distribution_settings_update(rules=form.rules())):
+        return redirect(reverse("console-distribution-settings") + "?saved=1")
     products = Product.objects.filter(status=Product.Status.ON_SALE).order_by("-pk").values("pk", "title")[:200]
     return render(request, "console_frontend/distribution_settings.html", {
         "store": request.tenant, "nav": "distribution", "saved": request.GET.get("saved") == "1",
@@ -207,12 +203,9 @@ def grades(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             refused = exc.message
     elif form.is_bound and form.is_valid():
-        try:
-            grade_save(grade=editing, name=form.cleaned_data["name"], rank=form.cleaned_data["rank"],
-                       promotion=form.promotion())
+        if form_submit(form, lambda: grade_save(grade=editing, name=form.cleaned_data["name"],
+                                                rank=form.cleaned_data["rank"], promotion=form.promotion())):
             return redirect(reverse("console-grades") + "?saved=1")
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
     elif form.is_bound:  # also say at once whether the name and rank are taken
         problems = grade_problems(grade=editing, name=form.cleaned_data.get("name"),
                                   rank=form.cleaned_data.get("rank"))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from console_frontend.forms import form_add_domain_error, form_page
+from console_frontend.forms import form_page, form_submit
 from control_plane.tenancy.services import tenant_rename
 from core.errors import DomainError
 from core.text import ascii_digits
@@ -63,12 +63,8 @@ def store_settings(request: HttpRequest) -> HttpResponse:
             if action == "shipping":
                 section = "shipping"
                 form = ShippingTemplateForm(request.POST, initial=shipping_initial)
-                if form.is_valid():
-                    try:
-                        shipping_template_save(template=editing, values=form.values())
-                        return redirect(reverse("console-store-settings") + "?saved=shipping#shipping")
-                    except DomainError as exc:
-                        form_add_domain_error(form, exc)
+                if form_submit(form, lambda: shipping_template_save(template=editing, values=form.values())):
+                    return redirect(reverse("console-store-settings") + "?saved=shipping#shipping")
                 page = form_page(form, shipping_initial)
                 shipping_form, errors, message = page["form"], page["errors"], page["message"]
         except DomainError as exc:
@@ -103,12 +99,8 @@ def order_rules(request: HttpRequest) -> HttpResponse:
     """Order and after-sale time limits; every limit is acted on by the store's worker."""
     rules = order_settings_get()
     form = OrderRulesForm(request.POST or None, initial={name: getattr(rules, name) for name in ORDER_RULE_RANGES})
-    if request.method == "POST" and form.is_valid():
-        try:
-            order_settings_update(**form.cleaned_data)
-            return redirect(f"{reverse('console-order-rules')}?saved=1")
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
+    if form.is_bound and form_submit(form, lambda: order_settings_update(**form.cleaned_data)):
+        return redirect(f"{reverse('console-order-rules')}?saved=1")
     return render(request, "console_frontend/order_rules.html", {
         "store": request.tenant, "nav": "settings", "form": form, "saved": request.GET.get("saved") == "1",
         "freeze_days": distribution_settings_get().freeze_days}, status=400 if form.errors else 200)

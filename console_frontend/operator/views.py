@@ -23,7 +23,7 @@ from billing.selectors import billing_overview, invoices_of, plans_with_subscrib
 from billing.services import PLAN_LIMIT_FIELDS
 from billing.sync import plan_sync
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_add_domain_error, form_page
+from console_frontend.forms import form_page, form_submit
 from console_frontend.passwords import LockedOut, password_authenticate
 from console_frontend.previews import render_preview
 from control_plane.operators.lockouts import lockouts, operator_unlock_login
@@ -202,15 +202,12 @@ def plans(request: HttpRequest) -> HttpResponse:
     """Every plan with its prices, limits, subscribers and Stripe sync state; a form for a new plan."""
     initial = PlanForm.initial_from(None)
     form = PlanForm(request.POST or None, initial=initial, creating=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = operator_plan_save(operator=request.user, code=form.cleaned_data["code"], values=form.values(),
-                                      create=True, ip=client_ip(request))
-            warning = _sync(plan)
-            return redirect(reverse("operator-plan", kwargs={"code": plan.code})
-                            + ("?sync=failed" if warning else "?saved=1"))
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
+    if form.is_bound and (plan := form_submit(form, lambda: operator_plan_save(
+            operator=request.user, code=form.cleaned_data["code"], values=form.values(), create=True,
+            ip=client_ip(request)))):
+        warning = _sync(plan)
+        return redirect(reverse("operator-plan", kwargs={"code": plan.code})
+                        + ("?sync=failed" if warning else "?saved=1"))
     return render(request, "console_frontend/operator_plans.html", {
         "plans": plans_with_subscribers(), "templates": template_list_active(), "nav": "plans",
         "limit_fields": PLAN_LIMIT_FIELDS, **form_page(form, form.shown(initial))},
@@ -229,15 +226,11 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
         sync_failed = _sync(plan)
         if not sync_failed:
             return redirect(f"{reverse('operator-plan', kwargs={'code': plan.code})}?synced=1")
-    elif form.is_bound and form.is_valid():
-        try:
-            plan = operator_plan_save(operator=request.user, code=plan.code, values=form.values(),
-                                      ip=client_ip(request))
-            warning = _sync(plan)
-            return redirect(reverse("operator-plan", kwargs={"code": plan.code})
-                            + ("?sync=failed" if warning else "?saved=1"))
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
+    elif form.is_bound and (saved := form_submit(form, lambda: operator_plan_save(
+            operator=request.user, code=plan.code, values=form.values(), ip=client_ip(request)))):
+        warning = _sync(saved)
+        return redirect(reverse("operator-plan", kwargs={"code": saved.code})
+                        + ("?sync=failed" if warning else "?saved=1"))
     plan.refresh_from_db()
     page = form_page(form, form.shown(initial))
     return render(request, "console_frontend/operator_plan_detail.html", {
@@ -265,13 +258,10 @@ def templates(request: HttpRequest) -> HttpResponse:
     """Storefront templates: previews, versions, stores made from each; a form for a new one."""
     initial = TemplateForm.initial_from(None)
     form = TemplateForm(request.POST or None, initial=initial, creating=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            template = operator_template_save(operator=request.user, code=form.cleaned_data["code"],
-                                              values=form.values(), create=True, ip=client_ip(request))
-            return redirect(f"{reverse('operator-template', kwargs={'code': template.code})}?saved=1")
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
+    if form.is_bound and (template := form_submit(form, lambda: operator_template_save(
+            operator=request.user, code=form.cleaned_data["code"], values=form.values(), create=True,
+            ip=client_ip(request)))):
+        return redirect(f"{reverse('operator-template', kwargs={'code': template.code})}?saved=1")
     return render(request, "console_frontend/operator_templates.html", {
         "templates": templates_for_operators(), "nav": "templates", **form_page(form, initial)},
         status=400 if form.errors else 200)
@@ -292,12 +282,9 @@ def template_detail(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(f"{reverse('operator-template', kwargs={'code': code})}?saved=1")
         except DomainError as exc:
             refused = exc.message
-    elif form.is_bound and form.is_valid():
-        try:
-            operator_template_save(operator=request.user, code=code, values=form.values(), ip=client_ip(request))
-            return redirect(f"{reverse('operator-template', kwargs={'code': code})}?saved=1")
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
+    elif form.is_bound and form_submit(form, lambda: operator_template_save(
+            operator=request.user, code=code, values=form.values(), ip=client_ip(request))):
+        return redirect(f"{reverse('operator-template', kwargs={'code': code})}?saved=1")
     template.refresh_from_db()
     page = form_page(form, initial)
     return render(request, "console_frontend/operator_template_detail.html", {
