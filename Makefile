@@ -35,6 +35,7 @@ run: fonts migrate
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	@$(SERVICES_ENV); $(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: services browser lint

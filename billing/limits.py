@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_context
 
 from core.errors import PlanLimitReached
 from core.locks import advisory_xact_lock
+from core.schema import current_schema
 
 from .models import Plan, Subscription
 
@@ -89,7 +89,7 @@ def usage_now() -> dict[str, int]:
 def plan_limit_check(*, resource: str, count: Callable[[], int], adding: int = 1) -> None:
     """Refuse adding ``adding`` more of ``resource`` to the current store when its plan's limit would be
     passed. ``count`` returns how many the store has now. Call inside the creating transaction."""
-    limits = plan_limits_for(schema_name=connection.schema_name)
+    limits = plan_limits_for(schema_name=current_schema())
     limit = limits.limit(resource)
     if limit is None:
         return
@@ -108,7 +108,7 @@ def plan_limit_check(*, resource: str, count: Callable[[], int], adding: int = 1
 
 def plan_feature_check(*, feature: str, schema_name: str | None = None) -> None:
     """Refuse a feature the store's plan does not include."""
-    limits = plan_limits_for(schema_name=schema_name or connection.schema_name)
+    limits = plan_limits_for(schema_name=schema_name or current_schema())
     if not getattr(limits, feature):
         message = _("当前套餐「%(plan)s」不含%(feature)s，请升级套餐。") % {"plan": limits.plan_name,
                                                                        "feature": FEATURES[feature]}

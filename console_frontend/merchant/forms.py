@@ -109,7 +109,7 @@ class GradeForm(forms.Form):
         return {key: self.cleaned_data[key] for key in RULE_FIELDS if self.cleaned_data.get(key) is not None}
 
 
-class RegionRulesField(forms.CharField):
+class RegionRulesField(forms.Field):
     """Region rules typed one per line — ``65, 54: 25.00`` (a fee there) or ``54: 不配送`` (no delivery) — as
     ``RegionRule``s; a line that does not read says which."""
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from django import forms
+from django.http import QueryDict
 
 from billing.models import Plan
 from billing.services import PLAN_LIMIT_FIELDS, PLAN_RANGES, PlanInput
@@ -59,7 +61,8 @@ class PlanForm(forms.Form):
         """What the page shows: what was posted (the templates as a list), else ``initial``."""
         if not self.is_bound:
             return initial
-        return {**self.data.dict(), "templates": self.data.getlist("templates")}
+        posted = cast(QueryDict, self.data)
+        return {**posted.dict(), "templates": posted.getlist("templates")}
 
     def values(self) -> PlanInput:
         data = self.cleaned_data

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django.db import connection
 
+from .schema import current_schema
+
 
 def _key(name: str) -> str:
-    return f"{connection.schema_name}:{name}"
+    return f"{current_schema()}:{name}"
 
 
 def advisory_xact_lock(name: str) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import get_public_schema_name
 from tenant_schemas_celery.task import TenantTask
+
+from .schema import current_schema
 
 
 class WrongSchemaError(RuntimeError):
@@ -18,7 +20,7 @@ class TenantOnlyTask(TenantTask):
     abstract = True
 
     def __call__(self, *args, **kwargs):
-        if connection.schema_name == get_public_schema_name():
+        if current_schema() == get_public_schema_name():
             raise WrongSchemaError(f"{self.name} is a tenant task and was run in the public schema; "
                                    "send it from inside the tenant's schema.")
         return super().__call__(*args, **kwargs)
@@ -27,7 +29,7 @@ class TenantOnlyTask(TenantTask):
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Send ``task`` once the current transaction commits, stamped with the schema active *now* (the
     schema may differ by the time the on-commit callback runs)."""
-    schema_name = connection.schema_name
+    schema_name = current_schema()
     transaction.on_commit(
         lambda: task.apply_async(args=args, kwargs=kwargs, headers={"_schema_name": schema_name})
     )

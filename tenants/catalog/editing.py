@@ -186,7 +186,8 @@ def category_save(*, category: Category | None, name: str, parent_id: int | None
     parent = Category.objects.filter(pk=parent_id, parent__isnull=True).first() if parent_id else None
     if not name or len(name) > 30:
         errors["name"] = [_("请填写分类名称（30 字以内）。")]
-    elif Category.objects.filter(parent=parent, name=name).exclude(pk=getattr(category, "pk", None)).exists():
+    elif (Category.objects.filter(parent=parent, name=name).exclude(pk=category.pk) if category
+          else Category.objects.filter(parent=parent, name=name)).exists():
         errors["name"] = [_("同一级下已有同名分类。")]
     if parent_id and (parent is None or (category and parent.pk == category.pk)):
         errors["parent"] = [_("上级只能是一级分类。")]

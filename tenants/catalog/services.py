@@ -56,7 +56,7 @@ def product_create(*, title: str, skus: list[dict], subtitle: str = "", tags: li
         product.tags.set([Tag.objects.get_or_create(name=name.strip()[:20])[0] for name in tags if name.strip()])
     for sku_data in skus:
         spec_values = sku_data.get("spec_values") or {}
-        sku = Sku.objects.create(
+        created = Sku.objects.create(
             product=product, spec_values=spec_values,
             spec_key=";".join(f"{k}:{v}" for k, v in sorted(spec_values.items())),
             price_fen=sku_data["price_fen"], original_price_fen=sku_data.get("original_price_fen"),
@@ -64,8 +64,8 @@ def product_create(*, title: str, skus: list[dict], subtitle: str = "", tags: li
             weight_g=sku_data.get("weight_g", 0), barcode=sku_data.get("barcode", ""),
             low_stock_threshold=sku_data.get("low_stock_threshold", 0),
         )
-        if sku.stock:
-            StockMovement.objects.create(sku=sku, delta=sku.stock, stock_after=sku.stock,
+        if created.stock:
+            StockMovement.objects.create(sku=created, delta=created.stock, stock_after=created.stock,
                                          reason=StockMovement.Reason.INITIAL, actor=actor)
     product_refresh_listing_fields(product=product)
     return product

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import connection
 from django.utils import timezone
 
+from core.schema import current_schema
 from core.tasks import TenantOnlyTask
 
 from .services import products_apply_schedules
@@ -14,4 +14,4 @@ from .services import products_apply_schedules
 @shared_task(base=TenantOnlyTask, name="tenants.catalog.apply_schedules")
 def apply_schedules() -> dict:
     listed, delisted = products_apply_schedules(now=timezone.now())
-    return {"schema": connection.schema_name, "listed": listed, "delisted": delisted}
+    return {"schema": current_schema(), "listed": listed, "delisted": delisted}

@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.money import apply_rate_bp, format_fen
+from core.schema import current_schema
 from core.tasks import TenantOnlyTask
 from tenants.ledger.models import Account, Journal
 from tenants.ledger.services import Line, account_for, journal_post
@@ -135,4 +136,4 @@ def previous_month(now: datetime) -> date:
 def pay_monthly_bonuses() -> dict:
     """Fanned out by beat on the 1st of each month: last month's bonuses for this store."""
     month = previous_month(timezone.now())
-    return {"schema": connection.schema_name, "month": f"{month:%Y-%m}", **bonuses_pay(month=month)}
+    return {"schema": current_schema(), "month": f"{month:%Y-%m}", **bonuses_pay(month=month)}

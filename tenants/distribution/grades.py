@@ -90,7 +90,7 @@ def grade_problems(*, grade: Grade | None, name: str | None, rank: int | None) -
     """What is wrong with a grade's name and rank (None: not known yet, not checked): each unique, the rank
     from 1 to MAX_RANK (higher is better)."""
     errors: dict[str, list[str]] = {}
-    others = Grade.objects.exclude(pk=getattr(grade, "pk", None))
+    others = Grade.objects.exclude(pk=grade.pk) if grade else Grade.objects.all()
     if name is not None:
         if not name.strip() or len(name.strip()) > 20:
             errors["name"] = [_("请填写等级名称（20 字以内）。")]

@@ -13,13 +13,14 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.limits import plan_limit_check
 from core.errors import Conflict, IllegalTransition, ValidationFailed
+from core.schema import current_schema
 from tenants.members.models import Member
 from tenants.orders.models import Order, OrderLine
 
@@ -31,7 +32,7 @@ PAID_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.RECEIVED,
 
 
 def _mac(code: str) -> str:
-    key = f"{settings.SECRET_KEY}:distribution-share:{connection.schema_name}".encode()
+    key = f"{settings.SECRET_KEY}:distribution-share:{current_schema()}".encode()
     return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()[:6]
 
 
@@ -94,8 +95,10 @@ def distributor_apply(*, member: Member, answers: dict | None = None, inviter_to
                if field.get("required") and not str(answers.get(field["name"], "")).strip()]
     if missing:
         raise ValidationFailed(_("请填写申请信息。"), fields={name: [_("必填。")] for name in missing})
-    if rules.recruitment == DistributionSettings.Recruitment.PURCHASE_PRODUCT and not OrderLine.objects.filter(
-            order__member=member, order__status__in=PAID_STATUSES, product_id=rules.recruitment_product_id).exists():
+    if rules.recruitment == DistributionSettings.Recruitment.PURCHASE_PRODUCT and (
+            rules.recruitment_product_id is None or not OrderLine.objects.filter(
+                order__member=member, order__status__in=PAID_STATUSES,
+                product_id=rules.recruitment_product_id).exists()):
         raise Conflict(_("购买指定商品后即可成为分销员。"), code="purchase_required")
     if (rules.recruitment == DistributionSettings.Recruitment.SPEND_THRESHOLD
             and _paid_total_fen(member) < rules.recruitment_spend_fen):

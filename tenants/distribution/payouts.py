@@ -17,11 +17,12 @@ import logging
 from datetime import datetime, timedelta
 
 from celery import shared_task
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from wechatpayv3 import WeChatPay
 
 from core.events import subscribe
+from core.schema import current_schema
 from core.tasks import TenantOnlyTask, enqueue_on_commit
 from tenants.payments.gateway import merchant_get, wechatpay_client
 
@@ -104,7 +105,7 @@ def payouts_sweep(*, now: datetime) -> dict:
             status = payout_wechat(withdrawal.pk)  # run here, in the sweep: its retries are not wanted
         except PayoutPending as pending:
             counts["pending"] += 1
-            if withdrawal.reviewed_at < now - REVIEW_AFTER:
+            if (withdrawal.reviewed_at or now) < now - REVIEW_AFTER:
                 problem = f"WeChat has not settled the transfer after {REVIEW_AFTER.days} day(s) ({pending})"
                 counts["flagged"] += Withdrawal.objects.filter(pk=withdrawal.pk, payout_problem="").update(
                     payout_problem=problem[:200])
@@ -116,4 +117,4 @@ def payouts_sweep(*, now: datetime) -> dict:
 
 @shared_task(base=TenantOnlyTask, name="tenants.distribution.payouts_sweep")
 def sweep_payouts() -> dict:
-    return {"schema": connection.schema_name, **payouts_sweep(now=timezone.now())}
+    return {"schema": current_schema(), **payouts_sweep(now=timezone.now())}

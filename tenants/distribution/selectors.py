@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -56,7 +58,7 @@ def distributor_balances(*, distributor: Distributor) -> dict[str, int]:
     balances = {name: 0 for name in kinds.values()}
     for kind, balance in Account.objects.filter(owner_id=distributor.pk, kind__in=kinds).values_list("kind",
                                                                                                        "balance_fen"):
-        balances[kinds[kind]] = balance
+        balances[kinds[Account.Kind(kind)]] = balance
     return balances
 
 
@@ -66,12 +68,12 @@ def earnings_by_day(*, distributor: Distributor, days: int, now=None) -> list[di
     from django.db.models.functions import TruncDate
 
     now = timezone.localtime(now or timezone.now())
-    start = (now - timezone.timedelta(days=days - 1)).date()
+    start = (now - timedelta(days=days - 1)).date()
     rows = dict(Commission.objects.filter(distributor=distributor, created_at__date__gte=start)
                 .annotate(day=TruncDate("created_at")).values("day")
                 .annotate(total=Sum(F("amount_fen") - F("clawed_back_fen"))).values_list("day", "total"))
-    return [{"date": (start + timezone.timedelta(days=i)).isoformat(),
-             "amount_fen": int(rows.get(start + timezone.timedelta(days=i), 0))} for i in range(days)]
+    return [{"date": (start + timedelta(days=i)).isoformat(),
+             "amount_fen": int(rows.get(start + timedelta(days=i), 0))} for i in range(days)]
 
 
 def team_members(*, distributor: Distributor, level: int):

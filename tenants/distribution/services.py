@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -50,7 +50,7 @@ def _counts_for_anti_abuse(*, order: Order, level1: Distributor) -> bool:
 
 def _flag_suspicious(*, order: Order, level1: Distributor, settings: DistributionSettings) -> None:
     """Many orders from one device or one address to one distributor in a day: flag for review."""
-    since = order.paid_at - timezone.timedelta(days=1)
+    since = (order.paid_at or timezone.now()) - timedelta(days=1)
     recent = Order.objects.filter(distributor_id=level1.pk, paid_at__gte=since)
     checks = [("same_address", Q(address__detail=order.address.get("detail"),
                                  address__region_code=order.address.get("region_code")))]

@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.locks import advisory_session_unlock, advisory_try_session_lock
+from core.schema import current_schema
 from core.tasks import TenantOnlyTask
 from tenants.ledger.models import Account, Entry, Journal
 from tenants.orders.models import AfterSale, Order
@@ -195,7 +196,7 @@ def settle_store(force: bool = False) -> dict:
     settings = distribution_settings_get()
     now = timezone.now()
     if not force and not settlement_due(period=settings.settlement, now=now):
-        return {"schema": connection.schema_name, "skipped": True}
+        return {"schema": current_schema(), "skipped": True}
     result = settle_matured(now=now, freeze_days=settings.freeze_days)
-    return {"schema": connection.schema_name, "released_count": result.released_count,
+    return {"schema": current_schema(), "released_count": result.released_count,
             "released_fen": result.released_fen, "batches": result.batches}

@@ -60,7 +60,7 @@ def simulate(*, draft: RuleSet, days: int, now: datetime) -> Simulation:
                            quantity=ln.quantity, paid_fen=ln.paid_fen - ln.refunded_fen) for ln in order.lines.all()]
         for name, rules in rule_sets:
             for draft_line in compute_commissions(lines=lines, beneficiaries=beneficiaries, rules=rules,
-                                                  is_first_order=is_first, paid_at=order.paid_at):
+                                                  is_first_order=is_first, paid_at=order.paid_at or now):
                 bucket = totals[name]
                 bucket.total_fen += draft_line.amount_fen
                 bucket.by_distributor[draft_line.distributor_id] += draft_line.amount_fen

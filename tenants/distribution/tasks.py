@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import connection
 from django.utils import timezone
 
+from core.schema import current_schema
 from core.tasks import TenantOnlyTask
 
 from .grades import grades_evaluate
@@ -13,4 +13,4 @@ from .grades import grades_evaluate
 
 @shared_task(base=TenantOnlyTask, name="tenants.distribution.grades")
 def evaluate_grades() -> dict:
-    return {"schema": connection.schema_name, "promoted": grades_evaluate(now=timezone.now())}
+    return {"schema": current_schema(), "promoted": grades_evaluate(now=timezone.now())}

@@ -58,5 +58,6 @@ def account_balances_by_owner() -> dict[int, dict[str, int]]:
     balances: dict[int, dict[str, int]] = {}
     for owner_id, kind, balance in Account.objects.filter(owner_id__isnull=False).values_list(
             "owner_id", "kind", "balance_fen"):
-        balances.setdefault(owner_id, {})[kind] = balance
+        if owner_id is not None:  # filtered above; says so to the type checker
+            balances.setdefault(owner_id, {})[kind] = balance
     return balances

@@ -5,7 +5,8 @@ tokens."""
 from __future__ import annotations
 
 from django.core import signing
-from django.db import connection
+
+from core.schema import current_schema
 
 from .models import Member
 
@@ -14,7 +15,7 @@ MAX_AGE_S = 60 * 60 * 24 * 30
 
 
 def member_token_issue(*, member: Member) -> str:
-    return signing.dumps({"s": connection.schema_name, "m": member.pk, "v": member.token_version}, salt=SALT)
+    return signing.dumps({"s": current_schema(), "m": member.pk, "v": member.token_version}, salt=SALT)
 
 
 def member_from_token(token: str) -> Member | None:
@@ -22,7 +23,7 @@ def member_from_token(token: str) -> Member | None:
         data = signing.loads(token, salt=SALT, max_age=MAX_AGE_S)
     except signing.BadSignature:
         return None
-    if data.get("s") != connection.schema_name:
+    if data.get("s") != current_schema():
         return None
     member = Member.objects.filter(pk=data.get("m"), is_active=True).first()
     if member is None or member.token_version != data.get("v"):

@@ -4,12 +4,12 @@ API base is WeChat's, or the local sandbox when the store's mini-program is in s
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection
 from redis import Redis
 from wechatpy.client import WeChatClient
 from wechatpy.session.redisstorage import RedisStorage
 
 from core import crypto
+from core.schema import current_schema
 
 from .models import MiniProgram
 
@@ -25,7 +25,7 @@ class StoreWeChatClient(WeChatClient):
 
 def miniprogram_client(app: MiniProgram) -> StoreWeChatClient:
     base = settings.WECHAT_SANDBOX_BASE if app.sandbox else settings.WECHAT_API_BASE
-    storage = RedisStorage(Redis.from_url(settings.REDIS_URL), prefix=f"wechatpy:{connection.schema_name}")
+    storage = RedisStorage(Redis.from_url(settings.REDIS_URL), prefix=f"wechatpy:{current_schema()}")
     client = StoreWeChatClient(app.appid, crypto.decrypt(app.secret_encrypted, keys=settings.FIELD_ENCRYPTION_KEYS),
                                session=storage, timeout=5)
     client.API_BASE_URL = base

@@ -56,7 +56,7 @@ def after_sale_request(*, order: Order, kind: str, lines: dict[int, int], reason
                AfterSale.Kind.EXCHANGE: (Order.Status.SHIPPED, Order.Status.RECEIVED)}
     if kind not in allowed:
         raise ValidationFailed(_("请选择售后类型。"), fields={"kind": [_("请选择售后类型。")]})
-    allowed_now = allowed[kind] + ((Order.Status.COMPLETED,) if by_merchant else ())
+    allowed_now = allowed[AfterSale.Kind(kind)] + ((Order.Status.COMPLETED,) if by_merchant else ())
     if order.status not in allowed_now:
         raise IllegalTransition(_("订单状态为“%(status)s”，不能申请该售后。") % {"status": order.get_status_display()})
     if not by_merchant and order.received_at and now > order.received_at + timedelta(days=rules.after_sale_days):

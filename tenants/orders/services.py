@@ -357,7 +357,7 @@ def order_complete(*, order: Order, actor: str = "system", now: datetime | None 
     order = _locked(order.pk)
     _guard(order, "complete")
     now = now or timezone.now()
-    if order.received_at + timedelta(days=order_settings_get().after_sale_days) > now:
+    if order.received_at is None or order.received_at + timedelta(days=order_settings_get().after_sale_days) > now:
         raise IllegalTransition(_("售后期尚未结束。"))
     if AfterSale.objects.filter(order=order, status__in=AfterSale.OPEN_STATUSES).exists():
         raise IllegalTransition(_("订单有进行中的售后。"))

@@ -84,11 +84,10 @@ def shipping_template_save(*, template: ShippingTemplate | None, values: Shippin
     fee_field = "flat_fee_fen" if values.mode == ShippingTemplate.Mode.FLAT else "first_fee_fen"
     stored_rules = [{"regions": list(rule.regions), "unreachable": True} if rule.fee_fen is None
                     else {"regions": list(rule.regions), fee_field: rule.fee_fen} for rule in values.region_rules]
-    make_default = values.is_default or not ShippingTemplate.objects.exclude(
-        pk=getattr(template, "pk", None)).filter(is_default=True).exists()
+    others = ShippingTemplate.objects.exclude(pk=template.pk) if template else ShippingTemplate.objects.all()
+    make_default = values.is_default or not others.filter(is_default=True).exists()
     if make_default:
-        ShippingTemplate.objects.select_for_update().filter(is_default=True).exclude(
-            pk=getattr(template, "pk", None)).update(is_default=False)
+        others.select_for_update().filter(is_default=True).update(is_default=False)
     template = template or ShippingTemplate()
     template.name, template.mode = values.name.strip(), values.mode
     template.is_default = make_default or template.is_default

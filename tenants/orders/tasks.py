@@ -4,10 +4,10 @@ completion."""
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import connection
 from django.utils import timezone
 
 from core.errors import IllegalTransition
+from core.schema import current_schema
 from core.tasks import TenantOnlyTask
 
 from .aftersales import after_sales_act_on_deadlines
@@ -38,4 +38,4 @@ def orders_tick(*, now) -> dict:
 
 @shared_task(base=TenantOnlyTask, name="tenants.orders.tick")
 def tick() -> dict:
-    return {"schema": connection.schema_name, **orders_tick(now=timezone.now())}
+    return {"schema": current_schema(), **orders_tick(now=timezone.now())}

@@ -123,7 +123,8 @@ def refund_apply_success(*, resource: dict) -> str:
     refund.refund_id = resource.get("refund_id", refund.refund_id)
     refund.save(update_fields=["status", "succeeded_at", "refund_id"])
     if refund.reason == Refund.Reason.UNPAYABLE_ORDER:
-        Payment.objects.filter(pk=refund.payment_id).update(status=Payment.Status.RETURNED)
+        if refund.payment_id is not None:  # a return always has its payment
+            Payment.objects.filter(pk=refund.payment_id).update(status=Payment.Status.RETURNED)
         order_event_record(order=refund.order, kind="payment_returned", actor="wechatpay",
                            out_refund_no=refund.out_refund_no, amount_fen=refund.amount_fen)
         return "returned"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from celery import shared_task
-from django.db import connection
 from django.utils import timezone
 
 from core.errors import IllegalTransition
+from core.schema import current_schema
 from core.tasks import TenantOnlyTask
 from tenants.orders.selectors import orders_overdue_unpaid
 from tenants.orders.services import order_cancel
@@ -46,4 +46,4 @@ def payments_sweep(*, now) -> dict:
 
 @shared_task(base=TenantOnlyTask, name="tenants.payments.sweep")
 def sweep() -> dict:
-    return {"schema": connection.schema_name, **payments_sweep(now=timezone.now())}
+    return {"schema": current_schema(), **payments_sweep(now=timezone.now())}

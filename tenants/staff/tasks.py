@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import connection
 
+from core.schema import current_schema
 from core.tasks import TenantOnlyTask
 
 from .services import staff_sessions_purge_expired
@@ -13,4 +13,4 @@ from .services import staff_sessions_purge_expired
 @shared_task(base=TenantOnlyTask, name="tenants.staff.tasks.housekeeping")
 def housekeeping() -> dict:
     """Hourly tidy-up of one store's schema. Later capabilities add their own steps here."""
-    return {"schema": connection.schema_name, "expired_sessions_deleted": staff_sessions_purge_expired()}
+    return {"schema": current_schema(), "expired_sessions_deleted": staff_sessions_purge_expired()}

@@ -15,10 +15,17 @@ from .models import StorefrontLayout
 
 
 class TemplateLike(Protocol):
-    code: str
-    version: int
-    theme: dict
-    layout: dict
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def theme(self) -> dict: ...
+
+    @property
+    def layout(self) -> dict: ...
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ class StoreTemplate:
     code: str
     version: int
     theme: dict
-    layout: list
+    layout: dict
 
 
 @dataclass(frozen=True)

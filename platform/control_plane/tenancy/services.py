@@ -20,7 +20,7 @@ from django_tenants.utils import schema_context
 
 from billing.limits import plan_feature_check, plan_limits_for, plan_limits_of
 from control_plane.storefront_templates.models import StorefrontTemplate
-from control_plane.storefront_templates.selectors import template_get_active
+from control_plane.storefront_templates.selectors import TemplateSnapshot, template_get_active
 from core import events
 from core.errors import Conflict, IllegalTransition, PlanLimitReached, RateLimited, ValidationFailed
 
@@ -132,7 +132,7 @@ def tenant_signup(*, store_name: str, slug: str, owner_login: str, password: str
     return SignupResult(tenant=tenant, owner_user_id=owner.pk, console_handoff_url=handoff_url)
 
 
-def store_template(template: StorefrontTemplate) -> StoreTemplate:
+def store_template(template: TemplateSnapshot) -> StoreTemplate:
     """A catalog template as the plain data a store copies."""
     return StoreTemplate(code=template.code, version=template.version, theme=template.theme, layout=template.layout)
 

@@ -14,6 +14,8 @@ meanwhile.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django_tenants.postgresql_backend import base as tenants_base
 from django_tenants.utils import get_limit_set_calls, quote_schema_name
 from psycopg2.extensions import cursor as Psycopg2Cursor
@@ -25,7 +27,7 @@ class SearchPathCursor(Psycopg2Cursor):
     """A psycopg2 cursor that sends a pending ``SET search_path`` with its next statement."""
 
     pending_set = ""
-    on_set = None
+    on_set: Callable[[], None] = staticmethod(lambda: None)  # what to record once the pending SET went out
 
     def execute(self, query, vars=None):
         if not self.pending_set:
@@ -34,7 +36,7 @@ class SearchPathCursor(Psycopg2Cursor):
             self._send_pending_set()
             return super().execute(query, vars)
         pending, on_set = self.pending_set, self.on_set
-        self.pending_set, self.on_set = "", None
+        self.pending_set = ""
         # With parameters, psycopg2 interpolates the whole text: a "%" in a schema name must be escaped.
         prefix = pending.replace("%", "%%") if vars is not None else pending
         super().execute(prefix + query, vars)
@@ -43,7 +45,7 @@ class SearchPathCursor(Psycopg2Cursor):
     def _send_pending_set(self) -> None:
         pending, on_set = self.pending_set, self.on_set
         if pending:
-            self.pending_set, self.on_set = "", None
+            self.pending_set = ""
             super().execute(pending)
             on_set()
 
