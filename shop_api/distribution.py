@@ -22,6 +22,7 @@ from tenants.members.models import MiniProgram
 from tenants.members.wechat import miniprogram_code_png
 
 from .auth import IsMember
+from .errors import ShopApiCode
 from .pagination import paginate, query_int
 
 
@@ -163,7 +164,7 @@ class MiniProgramCodeApi(DistributorApi):
             png = miniprogram_code_png(scene=token, page=request.query_params.get("page", ""))
         except (MiniProgram.DoesNotExist, WeChatClientException):
             raise Conflict("The store's mini-program cannot make codes right now.",
-                           code="wxacode_unavailable") from None
+                           code=ShopApiCode.WXACODE_UNAVAILABLE) from None
         response = HttpResponse(png, content_type="image/png")
         response["Cache-Control"] = "private, max-age=3600"
         return response

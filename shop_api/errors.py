@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+from django.apps import apps
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import DomainError
+from core.errors import CoreCode, DomainError, all_error_codes, error_codes
+
+
+@error_codes
+class ShopApiCode(StrEnum):
+    """The shop API's own codes: DRF's refusals (authentication, permissions, parsing, throttling) and the API's."""
+
+    NOT_AUTHENTICATED = "not_authenticated"
+    AUTHENTICATION_FAILED = "authentication_failed"
+    PERMISSION_DENIED = "permission_denied"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_ACCEPTABLE = "not_acceptable"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    PARSE_ERROR = "parse_error"
+    THROTTLED = "throttled"
+    ERROR = "error"
+    WXACODE_UNAVAILABLE = "wxacode_unavailable"
 
 
 def _messages(detail) -> list[str]:
@@ -50,11 +69,39 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"code": "validation_failed", "message": "Please correct the marked fields.",
+        response.data = {"code": CoreCode.VALIDATION_FAILED, "message": "Please correct the marked fields.",
                          "fields": _flatten(exc.detail)}
         response.status_code = status.HTTP_400_BAD_REQUEST
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-        response.data = {"code": code if isinstance(code, str) else "error", "message": str(detail), "fields": {}}
+        response.data = {"code": code if isinstance(code, str) else ShopApiCode.ERROR, "message": str(detail),
+                         "fields": {}}
     return response
+
+
+ERROR_STATUSES = {"400": "Bad input: the fields say what", "401": "Not signed in", "403": "Not allowed",
+                  "404": "Not found", "409": "Conflict with the current state", "429": "Too many requests"}
+
+
+def document_errors(result: dict, generator, request, public) -> dict:
+    """drf-spectacular post-processing: the one error body (``Error``, its ``code`` enumerating every domain's
+    vocabulary) on every operation's error responses."""
+    for app in apps.get_app_configs():  # every vocabulary is registered once its module is imported
+        try:
+            __import__(f"{app.name}.error_codes")
+        except ModuleNotFoundError:
+            continue
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+        "type": "object", "required": ["code", "message", "fields"],
+        "properties": {"code": {"type": "string", "enum": all_error_codes()},
+                       "message": {"type": "string"},
+                       "fields": {"type": "object", "additionalProperties": {"type": "array",
+                                                                             "items": {"type": "string"}}}}}
+    reference = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_STATUSES.items():
+                responses.setdefault(code, {"description": description, **reference})
+    return result

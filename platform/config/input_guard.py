@@ -17,6 +17,8 @@ import re
 from django.db import DataError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from core.errors import CoreCode
+
 logger = logging.getLogger(__name__)
 
 MAX_JSON_DEPTH = 64
@@ -61,7 +63,7 @@ def _too_deep(body: bytes) -> bool:
 
 def _refusal(request: HttpRequest, message: str) -> HttpResponse:
     if request.path_info.startswith("/api/") or request.content_type == "application/json":
-        return JsonResponse({"code": "bad_request", "message": message, "fields": {}}, status=400)
+        return JsonResponse({"code": CoreCode.BAD_REQUEST, "message": message, "fields": {}}, status=400)
     return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 

@@ -13,7 +13,7 @@ from django.core.files.base import File
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from .errors import ValidationFailed
+from .errors import CoreCode, ValidationFailed
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # e.g. 8000 x 5000
@@ -40,7 +40,7 @@ def image_accept(upload: File, *, field: str = "images") -> CheckedImage:
     size = getattr(upload, "size", None) or 0
     if size > MAX_IMAGE_BYTES:
         message = _("图片不能超过 %(mb)s MB。") % {"mb": MAX_IMAGE_BYTES // (1024 * 1024)}
-        raise ValidationFailed(message, code="image_too_large", fields={field: [message]})
+        raise ValidationFailed(message, code=CoreCode.IMAGE_TOO_LARGE, fields={field: [message]})
     not_an_image = _("请上传 JPG、PNG 或 WebP 图片。")
     try:
         upload.seek(0)
@@ -51,12 +51,12 @@ def image_accept(upload: File, *, field: str = "images") -> CheckedImage:
                 if width * height > MAX_IMAGE_PIXELS:
                     raise _too_many_pixels(field)
                 if detected not in IMAGE_FORMATS:
-                    raise ValidationFailed(not_an_image, code="image_format", fields={field: [not_an_image]})
+                    raise ValidationFailed(not_an_image, code=CoreCode.IMAGE_FORMAT, fields={field: [not_an_image]})
                 image.verify()
     except Image.DecompressionBombError:
         raise _too_many_pixels(field) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationFailed(not_an_image, code="image_format", fields={field: [not_an_image]}) from None
+        raise ValidationFailed(not_an_image, code=CoreCode.IMAGE_FORMAT, fields={field: [not_an_image]}) from None
     upload.seek(0)
     extension = IMAGE_FORMATS[detected][0]
     return CheckedImage(file=File(upload, name=f"{uuid.uuid4().hex}.{extension}"), format=detected,
@@ -66,4 +66,4 @@ def image_accept(upload: File, *, field: str = "images") -> CheckedImage:
 def _too_many_pixels(field: str) -> ValidationFailed:
     message = _("图片尺寸过大：最多 %(wan)s 万像素。") % {"wan": MAX_IMAGE_PIXELS // 10_000,
                                                       "megapixels": MAX_IMAGE_PIXELS // 1_000_000}
-    return ValidationFailed(message, code="image_too_many_pixels", fields={field: [message]})
+    return ValidationFailed(message, code=CoreCode.IMAGE_TOO_MANY_PIXELS, fields={field: [message]})

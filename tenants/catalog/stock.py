@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
 
+from .error_codes import CatalogCode
 from .models import Sku, StockMovement
 
 
 class InsufficientStock(Conflict):
-    code = "insufficient_stock"
+    code = CatalogCode.INSUFFICIENT_STOCK
 
 
 def _record(sku_id: int, delta: int, stock_after: int, reason: str, reference: str, actor: str, note: str = ""):

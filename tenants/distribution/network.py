@@ -24,6 +24,7 @@ from core.schema import current_schema
 from tenants.members.models import Member
 from tenants.orders.models import Order, OrderLine
 
+from .error_codes import DistributionCode
 from .models import MAX_LEVELS, Application, Binding, DistributionSettings, Distributor
 from .selectors import binding_open_for, distribution_settings_get, distributor_count
 
@@ -66,7 +67,7 @@ def _make_distributor(member: Member, parent: Distributor | None) -> Distributor
                 return Distributor.objects.create(member=member, code=_new_code(), parent=parent, upline_ids=upline)
         except IntegrityError:
             if Distributor.objects.filter(member=member).exists():
-                raise Conflict(_("你已经是分销员了。"), code="already_distributor") from None
+                raise Conflict(_("你已经是分销员了。"), code=DistributionCode.ALREADY_DISTRIBUTOR) from None
     raise Conflict(_("请稍后再试。"))
 
 
@@ -74,7 +75,7 @@ def _inviter(member: Member, inviter_token: str) -> Distributor | None:
     if inviter_token:
         inviter = distributor_from_share_token(inviter_token)
         if inviter is None:
-            raise ValidationFailed(_("邀请链接无效。"), code="invalid_share_token",
+            raise ValidationFailed(_("邀请链接无效。"), code=DistributionCode.INVALID_SHARE_TOKEN,
                                    fields={"inviter": [_("邀请链接无效或来自其他店铺。")]})
         return inviter
     binding = binding_open_for(member_id=member.pk)
@@ -87,9 +88,9 @@ def distributor_apply(*, member: Member, answers: dict | None = None, inviter_to
     purchase/spend thresholds are approved at once; otherwise the application waits for review."""
     rules = distribution_settings_get()
     if not rules.enabled:
-        raise Conflict(_("店铺未开启分销。"), code="distribution_disabled")
+        raise Conflict(_("店铺未开启分销。"), code=DistributionCode.DISTRIBUTION_DISABLED)
     if Distributor.objects.filter(member=member).exists():
-        raise Conflict(_("你已经是分销员了。"), code="already_distributor")
+        raise Conflict(_("你已经是分销员了。"), code=DistributionCode.ALREADY_DISTRIBUTOR)
     answers = answers or {}
     missing = [field["name"] for field in rules.application_fields
                if field.get("required") and not str(answers.get(field["name"], "")).strip()]
@@ -99,17 +100,17 @@ def distributor_apply(*, member: Member, answers: dict | None = None, inviter_to
             rules.recruitment_product_id is None or not OrderLine.objects.filter(
                 order__member=member, order__status__in=PAID_STATUSES,
                 product_id=rules.recruitment_product_id).exists()):
-        raise Conflict(_("购买指定商品后即可成为分销员。"), code="purchase_required")
+        raise Conflict(_("购买指定商品后即可成为分销员。"), code=DistributionCode.PURCHASE_REQUIRED)
     if (rules.recruitment == DistributionSettings.Recruitment.SPEND_THRESHOLD
             and _paid_total_fen(member) < rules.recruitment_spend_fen):
-        raise Conflict(_("累计消费未达到成为分销员的门槛。"), code="spend_required")
+        raise Conflict(_("累计消费未达到成为分销员的门槛。"), code=DistributionCode.SPEND_REQUIRED)
     inviter = _inviter(member, inviter_token)
     try:
         with transaction.atomic():
             application = Application.objects.create(member=member, answers=answers,
                                                      inviter_code=inviter.code if inviter else "")
     except IntegrityError:
-        raise Conflict(_("你的申请正在审核中。"), code="application_pending") from None
+        raise Conflict(_("你的申请正在审核中。"), code=DistributionCode.APPLICATION_PENDING) from None
     if rules.recruitment != DistributionSettings.Recruitment.APPLY:
         application_approve(application=application, actor="system")
         application.refresh_from_db()
@@ -163,7 +164,7 @@ def binding_record_visit(*, member: Member, share_token: str, source: str, scene
     now = now or timezone.now()
     distributor = distributor_from_share_token(share_token)
     if distributor is None:
-        raise ValidationFailed(_("分享链接无效。"), code="invalid_share_token",
+        raise ValidationFailed(_("分享链接无效。"), code=DistributionCode.INVALID_SHARE_TOKEN,
                                fields={"share_token": [_("分享链接无效或来自其他店铺。")]})
     if source not in Binding.Source.values:
         raise ValidationFailed(_("来源无效。"), fields={"source": [_("来源无效。")]})

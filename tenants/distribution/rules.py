@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.errors import IllegalTransition, ValidationFailed
 from core.money import BP_DENOMINATOR
 
+from .error_codes import DistributionCode
 from .models import MAX_LEVELS, Campaign, Grade, LevelRate, ProductOverride, RuleSet
 
 
@@ -64,7 +65,7 @@ def rule_set_publish(*, rule_set: RuleSet) -> RuleSet:
     for rate in rule_set.level_rates.all():
         worst[rate.grade_id] = worst.get(rate.grade_id, 0) + max(rate.first_order_bp, rate.repeat_order_bp)
     if any(total > BP_DENOMINATOR for total in worst.values()):
-        raise ValidationFailed(_("各级佣金比例之和不能超过 100%。"), code="rates_exceed_sale",
+        raise ValidationFailed(_("各级佣金比例之和不能超过 100%。"), code=DistributionCode.RATES_EXCEED_SALE,
                                fields={"level_rates": [_("各级佣金比例之和不能超过 100%。")]})
     RuleSet.objects.filter(status=RuleSet.Status.PUBLISHED).update(status=RuleSet.Status.ARCHIVED)
     rule_set.status, rule_set.published_at = RuleSet.Status.PUBLISHED, timezone.now()

@@ -27,6 +27,7 @@ from core.money import apply_rate_bp, format_fen
 from tenants.ledger.models import Account, Journal
 from tenants.ledger.services import Line, account_for, journal_post
 
+from .error_codes import DistributionCode
 from .events import WithdrawalApproved
 from .models import Distributor, Withdrawal
 from .selectors import distribution_settings_get
@@ -51,7 +52,7 @@ def withdrawal_request(*, distributor: Distributor, amount_fen: int, method: str
     rules = distribution_settings_get()
     fields: dict[str, list[str]] = {}
     if distributor.status != Distributor.Status.ACTIVE:
-        raise Conflict(_("分销员账户已冻结，暂不能提现。"), code="distributor_frozen")
+        raise Conflict(_("分销员账户已冻结，暂不能提现。"), code=DistributionCode.DISTRIBUTOR_FROZEN)
     if method not in Withdrawal.Method.values:
         fields["method"] = [_("请选择提现方式。")]
     if method == Withdrawal.Method.BANK and not bank_account.strip():

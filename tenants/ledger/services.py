@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from core.errors import ValidationFailed
 
+from .error_codes import LedgerCode
 from .models import Account, Entry, Journal
 
 
@@ -36,9 +37,9 @@ def journal_post(*, kind: str, idempotency_key: str, lines: Sequence[Line], refe
     """Post one balanced journal. Returns (journal, created). Posting the same idempotency key again
     returns the first journal and writes nothing, so a retried task never pays twice."""
     if sum(line.amount_fen for line in lines) != 0:
-        raise ValidationFailed("A journal's entries must sum to zero.", code="unbalanced_journal")
+        raise ValidationFailed("A journal's entries must sum to zero.", code=LedgerCode.UNBALANCED_JOURNAL)
     if len(lines) < 2 or any(line.amount_fen == 0 for line in lines):
-        raise ValidationFailed("A journal needs at least two non-zero entries.", code="unbalanced_journal")
+        raise ValidationFailed("A journal needs at least two non-zero entries.", code=LedgerCode.UNBALANCED_JOURNAL)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Journal._meta.db_table} (kind, idempotency_key, reference, memo, created_at) "  # noqa: S608

@@ -13,6 +13,7 @@ from core.errors import Conflict, ValidationFailed
 from core.text import ascii_digits
 from tenants.catalog.models import Product
 
+from .error_codes import MembersCode
 from .models import Address, BrowsingHistory, Favourite, Member, MiniProgram
 from .tokens import member_token_issue
 from .wechat import miniprogram_client
@@ -37,13 +38,13 @@ def member_login_wechat(*, code: str) -> tuple[Member, str, bool]:
     (member, token bound to this store, is_new)."""
     app = MiniProgram.objects.filter(singleton=1).first()
     if app is None:
-        raise Conflict(_("店铺尚未配置小程序。"), code="miniprogram_not_configured")
+        raise Conflict(_("店铺尚未配置小程序。"), code=MembersCode.MINIPROGRAM_NOT_CONFIGURED)
     if not code or len(code) > 128:
         raise ValidationFailed(_("登录凭证无效。"), fields={"code": [_("登录凭证无效。")]})
     try:
         session = miniprogram_client(app).wxa.code_to_session(code)
     except WeChatClientException:
-        raise ValidationFailed(_("登录凭证无效或已过期，请重试。"), code="invalid_code",
+        raise ValidationFailed(_("登录凭证无效或已过期，请重试。"), code=MembersCode.INVALID_CODE,
                                fields={"code": [_("登录凭证无效或已过期。")]}) from None
     member, created = _member_for(openid=session["openid"], unionid=session.get("unionid") or None)
     member.session_key = session.get("session_key", "")
@@ -125,7 +126,7 @@ def member_bind_phone(*, member: Member, code: str) -> Member:
     """Bind the phone number the shopper authorised in the mini-program (getuserphonenumber)."""
     app = MiniProgram.objects.filter(singleton=1).first()
     if app is None:
-        raise Conflict(_("店铺尚未配置小程序。"), code="miniprogram_not_configured")
+        raise Conflict(_("店铺尚未配置小程序。"), code=MembersCode.MINIPROGRAM_NOT_CONFIGURED)
     client = miniprogram_client(app)
     try:
         result = client.post("wxa/business/getuserphonenumber", data={"code": code},

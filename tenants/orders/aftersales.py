@@ -20,6 +20,7 @@ from core.images import image_accept
 from tenants.catalog.models import StockMovement
 from tenants.catalog.stock import stock_release, stock_reserve
 
+from .error_codes import OrdersCode
 from .events import RefundRequested
 from .models import CARRIERS, AfterSale, AfterSaleLine, Order, OrderEvent, OrderLine
 from .selectors import order_settings_get
@@ -60,7 +61,7 @@ def after_sale_request(*, order: Order, kind: str, lines: dict[int, int], reason
     if order.status not in allowed_now:
         raise IllegalTransition(_("订单状态为“%(status)s”，不能申请该售后。") % {"status": order.get_status_display()})
     if not by_merchant and order.received_at and now > order.received_at + timedelta(days=rules.after_sale_days):
-        raise IllegalTransition(_("已超过售后期限。"), code="after_sale_expired")
+        raise IllegalTransition(_("已超过售后期限。"), code=OrdersCode.AFTER_SALE_EXPIRED)
     if not reason.strip():
         raise ValidationFailed(_("请填写售后原因。"), fields={"reason": [_("请填写售后原因。")]})
     order_lines = {line.pk: line for line in order.lines.all()}

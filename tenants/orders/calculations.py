@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.errors import ValidationFailed
 from core.money import split_largest_remainder
 
+from .error_codes import OrdersCode
 from .models import ShippingTemplate
 
 DEFAULT_STEPS: tuple[str, ...] = ()
@@ -116,7 +117,7 @@ def shipping_fee_fen(*, template: ShippingTemplate | None, region_code: str, goo
         return 0
     rule = _region_rule(template, region_code) or {}
     if rule.get("unreachable"):
-        raise ValidationFailed(_("该地区暂不支持配送。"), code="unreachable_region",
+        raise ValidationFailed(_("该地区暂不支持配送。"), code=OrdersCode.UNREACHABLE_REGION,
                                fields={"address_id": [_("该地区暂不支持配送，请更换收货地址。")]})
     free_over = rule.get("free_over_fen", template.free_over_fen)
     if free_over is not None and goods_after_discount_fen >= free_over:

@@ -21,6 +21,7 @@ from tenants.catalog.stock import stock_release, stock_reserve
 from tenants.members.models import Address, Member
 
 from .calculations import PriceContext, PriceLine, price
+from .error_codes import OrdersCode
 from .events import OrderCancelled, OrderPaid, OrderRulesChanging
 from .models import CartItem, Order, OrderEvent, OrderLine, OrderSettings
 from .selectors import order_settings_get, orders_this_month_count
@@ -50,7 +51,7 @@ def _member_actor(member: Member) -> str:
 def _sellable_sku(sku_id: int) -> Sku:
     sku = Sku.objects.select_related("product").filter(pk=sku_id).first()
     if sku is None or not sku.is_active or sku.product.status != Product.Status.ON_SALE:
-        raise ValidationFailed(_("商品已下架或不存在。"), code="not_sellable",
+        raise ValidationFailed(_("商品已下架或不存在。"), code=OrdersCode.NOT_SELLABLE,
                                fields={"sku_id": [_("商品已下架或不存在。")]})
     return sku
 
@@ -135,7 +136,7 @@ def _price_context(member: Member, pairs: list[tuple[int, int]], address: Addres
     for sku_id, quantity in pairs:
         sku = skus.get(sku_id)
         if sku is None or not sku.is_active or sku.product.status != Product.Status.ON_SALE:
-            raise ValidationFailed(_("部分商品已下架。"), code="not_sellable", fields={"items": [str(sku_id)]})
+            raise ValidationFailed(_("部分商品已下架。"), code=OrdersCode.NOT_SELLABLE, fields={"items": [str(sku_id)]})
         image = next(iter(sku.product.images.all()), None)
         lines.append(PriceLine(
             sku_id=sku.pk, product_id=sku.product_id, title=sku.product.title,
@@ -172,7 +173,7 @@ def order_create(*, member: Member, idempotency_key: str, address_id: int, items
     existing = Order.objects.filter(member=member, idempotency_key=key).first()
     if existing is not None:
         if existing.pricing.get("fingerprint") != fingerprint:
-            raise Conflict(_("该幂等键已用于另一笔订单。"), code="idempotency_key_reused")
+            raise Conflict(_("该幂等键已用于另一笔订单。"), code=OrdersCode.IDEMPOTENCY_KEY_REUSED)
         return existing, False
     now = now or timezone.now()
     address = _address(member, address_id)
@@ -267,7 +268,7 @@ def order_mark_paid(*, order_id: int, paid_fen: int, transaction_id: str, paid_a
         return order
     _guard(order, "pay")
     if paid_fen != order.payable_fen:
-        raise ValidationFailed(_("支付金额与订单金额不符。"), code="amount_mismatch")
+        raise ValidationFailed(_("支付金额与订单金额不符。"), code=OrdersCode.AMOUNT_MISMATCH)
     before = order.status
     order.status, order.paid_fen, order.paid_at, order.transaction_id = (
         Order.Status.PAID, paid_fen, paid_at, transaction_id)

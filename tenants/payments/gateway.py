@@ -9,13 +9,14 @@ from wechatpayv3 import WeChatPay, WeChatPayType
 from core import crypto
 from core.errors import Conflict
 
+from .error_codes import PaymentsCode
 from .models import WechatPayMerchant
 
 
 def merchant_get() -> WechatPayMerchant:
     merchant = WechatPayMerchant.objects.filter(singleton=1).first()
     if merchant is None:
-        raise Conflict(_("店铺尚未配置微信支付。"), code="wechatpay_not_configured")
+        raise Conflict(_("店铺尚未配置微信支付。"), code=PaymentsCode.WECHATPAY_NOT_CONFIGURED)
     return merchant
 
 

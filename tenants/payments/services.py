@@ -31,6 +31,7 @@ from core.errors import Conflict, IllegalTransition, ValidationFailed
 from tenants.orders.models import Order
 from tenants.orders.services import order_mark_paid
 
+from .error_codes import PaymentsCode
 from .gateway import merchant_get, wechatpay_client
 from .issues import notified_fen, payment_issue_record, resource_summary
 from .models import Notification, Payment, PaymentIssue, WechatPayMerchant
@@ -93,7 +94,7 @@ def payment_prepare(*, order: Order, payer_openid: str, notify_url: str) -> dict
     if order.status != Order.Status.PENDING_PAYMENT:
         raise IllegalTransition(_("订单状态为“%(status)s”，不能支付。") % {"status": order.get_status_display()})
     if not payer_openid:
-        raise Conflict(_("请先使用微信登录。"), code="payer_unknown")
+        raise Conflict(_("请先使用微信登录。"), code=PaymentsCode.PAYER_UNKNOWN)
     merchant = merchant_get()
     client = wechatpay_client(merchant, notify_url=notify_url)
     payment, _created = Payment.objects.get_or_create(out_trade_no=order.number, defaults={
@@ -104,7 +105,7 @@ def payment_prepare(*, order: Order, payer_openid: str, notify_url: str) -> dict
                                    amount={"total": order.payable_fen, "currency": "CNY"},
                                    payer={"openid": payer_openid})
         if code != 200:
-            raise Conflict(_("微信支付暂时不可用，请稍后再试。"), code="gateway_error")
+            raise Conflict(_("微信支付暂时不可用，请稍后再试。"), code=PaymentsCode.GATEWAY_ERROR)
         Payment.objects.filter(pk=payment.pk).update(prepay_id=json.loads(message)["prepay_id"])
         payment.refresh_from_db()
     timestamp, nonce = str(int(time.time())), secrets.token_hex(16)

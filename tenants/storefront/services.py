@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.errors import ValidationFailed
 from core.storefront_layout import validate_layout, validate_theme
 
+from .error_codes import StorefrontCode
 from .models import StorefrontLayout
 
 
@@ -63,7 +64,7 @@ def storefront_update_layout(*, layout: dict, theme: dict, expected_revision: in
         raise ValidationFailed(_("布局无效。"), fields=fields)
     current = StorefrontLayout.objects.select_for_update().get(singleton=1)
     if expected_revision is not None and current.revision != expected_revision:
-        raise ValidationFailed(_("布局已被其他人修改，请刷新后再试。"), code="stale_revision")
+        raise ValidationFailed(_("布局已被其他人修改，请刷新后再试。"), code=StorefrontCode.STALE_REVISION)
     current.layout, current.theme, current.customised = layout, theme, True
     current.revision += 1
     current.save()

@@ -215,7 +215,9 @@ REST_FRAMEWORK = {
     },
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Distribution mall shop API", "VERSION": "1.0.0",
-                        "SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR"}
+                        "SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+                        "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                                                 "shop_api.errors.document_errors"]}
 
 # Celery: Redis broker; tenant tasks carry their schema (tenant-schemas-celery).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)

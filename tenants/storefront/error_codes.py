@@ -1,0 +1,10 @@
+"""The storefront app's error codes: what its refusals say to clients, stable and documented."""
+
+from enum import StrEnum
+
+from core.errors import error_codes
+
+
+@error_codes
+class StorefrontCode(StrEnum):
+    STALE_REVISION = "stale_revision"
