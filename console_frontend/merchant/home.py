@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib.auth import get_user_model, login, logout
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,22 +26,7 @@ from tenants.storefront.selectors import storefront_layout_get
 from tenants.storefront.services import storefront_update_layout
 
 from .layout_form import NEW_BLOCKS, apply_operation, blocks_for_form, layout_from_form
-from .roles import IMPERSONATOR, ROLE_AREAS, console_area, console_viewer, read_only_refusal
-
-
-def staff_required(view):
-    """Console pages need a logged-in staff member of *this* store (sessions live in the store's schema,
-    so a session from another store never authenticates here)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if console_viewer(request) is None:
-            return redirect(f"{reverse('console-login')}?next={request.get_full_path()}")
-        if refusal := read_only_refusal(request):
-            return refusal
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from .roles import IMPERSONATOR, ROLE_AREAS, console_area
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,7 +85,7 @@ def console_impersonate(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("console-dashboard"))
 
 
-@staff_required
+@console_area("dashboard")
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     layout = storefront_layout_get()
