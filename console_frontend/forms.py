@@ -21,6 +21,7 @@ def form_add_domain_error(form: forms.Form, error: DomainError) -> None:
     otherwise than the service's inputs maps them in ``domain_fields``; a field the form does not have goes to
     the top of the form), and the message itself on top when no field was named."""
     placed = False
+    form.refusal_status = error.http_status  # type: ignore[attr-defined]  # e.g. 403 for a plan limit
     renamed = getattr(form, "domain_fields", {})
     for name, messages in error.fields.items():
         name = renamed.get(name, name)
@@ -49,8 +50,15 @@ def form_page(form: forms.Form, initial: dict) -> dict:
     values = form.data if form.is_bound else initial
     errors = {name: list(messages) for name, messages in form.errors.items() if name != "__all__"}
     top = form.non_field_errors()
-    message = " ".join(top) if top else (_("请修正标出的字段。") if form.errors else "")
+    message = " ".join(str(e) for e in top) if top else (_("请修正标出的字段。") if form.errors else "")
     return {"form": values, "errors": errors, "message": message}
+
+
+def form_status(form: forms.Form) -> int:
+    """The page's status: 200, 400 for a form with errors, or the domain refusal's own (403 for a plan limit)."""
+    if not form.errors:
+        return 200
+    return getattr(form, "refusal_status", 400)
 
 
 class PercentField(forms.CharField):

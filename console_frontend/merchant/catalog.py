@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_page, form_submit
+from console_frontend.forms import form_page, form_status, form_submit
 from core.errors import DomainError, ValidationFailed
 from core.money import format_fen, parse_yuan
 from core.text import ascii_digits, id_or_none
@@ -252,4 +252,4 @@ def categories(request: HttpRequest) -> HttpResponse:
     return render(request, "console_frontend/categories.html", {
         "store": request.tenant, "nav": "catalog", "tops": tops, "editing": editing,
         "saved": request.GET.get("saved") == "1", **form_page(form, initial)},
-        status=400 if form.errors else 200)
+        status=form_status(form))

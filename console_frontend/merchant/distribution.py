@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_add_domain_error, form_page, form_submit
+from console_frontend.forms import form_add_domain_error, form_page, form_status, form_submit
 from core.errors import DomainError, ValidationFailed
 from core.money import format_fen
 from core.text import id_or_none
@@ -141,7 +141,7 @@ def distribution_settings(request: HttpRequest) -> HttpResponse:
         "store": request.tenant, "nav": "distribution", "saved": request.GET.get("saved") == "1",
         "products": products, **form_page(form, initial),
         "choices": {name: form.fields[name].choices for name in ("recruitment", "binding_mode", "settlement")}},
-        status=400 if form.errors else 200)
+        status=form_status(form))
 
 
 @console_area("distribution")

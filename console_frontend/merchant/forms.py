@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from console_frontend.forms import PercentField, WholeNumberField, YuanField
@@ -24,6 +25,7 @@ from tenants.orders.shipping import (
     region_line_error,
     region_rules_text,
 )
+from tenants.staff.models import StaffMember
 
 S = DistributionSettings
 
@@ -187,3 +189,25 @@ class CategoryForm(forms.Form):
     def clean_sort_order(self) -> int:
         value = self.cleaned_data["sort_order"]
         return 100 if value is None else value
+
+
+_STAFF_ROLES = [(value, label) for value, label in StaffMember.Role.choices if value != StaffMember.Role.OWNER]
+
+
+class StaffAddForm(forms.Form):
+    login = forms.CharField(max_length=150)
+    password = forms.CharField(strip=False, widget=forms.PasswordInput)
+    role = forms.ChoiceField(choices=_STAFF_ROLES)
+
+    def clean_password(self) -> str:
+        """Django's password validators, as the service applies them: said together with the other fields."""
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+
+class StaffChangeForm(forms.Form):
+    """A role change or a removal of one staff member."""
+
+    member_id = forms.ModelChoiceField(queryset=StaffMember.objects.all())
+    role = forms.ChoiceField(choices=_STAFF_ROLES, required=False)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model, login, logout
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from console_frontend.forms import form_page, form_status, form_submit
 from console_frontend.passwords import LockedOut, password_authenticate
 from control_plane.operators.services import impersonation_redeem
 from control_plane.storefront_templates.selectors import template_get_active, template_list_active
@@ -25,6 +26,7 @@ from tenants.staff.services import staff_create, staff_remove, staff_set_role
 from tenants.storefront.selectors import storefront_layout_get
 from tenants.storefront.services import storefront_update_layout
 
+from .forms import StaffAddForm, StaffChangeForm
 from .layout_form import NEW_BLOCKS, apply_operation, blocks_for_form, layout_from_form
 from .roles import IMPERSONATOR, ROLE_AREAS, console_area
 
@@ -128,28 +130,21 @@ def storefront_settings(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff(request: HttpRequest) -> HttpResponse:
     """Staff accounts and their roles (owner and admins only); seats count against the plan."""
-    errors: dict[str, list[str]] = {}
-    message, status = "", 200
-    form = {"login": "", "role": StaffMember.Role.OPERATIONS}
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "add":
-                form = {"login": request.POST.get("login", ""), "role": request.POST.get("role", "")}
-                staff_create(login=form["login"], password=request.POST.get("password", ""), role=form["role"])
-            else:
-                member = get_object_or_404(StaffMember, pk=request.POST.get("member_id"))
-                if action == "role":
-                    staff_set_role(member=member, role=request.POST.get("role", ""))
-                elif action == "remove":
-                    staff_remove(member=member)
-        except DomainError as exc:
-            errors, message, status = exc.fields, exc.message, exc.http_status
-        else:
-            return redirect(reverse("console-staff") + "?saved=1")
+    action = request.POST.get("action") if request.method == "POST" else None
+    initial = {"login": "", "role": StaffMember.Role.OPERATIONS}
+    add = StaffAddForm(request.POST if action == "add" else None, initial=initial)
+    change = StaffChangeForm(request.POST if action in {"role", "remove"} else None)
+    if action == "add" and form_submit(add, lambda: staff_create(**add.cleaned_data)):
+        return redirect(reverse("console-staff") + "?saved=1")
+    if action in {"role", "remove"} and form_submit(change, lambda: staff_set_role(
+            member=change.cleaned_data["member_id"], role=change.cleaned_data["role"]) if action == "role"
+            else staff_remove(member=change.cleaned_data["member_id"]) or True):
+        return redirect(reverse("console-staff") + "?saved=1")
     members = StaffMember.objects.select_related("user").order_by("created_at")
+    page = form_page(add, initial)
+    if change.errors:  # a role change or removal that was refused: said on top of the page
+        page["message"] = " ".join(str(m) for messages in change.errors.values() for m in messages)
     return render(request, "console_frontend/staff.html", {
-        "store": request.tenant, "nav": "staff", "members": members, "form": form, "errors": errors,
-        "message": message, "saved": request.GET.get("saved") == "1",
-        "roles": [(value, label) for value, label in StaffMember.Role.choices if value != StaffMember.Role.OWNER],
-        "areas": ROLE_AREAS}, status=status)
+        "store": request.tenant, "nav": "staff", "members": members, **page,
+        "saved": request.GET.get("saved") == "1", "roles": add.fields["role"].choices, "areas": ROLE_AREAS},
+        status=max(form_status(add), form_status(change)))

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from console_frontend.forms import form_status
 from tenants.payments.issues import payment_issue_resolve
 from tenants.payments.models import PaymentIssue
 from tenants.payments.selectors import payment_issues_open, payments_without_paid_order
@@ -30,4 +31,4 @@ def payment_reconciliation(request: HttpRequest) -> HttpResponse:
         "store": request.tenant, "nav": "finance", "unmatched": payments_without_paid_order(),
         "issues": payment_issues_open(), "form": form,
         "resolved": PaymentIssue.objects.filter(resolved_at__isnull=False)[:20]},
-        status=400 if form.errors else 200)
+        status=form_status(form))

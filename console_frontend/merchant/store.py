@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from console_frontend.forms import form_page, form_submit
+from console_frontend.forms import form_page, form_status, form_submit
 from control_plane.tenancy.services import tenant_rename
 from core.errors import DomainError
 from core.text import ascii_digits
@@ -103,4 +103,4 @@ def order_rules(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('console-order-rules')}?saved=1")
     return render(request, "console_frontend/order_rules.html", {
         "store": request.tenant, "nav": "settings", "form": form, "saved": request.GET.get("saved") == "1",
-        "freeze_days": distribution_settings_get().freeze_days}, status=400 if form.errors else 200)
+        "freeze_days": distribution_settings_get().freeze_days}, status=form_status(form))

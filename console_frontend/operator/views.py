@@ -23,7 +23,7 @@ from billing.selectors import billing_overview, invoices_of, plans_with_subscrib
 from billing.services import PLAN_LIMIT_FIELDS
 from billing.sync import plan_sync
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_page, form_submit
+from console_frontend.forms import form_page, form_status, form_submit
 from console_frontend.passwords import LockedOut, password_authenticate
 from console_frontend.previews import render_preview
 from control_plane.operators.lockouts import lockouts, operator_unlock_login
@@ -211,7 +211,7 @@ def plans(request: HttpRequest) -> HttpResponse:
     return render(request, "console_frontend/operator_plans.html", {
         "plans": plans_with_subscribers(), "templates": template_list_active(), "nav": "plans",
         "limit_fields": PLAN_LIMIT_FIELDS, **form_page(form, form.shown(initial))},
-        status=400 if form.errors else 200)
+        status=form_status(form))
 
 
 @operator_required
@@ -264,7 +264,7 @@ def templates(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('operator-template', kwargs={'code': template.code})}?saved=1")
     return render(request, "console_frontend/operator_templates.html", {
         "templates": templates_for_operators(), "nav": "templates", **form_page(form, initial)},
-        status=400 if form.errors else 200)
+        status=form_status(form))
 
 
 @operator_required
