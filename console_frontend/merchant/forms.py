@@ -211,3 +211,26 @@ class StaffChangeForm(forms.Form):
 
     member_id = forms.ModelChoiceField(queryset=StaffMember.objects.all())
     role = forms.ChoiceField(choices=_STAFF_ROLES, required=False)
+
+
+class StoreNameForm(forms.Form):
+    store_name = forms.CharField(max_length=60)
+
+
+class WechatPayForm(forms.Form):
+    """The store's WeChat Pay merchant credentials. The two secrets are write-only: left blank, the stored ones
+    are kept. What is required and what a key must look like the service checks, all fields at once."""
+
+    appid = forms.CharField(max_length=32, required=False)
+    mchid = forms.CharField(max_length=32, required=False)
+    cert_serial_no = forms.CharField(max_length=64, required=False)
+    platform_public_key_id = forms.CharField(max_length=64, required=False)
+    platform_public_key_pem = forms.CharField(widget=forms.Textarea, required=False)
+    private_key_pem = forms.CharField(widget=forms.Textarea, required=False, strip=False)
+    apiv3_key = forms.CharField(widget=forms.PasswordInput, required=False, strip=False)
+
+    SHOWN = ("appid", "mchid", "cert_serial_no", "platform_public_key_id", "platform_public_key_pem")
+
+    def shown(self, initial: dict) -> dict:
+        """What the page shows: the posted or stored values, never a secret."""
+        return {name: self.data.get(name, "") for name in self.SHOWN} if self.is_bound else initial

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 
 from console_frontend.forms import form_page, form_status, form_submit
 from control_plane.tenancy.services import tenant_rename
-from core.errors import DomainError
 from core.text import ascii_digits
 from tenants.distribution.selectors import distribution_settings_get
 from tenants.orders.models import ShippingTemplate
@@ -22,10 +21,8 @@ from tenants.orders.shipping import shipping_template_save
 from tenants.payments.models import WechatPayMerchant
 from tenants.payments.services import wechatpay_configure
 
-from .forms import ShippingTemplateForm
+from .forms import ShippingTemplateForm, StoreNameForm, WechatPayForm
 from .roles import console_area
-
-PAY_FIELDS = ("appid", "mchid", "cert_serial_no", "platform_public_key_id", "platform_public_key_pem")
 
 
 @console_area("settings")
@@ -39,42 +36,33 @@ def store_settings(request: HttpRequest) -> HttpResponse:
     if ascii_digits(request.GET.get("template", "")):
         editing = get_object_or_404(ShippingTemplate, pk=int(request.GET["template"]))
     shipping_initial = ShippingTemplateForm.initial_from(editing)
-    shipping_form = shipping_initial
-    errors: dict[str, list[str]] = {}
-    message, section = "", ""
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "store":
-                section = "store"
-                tenant_rename(tenant=request.tenant, name=request.POST.get("store_name", ""))
-                return redirect(reverse("console-store-settings") + "?saved=store")
-            if action == "wechatpay":
-                section = "pay"
-                pay_form = {name: request.POST.get(name, "") for name in PAY_FIELDS}
-                wechatpay_configure(
-                    appid=pay_form["appid"].strip(), mchid=pay_form["mchid"].strip(),
-                    cert_serial_no=pay_form["cert_serial_no"].strip(),
-                    platform_public_key_id=pay_form["platform_public_key_id"].strip(),
-                    platform_public_key_pem=pay_form["platform_public_key_pem"].strip(),
-                    private_key_pem=request.POST.get("private_key_pem", ""),
-                    apiv3_key=request.POST.get("apiv3_key", ""), sandbox=bool(merchant and merchant.sandbox))
-                return redirect(reverse("console-store-settings") + "?saved=pay")
-            if action == "shipping":
-                section = "shipping"
-                form = ShippingTemplateForm(request.POST, initial=shipping_initial)
-                if form_submit(form, lambda: shipping_template_save(template=editing, values=form.values())):
-                    return redirect(reverse("console-store-settings") + "?saved=shipping#shipping")
-                page = form_page(form, shipping_initial)
-                shipping_form, errors, message = page["form"], page["errors"], page["message"]
-        except DomainError as exc:
-            errors, message = exc.fields, exc.message
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    # One form per section of the page; only the one that was posted is bound.
+    forms_by_action = {
+        "store": StoreNameForm(request.POST if action == "store" else None),
+        "wechatpay": WechatPayForm(request.POST if action == "wechatpay" else None, initial=pay_form),
+        "shipping": ShippingTemplateForm(request.POST if action == "shipping" else None, initial=shipping_initial),
+    }
+    saves = {
+        "store": lambda form: tenant_rename(tenant=request.tenant, name=form.cleaned_data["store_name"]),
+        "wechatpay": lambda form: wechatpay_configure(**form.cleaned_data,
+                                                      sandbox=bool(merchant and merchant.sandbox)),
+        "shipping": lambda form: shipping_template_save(template=editing, values=form.values()),
+    }
+    saved_as = {"store": "?saved=store", "wechatpay": "?saved=pay", "shipping": "?saved=shipping#shipping"}
+    posted = forms_by_action.get(action)
+    if posted is not None and form_submit(posted, lambda: saves[action](posted) or True):
+        return redirect(reverse("console-store-settings") + saved_as[action])
+    page = form_page(posted, {}) if posted is not None else {"errors": {}, "message": ""}
+    shipping = forms_by_action["shipping"]
     return render(request, "console_frontend/store_settings.html", {
-        "store": request.tenant, "nav": "settings", "merchant": merchant, "pay_form": pay_form,
+        "store": request.tenant, "nav": "settings", "merchant": merchant,
+        "pay_form": forms_by_action["wechatpay"].shown(pay_form),
         "templates": ShippingTemplate.objects.order_by("-is_default", "pk"), "editing": editing,
-        "shipping_form": shipping_form, "modes": ShippingTemplate.Mode.choices, "errors": errors,
-        "message": message, "section": section, "saved": request.GET.get("saved", "")},
-        status=400 if message else 200)
+        "shipping_form": shipping.data if shipping.is_bound else shipping_initial,
+        "modes": ShippingTemplate.Mode.choices, "errors": page["errors"], "message": page["message"],
+        "section": {"store": "store", "wechatpay": "pay", "shipping": "shipping"}.get(action, ""),
+        "saved": request.GET.get("saved", "")}, status=form_status(posted) if posted is not None else 200)
 
 
 def _days(label, help_text: str = "", *, name: str) -> forms.IntegerField:
