@@ -54,6 +54,11 @@ def form_page(form: forms.Form, initial: dict) -> dict:
     return {"form": values, "errors": errors, "message": message}
 
 
+def form_message(form: forms.Form) -> str:
+    """Every error of the form in one line, for a page that shows none in place (a row's action buttons)."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)
+
+
 def form_status(form: forms.Form) -> int:
     """The page's status: 200, 400 for a form with errors, or the domain refusal's own (403 for a plan limit)."""
     if not form.errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_add_domain_error, form_page, form_status, form_submit
+from console_frontend.forms import form_add_domain_error, form_message, form_page, form_status, form_submit
 from core.errors import DomainError, ValidationFailed
 from core.money import format_fen
 from core.text import id_or_none
@@ -42,60 +43,57 @@ from tenants.distribution.withdrawals import (
 )
 from tenants.ledger.selectors import account_balances_by_owner
 
-from .forms import DistributionSettingsForm, GradeForm
+from .forms import (
+    ApplicationActionForm,
+    DistributionSettingsForm,
+    FreezeForm,
+    GradeForm,
+    WithdrawalActionForm,
+)
 from .roles import console_area
 
 
 @console_area("distribution")
 @require_http_methods(["GET", "POST"])
 def distribution_home(request: HttpRequest) -> HttpResponse:
-    message = ""
-    if request.method == "POST":
-        actor = request.user.get_username()
-        action = request.POST.get("action")
-        try:
-            if action in {"approve", "reject"}:
-                application = get_object_or_404(Application, pk=request.POST.get("application_id"))
-                if action == "approve":
-                    application_approve(application=application, actor=actor)
-                else:
-                    application_reject(application=application, reason=request.POST.get("reason", ""), actor=actor)
-            elif action in {"freeze", "unfreeze"}:
-                distributor = get_object_or_404(Distributor, pk=request.POST.get("distributor_id"))
-                distributor_set_frozen(distributor=distributor, frozen=action == "freeze",
-                                       reason=request.POST.get("reason", ""))
-        except DomainError as exc:
-            message = exc.message
-        if not message:
-            return redirect(reverse("console-distribution"))
+    actor = request.user.get_username()
+    action = request.POST.get("action") if request.method == "POST" else None
+    form: forms.Form | None = None
+    if action in {"approve", "reject"}:
+        form = ApplicationActionForm(request.POST)
+        done = form_submit(form, lambda: application_approve(
+            application=form.cleaned_data["application_id"], actor=actor) if action == "approve"
+            else application_reject(application=form.cleaned_data["application_id"],
+                                    reason=form.cleaned_data["reason"], actor=actor))
+    elif action in {"freeze", "unfreeze"}:
+        form = FreezeForm(request.POST)
+        done = form_submit(form, lambda: distributor_set_frozen(
+            distributor=form.cleaned_data["distributor_id"], frozen=action == "freeze",
+            reason=form.cleaned_data["reason"]))
+    if form is not None and done:
+        return redirect(reverse("console-distribution"))
+    message = form_message(form) if form is not None else ""
     distributors = Paginator(Distributor.objects.select_related("member", "grade").order_by("-created_at"), 20)
     return render(request, "console_frontend/distribution.html", {
-        "store": request.tenant, "nav": "distribution", "message": message,
+        "store": request.tenant, "nav": "distribution", "message": message, "errors": {},
         "settings": distribution_settings_get(),
         "applications": Application.objects.filter(status=Application.Status.PENDING).select_related("member"),
         "page": distributors.get_page(request.GET.get("page")),
-    }, status=400 if message else 200)
+    }, status=form_status(form) if form is not None else 200)
 
 
 @console_area("finance")
 @require_http_methods(["GET", "POST"])
 def withdrawals(request: HttpRequest) -> HttpResponse:
-    message = ""
-    if request.method == "POST":
-        actor = request.user.get_username()
-        withdrawal = get_object_or_404(Withdrawal, pk=id_or_none(request.POST.get("withdrawal_id")))
-        action = request.POST.get("action")
-        try:
-            if action == "approve":
-                withdrawal_approve(withdrawal=withdrawal, actor=actor)
-            elif action == "reject":
-                withdrawal_reject(withdrawal=withdrawal, reason=request.POST.get("reason", ""), actor=actor)
-            elif action == "paid":
-                withdrawal_confirm_paid(withdrawal=withdrawal, actor=actor)
-        except DomainError as exc:
-            message = exc.message
-        if not message:
-            return redirect(reverse("console-withdrawals"))
+    actor = request.user.get_username()
+    form = WithdrawalActionForm(request.POST or None)
+    services = {"approve": lambda w, reason: withdrawal_approve(withdrawal=w, actor=actor),
+                "reject": lambda w, reason: withdrawal_reject(withdrawal=w, reason=reason, actor=actor),
+                "paid": lambda w, reason: withdrawal_confirm_paid(withdrawal=w, actor=actor)}
+    if form.is_bound and form_submit(form, lambda: services[form.cleaned_data["action"]](
+            form.cleaned_data["withdrawal_id"], form.cleaned_data["reason"])):
+        return redirect(reverse("console-withdrawals"))
+    message = form_message(form)
     status = request.GET.get("status", "")
     rows = Withdrawal.objects.select_related("distributor").order_by("-created_at")
     if status in Withdrawal.Status.values:
@@ -106,7 +104,7 @@ def withdrawals(request: HttpRequest) -> HttpResponse:
     return render(request, "console_frontend/withdrawals.html", {
         "store": request.tenant, "nav": "finance", "message": message, "status": status,
         "statuses": Withdrawal.Status.choices, "page": page,
-    }, status=400 if message else 200)
+    }, status=form_status(form))
 
 
 @console_area("finance")

@@ -16,7 +16,7 @@ from tenants.catalog.editing import MAX_SORT_ORDER
 from tenants.catalog.models import Category
 from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONUS_BP, DistributionRules
 from tenants.distribution.grades import MAX_RANK, RULE_FIELDS
-from tenants.distribution.models import DistributionSettings, Grade
+from tenants.distribution.models import Application, DistributionSettings, Distributor, Grade, Withdrawal
 from tenants.orders.models import ShippingTemplate
 from tenants.orders.shipping import (
     UNREACHABLE,
@@ -234,3 +234,27 @@ class WechatPayForm(forms.Form):
     def shown(self, initial: dict) -> dict:
         """What the page shows: the posted or stored values, never a secret."""
         return {name: self.data.get(name, "") for name in self.SHOWN} if self.is_bound else initial
+
+
+class WithdrawalActionForm(forms.Form):
+    """Finance acting on one withdrawal: approve, reject (with a reason) or confirm it paid."""
+
+    withdrawal_id = forms.ModelChoiceField(queryset=Withdrawal.objects.all())
+    action = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject"), ("paid", "paid")])
+    reason = forms.CharField(max_length=200, required=False)
+
+
+class ApplicationActionForm(forms.Form):
+    """Reviewing one application to become a distributor."""
+
+    application_id = forms.ModelChoiceField(queryset=Application.objects.all())
+    action = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    reason = forms.CharField(max_length=200, required=False)
+
+
+class FreezeForm(forms.Form):
+    """Freezing a distributor (no commission paid out, no withdrawal) or lifting it."""
+
+    distributor_id = forms.ModelChoiceField(queryset=Distributor.objects.all())
+    action = forms.ChoiceField(choices=[("freeze", "freeze"), ("unfreeze", "unfreeze")])
+    reason = forms.CharField(max_length=200, required=False)
