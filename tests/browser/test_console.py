@@ -217,3 +217,23 @@ def test_simulator_replays_orders_and_the_console_works_at_phone_width(page, liv
         shot(small, "console-phone")
     finally:
         phone.close()
+
+
+def test_order_rules_are_edited_with_errors_in_place_and_payments_reconciled(page, live, console_store):
+    _login(page, live, "owner@console.test")
+    page.goto(f"http://console-shop.localhost:{live}/console/store/settings/")
+    page.click("#order-rules-link")
+    page.fill("#id_return_days", "0")
+    page.click("#order-rules-form button[type=submit]")
+    assert page.is_visible("[data-field=return_days]")
+    page.fill("#id_return_days", "5")
+    page.fill("#id_after_sale_days", "30")  # longer than the 7-day commission freeze
+    page.click("#order-rules-form button[type=submit]")
+    assert "冻结期" in page.text_content("[data-field=after_sale_days]")
+    shot(page, "console-order-rules")
+    page.fill("#id_after_sale_days", "7")
+    page.click("#order-rules-form button[type=submit]")
+    page.wait_for_selector("#saved")
+    page.goto(f"http://console-shop.localhost:{live}/console/finance/payments/")
+    assert page.is_visible("#unmatched-payments") and page.is_visible("#payment-issues")
+    shot(page, "console-payments")
