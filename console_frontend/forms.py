@@ -66,50 +66,46 @@ def form_status(form: forms.Form) -> int:
     return getattr(form, "refusal_status", 400)
 
 
-class PercentField(forms.CharField):
-    """A percent typed by a person ("12", "12.5%") as integer basis points, through ``core.money``: at most two
-    decimals, never negative, at most ``max_bp``."""
+class _HundredthsField(forms.Field):
+    """Text a person types with at most two decimals, parsed by ``core.money`` into integer hundredths (fen,
+    basis points): never negative, never rounded silently."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    parse: Callable[[str], int]  # core.money's parser, set by each field
+
+    def to_python(self, value) -> int | None:
+        text = str(value).strip() if value is not None else ""
+        if text in self.empty_values:
+            return None
+        try:
+            return self.parse(text)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class PercentField(_HundredthsField):
+    """A percent ("12", "12.5%") as basis points, at most ``max_bp``."""
 
     default_error_messages = {"invalid": _("请填写百分比，最多两位小数。"),
                               "max_bp": _("不能超过 %(top)s%%。")}
+    parse = staticmethod(parse_percent_bp)
 
     def __init__(self, *, max_bp: int = BP_DENOMINATOR, **kwargs):
         self.max_bp = max_bp
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
         super().__init__(**kwargs)
 
-    def to_python(self, value) -> int | None:
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        try:
-            bp = parse_percent_bp(text)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if bp > self.max_bp:
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value is not None and value > self.max_bp:
             raise forms.ValidationError(self.error_messages["max_bp"], code="max_bp",
                                         params={"top": format_fen(self.max_bp)})
-        return bp
 
 
-class YuanField(forms.CharField):
-    """An amount typed in yuan ("199.9", "1,299.00") as integer fen, through ``core.money``: at most two decimals,
-    never negative, never rounded silently."""
+class YuanField(_HundredthsField):
+    """An amount in yuan ("199.9", "1,299.00") as fen."""
 
     default_error_messages = {"invalid": _("请填写金额（元），最多两位小数。")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value) -> int | None:
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        try:
-            return parse_yuan(text)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+    parse = staticmethod(parse_yuan)
 
     def prepare_value(self, value):
         return format_fen(value) if isinstance(value, int) else value

@@ -3,9 +3,15 @@ for the cool-off). Every password form of the consoles signs in through ``passwo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import authenticate, login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 
@@ -42,3 +48,34 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
     if original_response is not None and original_response.status_code == 429:
         return original_response
     return HttpResponse(LockedOut().message, status=429, content_type="text/plain; charset=utf-8")
+
+
+class LoginForm(forms.Form):
+    login = forms.CharField(max_length=150, required=False)
+    password = forms.CharField(strip=False, required=False)
+    next = forms.CharField(required=False)
+
+
+def password_login_page(request: HttpRequest, *, template: str, home: str, accepts: Callable[[object], bool],
+                        lowercase: bool, context: dict | None = None) -> HttpResponse:
+    """The sign-in page of either console: a wrong login is a 400, a locked one a 429 that says so; ``accepts``
+    says whether the authenticated user may use this console; ``next`` must stay on this host."""
+    form = LoginForm(request.POST if request.method == "POST" else request.GET)
+    form.is_valid()  # every field is optional text: it always parses
+    next_url = form.cleaned_data.get("next") or reverse(home)
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse(home)
+    error, status = "", 200
+    if request.method == "POST":
+        login_name = form.cleaned_data["login"].strip()
+        try:
+            user = password_authenticate(request, username=login_name.lower() if lowercase else login_name,
+                                         password=form.cleaned_data["password"])
+        except LockedOut as locked:
+            error, status = locked.message, 429
+        else:
+            if user is not None and accepts(user):
+                login(request, user)
+                return HttpResponseRedirect(next_url)
+            error, status = _("账号或密码不正确。"), 400
+    return render(request, template, {"error": error, "next": next_url, **(context or {})}, status=status)

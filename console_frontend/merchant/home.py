@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model, login, logout
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from console_frontend.forms import form_page, form_status, form_submit
-from console_frontend.passwords import LockedOut, password_authenticate
+from console_frontend.passwords import password_login_page
 from control_plane.operators.services import impersonation_redeem
 from control_plane.storefront_templates.selectors import template_get_active, template_list_active
 from control_plane.tenancy.services import handoff_redeem, tenant_switch_template
@@ -33,24 +32,9 @@ from .roles import IMPERSONATOR, ROLE_AREAS, console_area
 
 @require_http_methods(["GET", "POST"])
 def console_login(request: HttpRequest) -> HttpResponse:
-    error = ""
-    next_url = request.POST.get("next") or request.GET.get("next") or reverse("console-dashboard")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("console-dashboard")
-    status = 200
-    if request.method == "POST":
-        try:
-            user = password_authenticate(request, username=request.POST.get("login", "").strip().lower(),
-                                         password=request.POST.get("password", ""))
-        except LockedOut as locked:
-            error, status = locked.message, 429
-        else:
-            if user is not None and staff_member_for(user=user) is not None:
-                login(request, user)
-                return HttpResponseRedirect(next_url)
-            error, status = _("账号或密码不正确。"), 400
-    return render(request, "console_frontend/console_login.html",
-                  {"error": error, "next": next_url, "store": request.tenant}, status=status)
+    return password_login_page(request, template="console_frontend/console_login.html", home="console-dashboard",
+                               accepts=lambda user: staff_member_for(user=user) is not None, lowercase=True,
+                               context={"store": request.tenant})
 
 
 @require_POST

@@ -6,13 +6,12 @@ from __future__ import annotations
 from functools import wraps
 
 from django import forms
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,7 +23,7 @@ from billing.services import PLAN_LIMIT_FIELDS
 from billing.sync import plan_sync
 from console_frontend.excel import xlsx_response
 from console_frontend.forms import form_page, form_status, form_submit
-from console_frontend.passwords import LockedOut, password_authenticate
+from console_frontend.passwords import password_login_page
 from console_frontend.previews import render_preview
 from control_plane.operators.lockouts import lockouts, operator_unlock_login
 from control_plane.operators.models import AuditLog
@@ -61,24 +60,8 @@ def operator_required(view):
 
 @require_http_methods(["GET", "POST"])
 def operator_login(request: HttpRequest) -> HttpResponse:
-    error = ""
-    next_url = request.POST.get("next") or request.GET.get("next") or reverse("operator-tenants")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("operator-tenants")
-    status = 200
-    if request.method == "POST":
-        try:
-            user = password_authenticate(request, username=request.POST.get("login", "").strip(),
-                                         password=request.POST.get("password", ""))
-        except LockedOut as locked:
-            error, status = locked.message, 429
-        else:
-            if user is not None and user.is_staff:
-                login(request, user)
-                return HttpResponseRedirect(next_url)
-            error, status = _("账号或密码不正确。"), 400
-    return render(request, "console_frontend/operator_login.html", {"error": error, "next": next_url},
-                  status=status)
+    return password_login_page(request, template="console_frontend/operator_login.html", home="operator-tenants",
+                               accepts=lambda user: user.is_staff, lowercase=False)
 
 
 @require_POST
