@@ -26,6 +26,16 @@ def _prepare(client, number):
                        format="json").status_code == 200
 
 
+def _paid_after_cancelling(pending_order, gateway, store) -> str:
+    """The shopper cancels, then pays on the payment page still open; WeChat notifies. The order's number."""
+    client, number = pending_order
+    _prepare(client, number)
+    assert client.post(f"/api/v1/orders/{number}/cancel/", format="json").status_code == 200
+    gateway.pay(number)
+    assert post_notification(api(store.host), *gateway.notification(number)).status_code == 204
+    return number
+
+
 def _give_back(gateway, store, number, out_trade_no):
     """The return refund goes out once, under its deterministic number, and its notification completes it."""
     with schema_context(store.schema):
@@ -100,11 +110,7 @@ def test_a_second_payment_of_a_paid_order_is_returned(pending_order, gateway, st
 
 
 def test_refund_notifications_that_fit_nothing_are_acknowledged_and_queued(pending_order, gateway, store_a):
-    client, number = pending_order
-    _prepare(client, number)
-    assert client.post(f"/api/v1/orders/{number}/cancel/", format="json").status_code == 200
-    gateway.pay(number)
-    post_notification(api(store_a.host), *gateway.notification(number))
+    number = _paid_after_cancelling(pending_order, gateway, store_a)
     with schema_context(store_a.schema):
         refund_execute(Refund.objects.get().pk)
     # WeChat could not put the money back (the payer's account is closed): failed, and the merchant told.
@@ -144,11 +150,7 @@ def test_a_failure_of_our_own_answers_503_and_keeps_the_notification(pending_ord
 def test_the_merchant_sees_and_closes_them_in_the_console(pending_order, gateway, store_a, client_a, client_b):
     from tests.conftest import console_login
 
-    client, number = pending_order
-    _prepare(client, number)
-    assert client.post(f"/api/v1/orders/{number}/cancel/", format="json").status_code == 200
-    gateway.pay(number)
-    post_notification(api(store_a.host), *gateway.notification(number))
+    number = _paid_after_cancelling(pending_order, gateway, store_a)
     console_login(client_a, store_a.owner_login)
     assert 'id="payment-issues-alert"' in client_a.get("/console/").content.decode()
     page = client_a.get("/console/finance/payments/").content.decode()
@@ -169,11 +171,7 @@ def test_the_merchant_sees_and_closes_them_in_the_console(pending_order, gateway
 def test_the_fleet_reconciliation_command_lists_what_is_owed(pending_order, gateway, store_a, capsys):
     from django.core.management import CommandError, call_command
 
-    client, number = pending_order
-    _prepare(client, number)
-    assert client.post(f"/api/v1/orders/{number}/cancel/", format="json").status_code == 200
-    gateway.pay(number)
-    post_notification(api(store_a.host), *gateway.notification(number))
+    number = _paid_after_cancelling(pending_order, gateway, store_a)
     with schema_context(store_a.schema):
         Refund.objects.update(status="failed")  # WeChat could not return it: the shopper is owed the money
     with pytest.raises(CommandError, match="1 payment"):
