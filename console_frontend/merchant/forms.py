@@ -18,6 +18,7 @@ from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONU
 from tenants.distribution.grades import MAX_RANK, RULE_FIELDS
 from tenants.distribution.models import Application, DistributionSettings, Distributor, Grade, Withdrawal
 from tenants.orders.models import ShippingTemplate
+from tenants.orders.services import ORDER_RULE_RANGES
 from tenants.orders.shipping import (
     UNREACHABLE,
     RegionRule,
@@ -25,6 +26,7 @@ from tenants.orders.shipping import (
     region_line_error,
     region_rules_text,
 )
+from tenants.payments.models import PaymentIssue
 from tenants.staff.models import StaffMember
 
 S = DistributionSettings
@@ -258,3 +260,55 @@ class FreezeForm(forms.Form):
     distributor_id = forms.ModelChoiceField(queryset=Distributor.objects.all())
     action = forms.ChoiceField(choices=[("freeze", "freeze"), ("unfreeze", "unfreeze")])
     reason = forms.CharField(max_length=200, required=False)
+
+
+LEVELS = (1, 2, 3)
+DEFAULT_DAYS = 30
+
+
+def _rate(kind: str, level: int) -> PercentField:
+    return PercentField(required=False, widget=forms.TextInput(attrs={"inputmode": "decimal",
+                                                                      "aria-label": f"{kind} {level}"}))
+
+
+class SimulatorForm(forms.Form):
+    """Level rates to try. A blank rate means "the same as the other one of its level"; a level left blank
+    on both keeps the rates in force."""
+
+    days = forms.IntegerField(min_value=1, max_value=180, required=False,
+                              widget=forms.TextInput(attrs={"inputmode": "numeric", "id": "days"}))
+    first_1, repeat_1 = _rate("first", 1), _rate("repeat", 1)
+    first_2, repeat_2 = _rate("first", 2), _rate("repeat", 2)
+    first_3, repeat_3 = _rate("first", 3), _rate("repeat", 3)
+
+    def clean_days(self) -> int:
+        return self.cleaned_data["days"] or DEFAULT_DAYS
+
+    def level_rates(self) -> dict[int, tuple[int, int]]:
+        """{level: (first_order_bp, repeat_order_bp)} for the levels that were filled in."""
+        rates = {}
+        for level in LEVELS:
+            first, repeat = self.cleaned_data[f"first_{level}"], self.cleaned_data[f"repeat_{level}"]
+            if first is not None or repeat is not None:
+                rates[level] = (first if first is not None else repeat, repeat if repeat is not None else first)
+        return rates
+
+
+def _days(label, help_text: str = "", *, name: str) -> forms.IntegerField:
+    low, high = ORDER_RULE_RANGES[name]
+    return forms.IntegerField(label=label, min_value=low, max_value=high, help_text=help_text)
+
+
+class OrderRulesForm(forms.Form):
+    auto_cancel_minutes = _days(_("未付款自动取消（分钟）"), name="auto_cancel_minutes")
+    auto_receive_days = _days(_("发货后自动确认收货（天）"), name="auto_receive_days")
+    after_sale_days = _days(_("确认收货后可申请售后（天）"), name="after_sale_days")
+    merchant_review_days = _days(_("商家审核售后期限（天）"), _("逾期未处理的售后申请自动通过。"),
+                                 name="merchant_review_days")
+    return_days = _days(_("买家寄回期限（天）"), _("通过后买家逾期未寄回，售后自动关闭。"), name="return_days")
+    return_receive_days = _days(_("商家确认收到退货期限（天）"),
+                                _("买家寄回后商家逾期未确认，视为已收到并继续退款或换货。"), name="return_receive_days")
+
+
+class ResolveForm(forms.Form):
+    issue = forms.ModelChoiceField(queryset=PaymentIssue.objects.filter(resolved_at__isnull=True))

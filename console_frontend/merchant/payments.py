@@ -3,7 +3,6 @@ the shopper), and the review queue of notifications that did not fit the store's
 
 from __future__ import annotations
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -13,11 +12,8 @@ from tenants.payments.issues import payment_issue_resolve
 from tenants.payments.models import PaymentIssue
 from tenants.payments.selectors import payment_issues_open, payments_without_paid_order
 
+from .forms import ResolveForm
 from .roles import console_area
-
-
-class ResolveForm(forms.Form):
-    issue = forms.ModelChoiceField(queryset=PaymentIssue.objects.filter(resolved_at__isnull=True))
 
 
 @console_area("finance")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from console_frontend.forms import PercentField, form_add_domain_error
+from console_frontend.forms import form_add_domain_error
 from core.errors import DomainError
 from tenants.catalog.models import Product
 from tenants.distribution.models import Distributor
@@ -18,38 +17,8 @@ from tenants.distribution.rules import rule_set_draft_create, rule_set_publish, 
 from tenants.distribution.selectors import rule_set_current
 from tenants.distribution.simulator import simulate
 
+from .forms import DEFAULT_DAYS, LEVELS, SimulatorForm
 from .roles import console_area
-
-LEVELS = (1, 2, 3)
-DEFAULT_DAYS = 30
-
-
-def _rate(kind: str, level: int) -> PercentField:
-    return PercentField(required=False, widget=forms.TextInput(attrs={"inputmode": "decimal",
-                                                                      "aria-label": f"{kind} {level}"}))
-
-
-class SimulatorForm(forms.Form):
-    """Level rates to try. A blank rate means "the same as the other one of its level"; a level left blank
-    on both keeps the rates in force."""
-
-    days = forms.IntegerField(min_value=1, max_value=180, required=False,
-                              widget=forms.TextInput(attrs={"inputmode": "numeric", "id": "days"}))
-    first_1, repeat_1 = _rate("first", 1), _rate("repeat", 1)
-    first_2, repeat_2 = _rate("first", 2), _rate("repeat", 2)
-    first_3, repeat_3 = _rate("first", 3), _rate("repeat", 3)
-
-    def clean_days(self) -> int:
-        return self.cleaned_data["days"] or DEFAULT_DAYS
-
-    def level_rates(self) -> dict[int, tuple[int, int]]:
-        """{level: (first_order_bp, repeat_order_bp)} for the levels that were filled in."""
-        rates = {}
-        for level in LEVELS:
-            first, repeat = self.cleaned_data[f"first_{level}"], self.cleaned_data[f"repeat_{level}"]
-            if first is not None or repeat is not None:
-                rates[level] = (first if first is not None else repeat, repeat if repeat is not None else first)
-        return rates
 
 
 def _rate_rows(form: SimulatorForm, current) -> list:

@@ -3,11 +3,9 @@ masked) and shipping templates."""
 
 from __future__ import annotations
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from console_frontend.forms import form_page, form_status, form_submit
@@ -21,7 +19,7 @@ from tenants.orders.shipping import shipping_template_save
 from tenants.payments.models import WechatPayMerchant
 from tenants.payments.services import wechatpay_configure
 
-from .forms import ShippingTemplateForm, StoreNameForm, WechatPayForm
+from .forms import OrderRulesForm, ShippingTemplateForm, StoreNameForm, WechatPayForm
 from .roles import console_area
 
 
@@ -63,22 +61,6 @@ def store_settings(request: HttpRequest) -> HttpResponse:
         "modes": ShippingTemplate.Mode.choices, "errors": page["errors"], "message": page["message"],
         "section": {"store": "store", "wechatpay": "pay", "shipping": "shipping"}.get(action, ""),
         "saved": request.GET.get("saved", "")}, status=form_status(posted) if posted is not None else 200)
-
-
-def _days(label, help_text: str = "", *, name: str) -> forms.IntegerField:
-    low, high = ORDER_RULE_RANGES[name]
-    return forms.IntegerField(label=label, min_value=low, max_value=high, help_text=help_text)
-
-
-class OrderRulesForm(forms.Form):
-    auto_cancel_minutes = _days(_("未付款自动取消（分钟）"), name="auto_cancel_minutes")
-    auto_receive_days = _days(_("发货后自动确认收货（天）"), name="auto_receive_days")
-    after_sale_days = _days(_("确认收货后可申请售后（天）"), name="after_sale_days")
-    merchant_review_days = _days(_("商家审核售后期限（天）"), _("逾期未处理的售后申请自动通过。"),
-                                 name="merchant_review_days")
-    return_days = _days(_("买家寄回期限（天）"), _("通过后买家逾期未寄回，售后自动关闭。"), name="return_days")
-    return_receive_days = _days(_("商家确认收到退货期限（天）"),
-                                _("买家寄回后商家逾期未确认，视为已收到并继续退款或换货。"), name="return_receive_days")
 
 
 @console_area("settings")

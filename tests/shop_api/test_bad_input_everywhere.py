@@ -98,10 +98,8 @@ def _requests(client, route: str) -> list[tuple[str, int]]:
     return answers
 
 
-@pytest.mark.parametrize("case", ["DEMO", "Alpha"])
-def test_hosts_are_case_insensitive(store_a, case):
-    host = store_a.host.replace("alpha", case.lower()).replace(case.lower(), case, 1) if case == "Alpha" \
-        else store_a.host.upper()
+@pytest.mark.parametrize("host", ["ALPHA.LOCALHOST", "Alpha.localhost"])
+def test_hosts_are_case_insensitive(store_a, host):
     assert Client(HTTP_HOST=host).get("/healthz").status_code == 200
 
 

@@ -20,35 +20,25 @@ from tenants.orders.aftersales import (
     after_sale_return_ship,
     merchant_refund,
 )
-from tenants.orders.models import AfterSale, Order, OrderSettings, ShippingTemplate
+from tenants.orders.models import AfterSale, Order, OrderSettings
 from tenants.orders.selectors import order_settings_get
 from tenants.orders.services import (
     order_confirm_receipt,
-    order_create,
-    order_mark_paid,
     order_settings_update,
     order_ship,
 )
 from tenants.orders.tasks import orders_tick
 from tests.conftest import console_login
-from tests.factories import AddressFactory, SkuFactory
 
 RULES = {"auto_cancel_minutes": 30, "auto_receive_days": 10, "after_sale_days": 7, "merchant_review_days": 2,
          "return_days": 5, "return_receive_days": 4}
 
 
 @pytest.fixture
-def received_order(store_a):
-    with schema_context(store_a.schema):
-        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
-        address = AddressFactory()
-        sku = SkuFactory(price_fen=1000, stock=10)
-        order, _ = order_create(member=address.member, idempotency_key="deadline-0001", address_id=address.pk,
-                                items=[{"sku_id": sku.pk, "quantity": 3}])
-        order_mark_paid(order_id=order.pk, paid_fen=order.payable_fen, transaction_id="t", paid_at=timezone.now())
-        order_ship(order=order, carrier_code="SF", tracking_no="SF-D1", actor="ops")
-        order_confirm_receipt(order=order, actor="m")
-        yield Order.objects.get(pk=order.pk)
+def received_order(paid_order):
+    order_ship(order=paid_order, carrier_code="SF", tracking_no="SF-D1", actor="ops")
+    order_confirm_receipt(order=paid_order, actor="m")
+    return Order.objects.get(pk=paid_order.pk)
 
 
 def _request(order, kind):
@@ -103,7 +93,7 @@ def test_the_merchant_refunds_after_the_shoppers_window_and_after_completion(rec
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_order_rules_page_shows_field_errors_in_place(client_a, store_a, language):
+def test_order_rules_page_shows_field_errors_in_place(client_a, store_a, store_b, language):
     console_login(client_a, store_a.owner_login)
     client_a.cookies["django_language"] = language
     page = client_a.get("/console/store/order-rules/")
@@ -121,4 +111,6 @@ def test_order_rules_page_shows_field_errors_in_place(client_a, store_a, languag
     assert client_a.post("/console/store/order-rules/", {**RULES, "merchant_review_days": "3"}).status_code == 302
     with schema_context(store_a.schema):
         assert OrderSettings.objects.get().merchant_review_days == 3
+    with schema_context(store_b.schema):  # another store's rules are its own
+        assert order_settings_get().merchant_review_days == 2
     connection.set_schema_to_public()

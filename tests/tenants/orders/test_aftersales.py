@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_tenants.utils import schema_context
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,21 +17,8 @@ from tenants.orders.aftersales import (
     after_sale_return_ship,
     refund_share_fen,
 )
-from tenants.orders.models import AfterSale, OrderLine, ShippingTemplate
-from tenants.orders.services import order_confirm_receipt, order_create, order_mark_paid, order_ship
-from tests.factories import AddressFactory, SkuFactory
-
-
-@pytest.fixture
-def paid_order(store_a):
-    with schema_context(store_a.schema):
-        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
-        address = AddressFactory()
-        sku = SkuFactory(price_fen=1000, stock=10)
-        order, _ = order_create(member=address.member, idempotency_key="as-order-0001", address_id=address.pk,
-                                items=[{"sku_id": sku.pk, "quantity": 3}])
-        order_mark_paid(order_id=order.pk, paid_fen=order.payable_fen, transaction_id="t", paid_at=timezone.now())
-        yield order
+from tenants.orders.models import AfterSale, OrderLine
+from tenants.orders.services import order_confirm_receipt, order_ship
 
 
 def test_return_and_exchange_need_a_shipped_order(paid_order):
