@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
@@ -54,16 +55,27 @@ def form_page(form: forms.Form, initial: dict) -> dict:
     return {"form": values, "errors": errors, "message": message}
 
 
+def posted_action(request: HttpRequest, *, default: str = "") -> str:
+    """Which button of a page's forms was pressed (the ``action`` its submit button carries): ``default`` for
+    a post without one, "" for a GET."""
+    if request.method != "POST":
+        return ""
+    return request.POST.get("action") or default
+
+
 def form_message(form: forms.Form) -> str:
     """Every error of the form in one line, for a page that shows none in place (a row's action buttons)."""
     return " ".join(str(message) for messages in form.errors.values() for message in messages)
 
 
-def form_status(form: forms.Form) -> int:
-    """The page's status: 200, 400 for a form with errors, or the domain refusal's own (403 for a plan limit)."""
-    if not form.errors:
+def form_status(form: forms.Form | None) -> int:
+    """The page's status: 200, or 400 for a form with errors to put right — a conflict the service found
+    (too little stock, a state that moved on) included, since the page shows it in place. A refusal no edit
+    can change keeps its own status (403 for a plan limit, 429 for too many tries)."""
+    if form is None or not form.errors:
         return 200
-    return getattr(form, "refusal_status", 400)
+    status = getattr(form, "refusal_status", 400)
+    return status if status in (403, 429) else 400
 
 
 class _HundredthsField(forms.Field):

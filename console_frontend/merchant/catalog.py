@@ -3,39 +3,43 @@ matrix from spec options, images upload and reorder, stock adjustments with reas
 
 from __future__ import annotations
 
+from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_page, form_status, form_submit
-from core.errors import DomainError, ValidationFailed
-from core.money import format_fen, parse_yuan
+from console_frontend.forms import form_message, form_page, form_status, form_submit, posted_action
+from core.money import format_fen
 from core.text import ascii_digits, id_or_none
 from tenants.catalog.editing import (
     category_save,
     category_set_active,
-    parse_spec_options,
     product_image_delete,
+    product_image_move,
     product_images_add,
-    product_images_reorder,
     product_save,
     products_bulk_listing,
-    spec_key,
-    spec_matrix,
 )
 from tenants.catalog.models import Category, Product, StockMovement
+from tenants.catalog.services import product_put_on_sale, product_take_off_sale
 from tenants.catalog.stock import stock_adjust
 
-from .forms import CategoryForm
+from .forms import (
+    BulkListingForm,
+    CategoryForm,
+    ImageForm,
+    ImagesUploadForm,
+    ProductForm,
+    SkuMatrixFormSet,
+    StockAdjustForm,
+)
 from .roles import console_area
 
 PAGE_SIZE = 20
-SKU_FIELDS = ("price", "original_price", "cost", "stock", "weight", "barcode", "low_stock")
 
 
 def _products(request: HttpRequest):
@@ -53,16 +57,16 @@ def _products(request: HttpRequest):
 @console_area("catalog")
 @require_http_methods(["GET", "POST"])
 def product_list(request: HttpRequest) -> HttpResponse:
+    form = BulkListingForm(request.POST if request.method == "POST" else None)
     message, problems = "", []
-    if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("product_ids") if ascii_digits(i)]
-        if not ids:
-            message = _("请先勾选商品。")
-        else:
-            changed, problems = products_bulk_listing(product_ids=ids, on_sale=request.POST.get("action") == "on")
-            if not problems:
-                return redirect(f"{request.path}?{request.GET.urlencode()}")
-            message = _("%(n)s 个商品已更新，以下未能更新：") % {"n": changed}
+    if form.is_valid():
+        changed, problems = products_bulk_listing(product_ids=[p.pk for p in form.cleaned_data["product_ids"]],
+                                                  on_sale=form.cleaned_data["action"] == "on")
+        if not problems:
+            return redirect(f"{request.path}?{request.GET.urlencode()}")
+        message = _("%(n)s 个商品已更新，以下未能更新：") % {"n": changed}
+    elif form.is_bound:
+        message = form_message(form)
     products, status, q, category = _products(request)
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "console_frontend/catalog.html", {
@@ -84,55 +88,80 @@ def product_export(request: HttpRequest) -> HttpResponse:
                          header=["商品ID", "商品名称", "状态", "规格", "售价（元）", "库存", "条码", "销量"])
 
 
-def _sku_rows(request: HttpRequest, matrix: list[dict], existing: dict) -> tuple[list[dict], dict, list[dict]]:
-    """The matrix as posted: rows for the service, field errors, and the values to show again."""
-    rows, errors, shown = [], {}, []
-    for i, spec_values in enumerate(matrix):
-        raw = {name: request.POST.get(f"sku-{i}-{name}", "").strip() for name in SKU_FIELDS}
-        raw["active"] = request.POST.get(f"sku-{i}-active") == "1"
-        shown.append({"index": i, "spec_values": spec_values, **_names(spec_values),
-                      "existing": existing.get(spec_key(spec_values)), **raw})
-        row: dict = {"spec_values": spec_values, "is_active": raw["active"], "barcode": raw["barcode"][:40]}
-        for name, field in (("price", "price_fen"), ("original_price", "original_price_fen"), ("cost", "cost_fen")):
-            if raw[name] == "" and name != "price":
-                row[field] = None
-                continue
-            try:
-                row[field] = parse_yuan(raw[name])
-            except ValueError:
-                errors[f"sku-{i}-{name}"] = [_("请填写金额（元）。")]
-        for name, field in (("stock", "stock"), ("weight", "weight_g"), ("low_stock", "low_stock_threshold")):
-            if raw[name] and not ascii_digits(raw[name]):
-                errors[f"sku-{i}-{name}"] = [_("请填写非负整数。")]
-            else:
-                row[field] = int(raw[name] or 0)
-        rows.append(row)
-    return rows, errors, shown
+def _product_page(request: HttpRequest, product: Product | None, details: ProductForm, matrix,
+                  side_form: forms.Form | None = None) -> HttpResponse:
+    """The editor: details, the SKU matrix, and (for a saved product) its images and stock, with the errors of
+    whichever of its forms was posted."""
+    page = form_page(details, ProductForm.initial_from(product))
+    side_errors = side_form.errors if side_form is not None else {}
+    if matrix.is_bound and any(matrix.errors) and not page["message"]:
+        page["message"] = _("请修正标出的字段。")
+    if side_errors:
+        page["errors"].update({name: list(messages) for name, messages in side_errors.items()})
+        page["message"] = page["message"] or form_message(side_form)
+    status = max(form_status(details), form_status(side_form), 400 if matrix.is_bound and any(matrix.errors) else 200)
+    return render(request, "console_frontend/product_edit.html", {
+        "store": request.tenant, "nav": "catalog", "product": product, "matrix": matrix,
+        "categories": Category.objects.filter(is_active=True), "saved": request.GET.get("saved") == "1",
+        "chosen_categories": [str(pk) for pk in details["categories"].value() or []],
+        "movements": _recent_movements(product), **page}, status=status)
 
 
-def _names(spec_values: dict) -> dict:
-    """A row's key (what the form carries back) and label (what the merchant reads: "红 / M")."""
-    return {"key": spec_key(spec_values), "label": " / ".join(spec_values.values()) or _("默认")}
+def _edit(request: HttpRequest, product: Product | None) -> HttpResponse:
+    """Save the details and the matrix in one go; or, for "生成规格表", lay the matrix out again for the options
+    as typed, keeping what was typed for the combinations that remain."""
+    details = ProductForm(request.POST)
+    if posted_action(request, default="save") == "matrix":
+        details.is_valid()  # the options' errors, shown in place
+        matrix = SkuMatrixFormSet(product=product, options=details.options(),
+                                  carried=SkuMatrixFormSet.typed(request.POST))
+        return _product_page(request, product, details, matrix)
+    matrix = SkuMatrixFormSet(request.POST, product=product, options=details.options())
+    if not matrix.is_valid():
+        details.is_valid()
+        return _product_page(request, product, details, matrix)
+    saved = form_submit(details, lambda: product_save(
+        product=product, title=details.cleaned_data["title"], subtitle=details.cleaned_data["subtitle"],
+        description=details.cleaned_data["description"],
+        category_ids=[c.pk for c in details.cleaned_data["categories"]], tags=details.cleaned_data["tags"],
+        specs=details.cleaned_data["specs"], skus=matrix.skus(), actor=request.user.get_username()))
+    if saved is None:
+        return _product_page(request, product, details, matrix)
+    return redirect(f"{reverse('console-product', kwargs={'product_id': saved.pk})}?saved=1")
 
 
-def _rows_for(product: Product | None, matrix: list[dict]) -> list[dict]:
-    """The matrix as first shown: existing SKUs' values, new combinations empty (and active)."""
-    existing = {sku.spec_key: sku for sku in product.skus.all()} if product else {}
-    shown = []
-    for i, spec_values in enumerate(matrix):
-        sku = existing.get(spec_key(spec_values))
-        shown.append({"index": i, "spec_values": spec_values, **_names(spec_values),
-                      "existing": sku, "active": sku.is_active if sku else True,
-                      "price": format_fen(sku.price_fen) if sku else "",
-                      "original_price": format_fen(sku.original_price_fen) if sku and sku.original_price_fen else "",
-                      "cost": format_fen(sku.cost_fen) if sku and sku.cost_fen else "",
-                      "stock": "", "weight": sku.weight_g if sku else "", "barcode": sku.barcode if sku else "",
-                      "low_stock": sku.low_stock_threshold if sku else ""})
-    return shown
+def _side_action(request: HttpRequest, product: Product, action: str) -> tuple[forms.Form, str] | None:
+    """The saved product's other forms: images (upload, move, remove), a stock adjustment, listing. The form
+    that was posted and the part of the page to go back to, or None for an action this page does not have."""
+    user = request.user.get_username()
+    if action == "upload":
+        upload = ImagesUploadForm(request.POST, request.FILES)
+        form_submit(upload, lambda: product_images_add(product=product, uploads=upload.cleaned_data["images"]))
+        return upload, "images"
+    if action in IMAGE_STEPS:
+        image = ImageForm(request.POST, product=product)
+        form_submit(image, lambda: product_image_move(
+            product=product, image_id=image.cleaned_data["image_id"].pk, step=IMAGE_STEPS[action]))
+        return image, "images"
+    if action == "image_delete":
+        image = ImageForm(request.POST, product=product)
+        form_submit(image, lambda: product_image_delete(product=product, image_id=image.cleaned_data["image_id"].pk))
+        return image, "images"
+    if action == "adjust":
+        adjust = StockAdjustForm(request.POST, product=product)
+        form_submit(adjust, lambda: stock_adjust(sku_id=adjust.cleaned_data["sku_id"].pk,
+                                                 delta=adjust.cleaned_data["delta"], actor=user,
+                                                 note=adjust.cleaned_data["note"]))
+        return adjust, "stock"
+    if action in {"on", "off"}:
+        listing = forms.Form(request.POST)
+        form_submit(listing, lambda: (product_put_on_sale if action == "on" else product_take_off_sale)(
+            product=product))
+        return listing, ""
+    return None
 
 
-def _specs_text(product: Product | None) -> str:
-    return "\n".join(f"{s['name']}: {', '.join(s['values'])}" for s in (product.specs if product else []))
+IMAGE_STEPS = {"image_up": -1, "image_down": 1}
 
 
 @console_area("catalog")
@@ -140,90 +169,18 @@ def _specs_text(product: Product | None) -> str:
 def product_edit(request: HttpRequest, product_id: int | None = None) -> HttpResponse:
     product = get_object_or_404(Product.objects.prefetch_related("skus", "images", "categories", "tags"),
                                 pk=product_id) if product_id else None
-    errors: dict[str, list[str]] = {}
-    message = ""
-    form = {"title": product.title if product else "", "subtitle": product.subtitle if product else "",
-            "description": strip_tags(product.description) if product else "",
-            "specs": _specs_text(product), "tags": ", ".join(t.name for t in product.tags.all()) if product else "",
-            "categories": [c.pk for c in product.categories.all()] if product else []}
-    try:
-        options = parse_spec_options(form["specs"])
-    except ValidationFailed:
-        options = []
-    rows = _rows_for(product, spec_matrix(options))
-    if request.method == "POST":
-        action = request.POST.get("action", "save")
-        try:
-            if action in {"save", "matrix"}:
-                form = {"title": request.POST.get("title", ""), "subtitle": request.POST.get("subtitle", ""),
-                        "description": request.POST.get("description", ""), "specs": request.POST.get("specs", ""),
-                        "tags": request.POST.get("tags", ""),
-                        "categories": [int(c) for c in request.POST.getlist("categories") if ascii_digits(c)]}
-                options = parse_spec_options(form["specs"])
-                existing = {sku.spec_key: sku for sku in product.skus.all()} if product else {}
-                if action == "matrix":  # re-price: keep what was typed for combinations that remain
-                    posted = {spec_key(r["spec_values"]): r for r in _sku_rows(
-                        request, [r["spec_values"] for r in _posted_matrix(request)], existing)[2]}
-                    rows = [{**row, **{k: v for k, v in posted.get(spec_key(row["spec_values"]), {}).items()
-                                       if k not in {"index", "existing"}}}
-                            for row in _rows_for(product, spec_matrix(options))]
-                else:
-                    sku_rows, sku_errors, rows = _sku_rows(request, spec_matrix(options), existing)
-                    if sku_errors:
-                        raise ValidationFailed(_("请修正标出的字段。"), fields=sku_errors)
-                    saved = product_save(product=product, title=form["title"], subtitle=form["subtitle"],
-                                         description=form["description"], category_ids=form["categories"],
-                                         tags=[t for t in form["tags"].replace("，", ",").split(",")],
-                                         specs=options, skus=sku_rows, actor=request.user.get_username())
-                    return redirect(f"{reverse('console-product', kwargs={'product_id': saved.pk})}?saved=1")
-            elif product is None:
-                raise ValidationFailed(_("请先保存商品。"))
-            elif action == "upload":
-                product_images_add(product=product, uploads=request.FILES.getlist("images"))
-                return redirect(f"{reverse('console-product', kwargs={'product_id': product.pk})}#images")
-            elif action in {"image_up", "image_down", "image_delete"}:
-                image_id = int(request.POST.get("image_id", "0") or 0)
-                if action == "image_delete":
-                    product_image_delete(product=product, image_id=image_id)
-                else:
-                    order = [image.pk for image in product.images.all()]
-                    if image_id in order:
-                        i = order.index(image_id)
-                        j = max(0, i - 1) if action == "image_up" else min(len(order) - 1, i + 1)
-                        order[i], order[j] = order[j], order[i]
-                    product_images_reorder(product=product, image_ids=order)
-                return redirect(f"{reverse('console-product', kwargs={'product_id': product.pk})}#images")
-            elif action == "adjust":
-                sku = get_object_or_404(product.skus, pk=request.POST.get("sku_id"))
-                delta = request.POST.get("delta", "").strip()
-                if not ascii_digits(delta.lstrip("-")):
-                    raise ValidationFailed(_("请填写调整数量（正数入库，负数出库）。"),
-                                           fields={"delta": [_("请填写调整数量（正数入库，负数出库）。")]})
-                stock_adjust(sku_id=sku.pk, delta=int(delta), actor=request.user.get_username(),
-                             note=request.POST.get("note", ""))
-                return redirect(f"{reverse('console-product', kwargs={'product_id': product.pk})}#stock")
-            elif action in {"on", "off"}:
-                products_bulk_listing(product_ids=[product.pk], on_sale=action == "on")
-                return redirect(reverse("console-product", kwargs={"product_id": product.pk}))
-        except DomainError as exc:
-            errors, message = exc.fields, exc.message
-            for row in rows:
-                row["errors"] = [e for key, messages in errors.items() if key.startswith(f"sku-{row['index']}-")
-                                 for e in messages]
-    return render(request, "console_frontend/product_edit.html", {
-        "store": request.tenant, "nav": "catalog", "product": product, "form": form, "rows": rows,
-        "errors": errors, "message": message, "categories": Category.objects.filter(is_active=True),
-        "saved": request.GET.get("saved") == "1", "sku_fields": SKU_FIELDS,
-        "movements": _recent_movements(product)}, status=400 if message else 200)
-
-
-def _posted_matrix(request: HttpRequest) -> list[dict]:
-    """The combinations the page showed before this post (hidden fields), to carry typed prices over."""
-    rows, i = [], 0
-    while (key := request.POST.get(f"sku-{i}-key")) is not None:
-        rows.append({"spec_values": dict(part.split(":", 1) for part in key.split(";") if ":" in part)})
-        i += 1
-    return rows
+    action = posted_action(request, default="save")
+    if action in {"save", "matrix"}:  # the main form; any other button is one of the side forms
+        return _edit(request, product)
+    details = ProductForm(initial=ProductForm.initial_from(product))
+    matrix = SkuMatrixFormSet(product=product, options=details.options())
+    done = _side_action(request, product, action) if product is not None and request.method == "POST" else None
+    if done is None:
+        return _product_page(request, product, details, matrix)
+    form, part = done
+    if form.errors:
+        return _product_page(request, product, details, matrix, side_form=form)
+    return redirect(reverse("console-product", kwargs={"product_id": product.pk}) + (f"#{part}" if part else ""))
 
 
 def _recent_movements(product: Product | None) -> list[StockMovement]:

@@ -7,13 +7,16 @@ from dataclasses import asdict
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from console_frontend.forms import PercentField, WholeNumberField, YuanField
+from core.errors import ValidationFailed
 from core.money import format_fen, parse_yuan
 from core.text import ascii_digits
-from tenants.catalog.editing import MAX_SORT_ORDER
-from tenants.catalog.models import Category
+from tenants.catalog.editing import MAX_SORT_ORDER, parse_spec_options, spec_matrix
+from tenants.catalog.models import Category, Product, ProductImage, Sku
+from tenants.catalog.services import SkuInput, spec_key
 from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONUS_BP, DistributionRules
 from tenants.distribution.grades import MAX_RANK, RULE_FIELDS
 from tenants.distribution.models import Application, DistributionSettings, Distributor, Grade, Withdrawal
@@ -312,3 +315,189 @@ class OrderRulesForm(forms.Form):
 
 class ResolveForm(forms.Form):
     issue = forms.ModelChoiceField(queryset=PaymentIssue.objects.filter(resolved_at__isnull=True))
+
+
+class SpecOptionsField(forms.CharField):
+    """Spec options one per line — ``颜色: 红, 蓝`` — as [("颜色", ["红", "蓝"])]; blank for one SKU."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value) -> list[tuple[str, list[str]]]:
+        try:
+            return parse_spec_options(super().to_python(value))
+        except ValidationFailed as error:
+            raise forms.ValidationError(error.message) from None
+
+
+class TagsField(forms.CharField):
+    """Tags separated by commas (either width) as a list of names."""
+
+    def to_python(self, value) -> list[str]:
+        return [tag.strip() for tag in super().to_python(value).replace("，", ",").split(",") if tag.strip()]
+
+
+class ProductForm(forms.Form):
+    """A product's details and its spec options (the SKU matrix is ``SkuMatrixFormSet``)."""
+
+    title = forms.CharField(max_length=120)
+    subtitle = forms.CharField(max_length=200, required=False)
+    description = forms.CharField(widget=forms.Textarea, required=False, strip=False)
+    specs = SpecOptionsField(required=False)
+    tags = TagsField(required=False)
+    categories = forms.ModelMultipleChoiceField(queryset=Category.objects.filter(is_active=True), required=False)
+
+    @staticmethod
+    def initial_from(product: Product | None) -> dict:
+        if product is None:
+            return {"categories": []}
+        return {"title": product.title, "subtitle": product.subtitle, "description": strip_tags(product.description),
+                "specs": "\n".join(f"{s['name']}: {', '.join(s['values'])}" for s in product.specs),
+                "tags": ", ".join(t.name for t in product.tags.all()),
+                "categories": [c.pk for c in product.categories.all()]}
+
+    def options(self) -> list[tuple[str, list[str]]]:
+        """The spec options as far as they read (none while they do not), to lay out the matrix."""
+        try:
+            return self.fields["specs"].clean(self["specs"].value())
+        except forms.ValidationError:
+            return []
+
+
+class SkuRowForm(forms.Form):
+    """One row of the SKU matrix: one combination of spec values (``key`` says which, carried by the page)."""
+
+    key = forms.CharField(required=False, widget=forms.HiddenInput)
+    price = YuanField()
+    original_price = YuanField(required=False)
+    cost = YuanField(required=False)
+    stock = WholeNumberField(low=0, high=10**9, required=False)  # initial stock: new combinations only
+    weight = WholeNumberField(low=0, high=1_000_000, required=False)
+    barcode = forms.CharField(max_length=40, required=False)
+    low_stock = WholeNumberField(low=0, high=10**9, required=False)
+    active = forms.BooleanField(required=False)
+
+    def __init__(self, *args, spec_values: dict[str, str], existing: Sku | None, **kwargs):
+        self.spec_values, self.existing = spec_values, existing
+        super().__init__(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        return " / ".join(self.spec_values.values()) or str(_("默认"))
+
+    @staticmethod
+    def initial_from(sku: Sku | None) -> dict:
+        if sku is None:
+            return {"active": True}
+        return {"price": format_fen(sku.price_fen), "active": sku.is_active,
+                "original_price": format_fen(sku.original_price_fen) if sku.original_price_fen else "",
+                "cost": format_fen(sku.cost_fen) if sku.cost_fen else "",
+                "weight": sku.weight_g, "barcode": sku.barcode, "low_stock": sku.low_stock_threshold}
+
+    def clean_price(self) -> int:
+        if self.cleaned_data["price"] <= 0:
+            raise forms.ValidationError(_("售价须大于 0。"), code="min")
+        return self.cleaned_data["price"]
+
+    def sku(self) -> SkuInput:
+        data = self.cleaned_data
+        return SkuInput(spec_values=self.spec_values, price_fen=data["price"], stock=data["stock"] or 0,
+                        original_price_fen=data["original_price"], cost_fen=data["cost"],
+                        weight_g=data["weight"] or 0, barcode=data["barcode"],
+                        low_stock_threshold=data["low_stock"] or 0, is_active=data["active"])
+
+
+class _SkuMatrix(forms.BaseFormSet):
+    """The SKU matrix: one row per combination of the spec options, so the server, not the page, says how
+    many rows there are; each row shows an existing SKU's values or what was typed."""
+
+    def __init__(self, data=None, *, product: Product | None, options: list[tuple[str, list[str]]],
+                 carried: dict[str, dict] | None = None):
+        self.matrix = spec_matrix(options)
+        self.existing = {sku.spec_key: sku for sku in product.skus.all()} if product else {}
+        carried = carried or {}
+        initial = [{**SkuRowForm.initial_from(self.existing.get(spec_key(values))), "key": spec_key(values),
+                    **carried.get(spec_key(values), {})} for values in self.matrix]
+        super().__init__(data, prefix="sku", initial=initial)
+
+    def total_form_count(self) -> int:
+        return len(self.matrix)
+
+    @property
+    def management_form(self):  # the row count is the matrix's, never posted
+        form = forms.formsets.ManagementForm(
+            {f"{self.prefix}-TOTAL_FORMS": len(self.matrix), f"{self.prefix}-INITIAL_FORMS": len(self.matrix)},
+            prefix=self.prefix)
+        form.full_clean()
+        return form
+
+    def get_form_kwargs(self, index: int) -> dict:
+        values = self.matrix[index]
+        return {"spec_values": values, "existing": self.existing.get(spec_key(values))}
+
+    def skus(self) -> list[SkuInput]:
+        return [form.sku() for form in self.forms]
+
+    @staticmethod
+    def typed(data) -> dict[str, dict]:
+        """What was typed on the matrix the page showed before (rows named by their hidden key), to carry it
+        over to the combinations that remain when the options change."""
+        carried, i = {}, 0
+        while (key := data.get(f"sku-{i}-key")) is not None:
+            carried[key] = {name: data.get(f"sku-{i}-{name}", "") for name in SkuRowForm.base_fields
+                            if name != "key"}
+            carried[key]["active"] = f"sku-{i}-active" in data
+            i += 1
+        return carried
+
+
+SkuMatrixFormSet = forms.formset_factory(SkuRowForm, formset=_SkuMatrix, extra=0)
+
+
+class BulkListingForm(forms.Form):
+    """Products ticked on the list, to put on sale or take off."""
+
+    product_ids = forms.ModelMultipleChoiceField(queryset=Product.objects.all(),
+                                                 error_messages={"required": _("请先勾选商品。")})
+    action = forms.ChoiceField(choices=[("on", "on"), ("off", "off")])
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ImagesField(forms.FileField):
+    """Several files at once (each checked to be an image by the service, all before any is stored)."""
+
+    widget = MultipleImageInput
+
+    def clean(self, data, initial=None) -> list:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(ImagesField, self).clean(file, initial) for file in files]
+
+
+class ImagesUploadForm(forms.Form):
+    images = ImagesField(required=False)  # none chosen: the service says so, next to the field
+
+
+class ImageForm(forms.Form):
+    """One of the product's images, moved or removed."""
+
+    image_id = forms.ModelChoiceField(queryset=ProductImage.objects.none())
+
+    def __init__(self, *args, product: Product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image_id"].queryset = product.images.all()
+
+
+class StockAdjustForm(forms.Form):
+    """A correction of one SKU's stock: how many in (positive) or out (negative), and why."""
+
+    sku_id = forms.ModelChoiceField(queryset=Sku.objects.none())
+    delta = forms.IntegerField(error_messages={"invalid": _("请填写调整数量（正数入库，负数出库）。"),
+                                               "required": _("请填写调整数量（正数入库，负数出库）。")},
+                               min_value=-10**9, max_value=10**9)
+    note = forms.CharField(max_length=200, required=False)  # required: the service says so, with its reason
+
+    def __init__(self, *args, product: Product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sku_id"].queryset = product.skus.filter(is_active=True)

@@ -64,6 +64,5 @@ def image_accept(upload: File, *, field: str = "images") -> CheckedImage:
 
 
 def _too_many_pixels(field: str) -> ValidationFailed:
-    message = _("图片尺寸过大：最多 %(wan)s 万像素。") % {"wan": MAX_IMAGE_PIXELS // 10_000,
-                                                      "megapixels": MAX_IMAGE_PIXELS // 1_000_000}
+    message = _("图片尺寸过大：最多 %(pixels)s 像素。") % {"pixels": f"{MAX_IMAGE_PIXELS:,}"}
     return ValidationFailed(message, code=CoreCode.IMAGE_TOO_MANY_PIXELS, fields={field: [message]})

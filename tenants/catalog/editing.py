@@ -17,14 +17,17 @@ from core.errors import DomainError, ValidationFailed
 from core.images import image_accept
 
 from .models import Category, Product, ProductImage, Sku, StockMovement, Tag
-from .services import product_create, product_put_on_sale, product_refresh_listing_fields, product_take_off_sale
+from .services import (
+    SkuInput,
+    product_create,
+    product_put_on_sale,
+    product_refresh_listing_fields,
+    product_take_off_sale,
+    sku_problems,
+)
 
 MAX_IMAGES = 12
 MAX_SPEC_NAMES, MAX_SPEC_VALUES = 3, 20
-
-
-def spec_key(spec_values: dict) -> str:
-    return ";".join(f"{k}:{v}" for k, v in sorted(spec_values.items()))
 
 
 def parse_spec_options(text: str) -> list[tuple[str, list[str]]]:
@@ -71,10 +74,10 @@ def _details(product: Product, *, title: str, subtitle: str, description: str, c
 
 @transaction.atomic
 def product_save(*, product: Product | None, title: str, subtitle: str, description: str, category_ids: list[int],
-                 tags: list[str], specs: list[tuple[str, list[str]]], skus: list[dict], actor: str) -> Product:
-    """Create a product or update one from the editor. ``skus`` are the matrix rows (spec_values, price_fen,
-    original_price_fen, cost_fen, weight_g, barcode, low_stock_threshold, is_active, and stock for new
-    SKUs). SKUs missing from the matrix are deactivated, never deleted (orders refer to them)."""
+                 tags: list[str], specs: list[tuple[str, list[str]]], skus: list[SkuInput], actor: str) -> Product:
+    """Create a product or update one from the editor: its details and its SKU matrix. An existing SKU keeps
+    its stock (``stock`` counts only for new ones); SKUs missing from the matrix are deactivated, never deleted
+    (orders refer to them)."""
     if product is None:
         product = product_create(title=title, subtitle=subtitle, skus=skus, actor=actor)
         product.specs = [{"name": n, "values": v} for n, v in specs]
@@ -86,30 +89,23 @@ def product_save(*, product: Product | None, title: str, subtitle: str, descript
     fields: dict[str, list[str]] = {}
     if not title.strip() or len(title) > 120:
         fields["title"] = [_("请填写商品名称（最多 120 字）。")]
-    if not skus:
-        fields["skus"] = [_("至少需要一个规格。")]
-    for i, row in enumerate(skus):
-        if not isinstance(row.get("price_fen"), int) or row["price_fen"] <= 0:
-            fields.setdefault("skus", []).append(_("第 %(n)s 个规格的价格无效。") % {"n": i + 1})
+    if problems := sku_problems(skus):
+        fields["skus"] = problems
     if fields:
         raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
     existing = {sku.spec_key: sku for sku in Sku.objects.select_for_update().filter(product=product)}
-    wanted = set()
     for row in skus:
-        key = spec_key(row.get("spec_values") or {})
-        wanted.add(key)
-        sku = existing.get(key) or Sku(product=product, spec_values=row.get("spec_values") or {}, spec_key=key,
-                                       stock=max(0, int(row.get("stock") or 0)))
-        for name in ("price_fen", "original_price_fen", "cost_fen", "barcode"):
-            setattr(sku, name, row.get(name) if name != "barcode" else (row.get(name) or ""))
-        sku.weight_g = row.get("weight_g") or 0
-        sku.low_stock_threshold = row.get("low_stock_threshold") or 0
-        sku.is_active = row.get("is_active", True)
+        sku = existing.get(row.key) or Sku(product=product, spec_values=row.spec_values, spec_key=row.key,
+                                           stock=row.stock)
+        sku.price_fen, sku.original_price_fen, sku.cost_fen = row.price_fen, row.original_price_fen, row.cost_fen
+        sku.barcode, sku.weight_g, sku.low_stock_threshold = row.barcode, row.weight_g, row.low_stock_threshold
+        sku.is_active = row.is_active
         is_new = sku.pk is None
         sku.save()
         if is_new and sku.stock:
             StockMovement.objects.create(sku=sku, delta=sku.stock, stock_after=sku.stock,
                                          reason=StockMovement.Reason.INITIAL, actor=actor)
+    wanted = {row.key for row in skus}
     Sku.objects.filter(product=product).exclude(spec_key__in=wanted).update(is_active=False)
     product.specs = [{"name": n, "values": v} for n, v in specs]
     _details(product, title=title, subtitle=subtitle, description=description, category_ids=category_ids,
@@ -148,6 +144,17 @@ def product_images_reorder(*, product: Product, image_ids: list[int]) -> None:
     for position, image_id in enumerate(image_ids):
         ProductImage.objects.filter(pk=image_id).update(position=position)
     product_refresh_listing_fields(product=product)
+
+
+def product_image_move(*, product: Product, image_id: int, step: int) -> None:
+    """Move one image a place earlier (``step`` -1) or later (+1); at either end it stays."""
+    order = list(product.images.values_list("pk", flat=True))
+    if image_id not in order:
+        raise ValidationFailed(_("图片不存在。"), fields={"images": [_("图片不存在。")]})
+    i = order.index(image_id)
+    j = min(len(order) - 1, max(0, i + step))
+    order[i], order[j] = order[j], order[i]
+    product_images_reorder(product=product, image_ids=order)
 
 
 @transaction.atomic

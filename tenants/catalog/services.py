@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,26 +26,56 @@ def product_refresh_listing_fields(*, product: Product) -> None:
     product.save(update_fields=["min_price_fen", "cover_image", "search_tokens", "updated_at"])
 
 
+def spec_key(spec_values: dict[str, str]) -> str:
+    """A SKU's spec values as one sortable key: "尺码:M;颜色:红" (empty for a product with one SKU)."""
+    return ";".join(f"{k}:{v}" for k, v in sorted(spec_values.items()))
+
+
+@dataclass(frozen=True)
+class SkuInput:
+    """One SKU as the editor and the seeders give it: its spec values ({"颜色": "红"}, empty for a product with
+    one SKU), price in fen, and for a new SKU its initial stock (existing stock changes only by adjustment)."""
+
+    price_fen: int
+    spec_values: dict[str, str] = field(default_factory=dict)
+    stock: int = 0
+    original_price_fen: int | None = None
+    cost_fen: int | None = None
+    weight_g: int = 0
+    barcode: str = ""
+    low_stock_threshold: int = 0
+    is_active: bool = True
+
+    @property
+    def key(self) -> str:
+        return spec_key(self.spec_values)
+
+
+def sku_problems(skus: list[SkuInput]) -> list[str]:
+    """What is wrong with a SKU list, one message per problem, numbered as the merchant sees the rows."""
+    problems, keys = [], set()
+    if not skus:
+        problems.append(_("至少需要一个规格。"))
+    for i, sku in enumerate(skus, start=1):
+        if sku.key in keys:
+            problems.append(_("第 %(n)s 个规格重复。") % {"n": i})
+        keys.add(sku.key)
+        if sku.price_fen <= 0:
+            problems.append(_("第 %(n)s 个规格的价格无效。") % {"n": i})
+        if sku.stock < 0:
+            problems.append(_("第 %(n)s 个规格的库存无效。") % {"n": i})
+    return problems
+
+
 @transaction.atomic
-def product_create(*, title: str, skus: list[dict], subtitle: str = "", tags: list[str] | None = None,
+def product_create(*, title: str, skus: list[SkuInput], subtitle: str = "", tags: list[str] | None = None,
                    publish: bool = False, actor: str = "system") -> Product:
-    """A product with its SKUs (each: spec_values, price_fen, stock, and optionally original_price_fen,
-    cost_fen, weight_g, barcode, low_stock_threshold). Initial stock is recorded as a stock movement."""
+    """A product with its SKUs. Initial stock is recorded as a stock movement."""
     fields: dict[str, list[str]] = {}
     if not title.strip() or len(title) > 120:
         fields["title"] = [_("请填写商品名称（最多 120 字）。")]
-    if not skus:
-        fields["skus"] = [_("至少需要一个规格。")]
-    keys = set()
-    for i, sku in enumerate(skus):
-        key = ";".join(f"{k}:{v}" for k, v in sorted((sku.get("spec_values") or {}).items()))
-        if key in keys:
-            fields.setdefault("skus", []).append(_("第 %(n)s 个规格重复。") % {"n": i + 1})
-        keys.add(key)
-        if not isinstance(sku.get("price_fen"), int) or sku["price_fen"] <= 0:
-            fields.setdefault("skus", []).append(_("第 %(n)s 个规格的价格无效。") % {"n": i + 1})
-        if not isinstance(sku.get("stock", 0), int) or sku.get("stock", 0) < 0:
-            fields.setdefault("skus", []).append(_("第 %(n)s 个规格的库存无效。") % {"n": i + 1})
+    if problems := sku_problems(skus):
+        fields["skus"] = problems
     if fields:
         raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
     plan_limit_check(resource="products", count=Product.objects.count)
@@ -54,15 +86,12 @@ def product_create(*, title: str, skus: list[dict], subtitle: str = "", tags: li
     )
     if tags:
         product.tags.set([Tag.objects.get_or_create(name=name.strip()[:20])[0] for name in tags if name.strip()])
-    for sku_data in skus:
-        spec_values = sku_data.get("spec_values") or {}
+    for sku in skus:
         created = Sku.objects.create(
-            product=product, spec_values=spec_values,
-            spec_key=";".join(f"{k}:{v}" for k, v in sorted(spec_values.items())),
-            price_fen=sku_data["price_fen"], original_price_fen=sku_data.get("original_price_fen"),
-            cost_fen=sku_data.get("cost_fen"), stock=sku_data.get("stock", 0),
-            weight_g=sku_data.get("weight_g", 0), barcode=sku_data.get("barcode", ""),
-            low_stock_threshold=sku_data.get("low_stock_threshold", 0),
+            product=product, spec_values=sku.spec_values, spec_key=sku.key, price_fen=sku.price_fen,
+            original_price_fen=sku.original_price_fen, cost_fen=sku.cost_fen, stock=sku.stock,
+            weight_g=sku.weight_g, barcode=sku.barcode, low_stock_threshold=sku.low_stock_threshold,
+            is_active=sku.is_active,
         )
         if created.stock:
             StockMovement.objects.create(sku=created, delta=created.stock, stock_after=created.stock,

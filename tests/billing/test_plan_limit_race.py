@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 from billing.models import Plan, Subscription
 from core.errors import PlanLimitReached
 from tenants.catalog.models import Product
-from tenants.catalog.services import product_create
+from tenants.catalog.services import SkuInput, product_create
 from tests.conftest import store_for_real
 
 RACERS = 10
@@ -31,7 +31,7 @@ def test_only_one_request_takes_the_last_slot(crowded_store):
     def create(n: int) -> str:
         try:
             with schema_context(crowded_store.schema_name), transaction.atomic():
-                product_create(title=f"racer {n}", skus=[{"spec_values": {}, "price_fen": 100, "stock": 1}])
+                product_create(title=f"racer {n}", skus=[SkuInput(price_fen=100, stock=1)])
             return "created"
         except PlanLimitReached:
             return "refused"

@@ -15,7 +15,7 @@ from billing.services import checkout_start, plan_change
 from control_plane.tenancy.services import tenant_add_custom_domain, tenant_switch_template
 from core.errors import PlanLimitReached
 from tenants.catalog.models import Product
-from tenants.catalog.services import product_create
+from tenants.catalog.services import SkuInput, product_create
 from tenants.distribution.models import DistributionSettings, RuleSet
 from tenants.distribution.selectors import distributor_count
 from tenants.distribution.simulator import simulate
@@ -28,7 +28,7 @@ from tests.conftest import PASSWORD
 from tests.factories import AddressFactory, MemberFactory, ProductFactory, SkuFactory
 from tests.tenants.distribution.builders import make_distributor
 
-SKU = [{"spec_values": {}, "price_fen": 1000, "stock": 5}]
+SKU = [SkuInput(price_fen=1000, stock=5)]
 
 
 def put_on(store, code: str, **limits) -> Plan:

@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 from control_plane.storefront_templates.selectors import template_get_active
 from control_plane.tenancy.services import tenant_provision
 from tenants.catalog.models import Product
-from tenants.catalog.services import product_create
+from tenants.catalog.services import SkuInput, product_create
 from tenants.distribution.models import Application, Commission, DistributionSettings
 from tenants.distribution.withdrawals import withdrawal_request
 from tenants.ledger.models import Account, Journal
@@ -47,7 +47,7 @@ def console_store(live):
                                              region_code="330106", province="浙江省", city="杭州市", district="西湖区",
                                              detail="文三路 90 号", is_default=True)
             sku = product_create(title="玻尿酸保湿面霜", publish=True,
-                                 skus=[{"spec_values": {"规格": "50ml"}, "price_fen": 19900, "stock": 20}]).skus.get()
+                                 skus=[SkuInput(spec_values={"规格": "50ml"}, price_fen=19900, stock=20)]).skus.get()
             order, _ = order_create(member=buyer, idempotency_key="console-browser-1", address_id=address.pk,
                                     items=[{"sku_id": sku.pk, "quantity": 2}])
             order_mark_paid(order_id=order.pk, paid_fen=order.payable_fen, transaction_id="4200000001",

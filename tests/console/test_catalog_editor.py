@@ -202,3 +202,37 @@ def test_category_field_errors_in_place_in_both_languages(owner, language, expec
         assert f'data-field="{field}"' in page, field
     for text in expected:
         assert text in page, text
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", ["请填写金额（元），最多两位小数。", "请填写 0 到 1000000000 之间的整数。", "该字段是必填项",
+                 "选择一个有效的选项", "售价须大于 0。"]),
+    ("en", ["amount in yuan, at most two decimals", "whole number from 0 to 1000000000", "This field is required",
+            "Select a valid choice", "price must be above 0"]),
+])
+def test_product_field_errors_in_place_in_both_languages(owner, store_a, language, expected):
+    with schema_context(store_a.schema):
+        before = Product.objects.count()
+    owner.cookies["django_language"] = language
+    bad = owner.post("/console/catalog/new/", {
+        "title": "", "specs": "尺码: S, M, L", "categories": ["999999"], "action": "save",
+        "sku-0-price": "12.345", "sku-1-price": "10", "sku-1-stock": "-2", "sku-2-price": "0"})
+    page = bad.content.decode()
+    assert bad.status_code == 400
+    for field in ("title", "categories", "sku-0", "sku-1", "sku-2"):
+        assert f'data-field="{field}"' in page, field
+    for text in expected:
+        assert text in page, text
+    assert 'name="sku-0-price" value="12.345"' in page  # what was typed stays, to be corrected
+    with schema_context(store_a.schema):
+        assert Product.objects.count() == before
+
+
+def test_side_forms_refuse_what_is_not_this_products(owner, store_a):
+    product = create(owner)
+    url = f"/console/catalog/{product.pk}/"
+    unknown_image = owner.post(url, {"action": "image_delete", "image_id": "999999"})
+    bad_delta = owner.post(url, {"action": "adjust", "sku_id": product.pk, "delta": "3x", "note": "盘点"})
+    assert unknown_image.status_code == 400 and 'data-field="image_id"' in unknown_image.content.decode()
+    assert bad_delta.status_code == 400 and 'data-field="delta"' in bad_delta.content.decode()
+    assert owner.post(url, {"action": "off"}).status_code == 400  # a draft cannot be taken off sale

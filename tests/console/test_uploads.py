@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 from PIL import Image
 
 from tenants.catalog.models import Product
-from tenants.catalog.services import product_create
+from tenants.catalog.services import SkuInput, product_create
 from tests.conftest import console_login
 
 HTML = b"<html><script>fetch('/console/').then(r=>r.text()).then(alert)</script></html>"
@@ -47,7 +47,7 @@ def owner(client_a, store_a):
 @pytest.fixture
 def product(store_a):
     with schema_context(store_a.schema):
-        made = product_create(title="面膜", skus=[{"spec_values": {}, "price_fen": 100, "stock": 1}])
+        made = product_create(title="面膜", skus=[SkuInput(price_fen=100, stock=1)])
     connection.set_schema_to_public()
     return made
 

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from sandbox import server as sandbox_server
 from sandbox.wechatpay import Merchant, WeChatPaySandbox, new_key_pem
-from tenants.catalog.services import product_create
+from tenants.catalog.services import SkuInput, product_create
 from tenants.members.models import Member
 from tenants.members.services import miniprogram_configure
 from tenants.payments.services import wechatpay_configure
@@ -71,7 +71,7 @@ def pending_order(gateway, store_a):
     with schema_context(store_a.schema):
         address = AddressFactory(member=Member.objects.get())
         sku = product_create(title="护手霜", publish=True,
-                             skus=[{"spec_values": {}, "price_fen": 3900, "stock": 9}]).skus.get()
+                             skus=[SkuInput(price_fen=3900, stock=9)]).skus.get()
     connection.set_schema_to_public()
     client = api(store_a.host, token)
     response = client.post("/api/v1/orders/", {"address_id": address.pk, "items": [{"sku_id": sku.pk, "quantity": 2}]},

@@ -27,10 +27,10 @@ def test_distribution_end_to_end(gateway, store_a):
         DistributionSettings.objects.update_or_create(singleton=1, defaults={"recruitment": "open",
                                                                             "withdrawal_min_fen": 100})
         publish_rates(rates={1: (1200, 1000), 2: (500, 300)})
-        from tenants.catalog.services import product_create
+        from tenants.catalog.services import SkuInput, product_create
 
-        sku = product_create(title="精华液", publish=True, skus=[{"spec_values": {}, "price_fen": 19900,
-                                                                "stock": 10}]).skus.get()
+        sku = product_create(title="精华液", publish=True, skus=[SkuInput(price_fen=19900,
+                                                                stock=10)]).skus.get()
     connection.set_schema_to_public()
     sharer = api(store_a.host, login(store_a.host, "sandbox-sharer"))
     assert sharer.post("/api/v1/distribution/apply/", {}, format="json").json()["application_status"] == "approved"

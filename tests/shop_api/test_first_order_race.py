@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from sandbox.wechatpay import Transaction
-from tenants.catalog.services import product_create
+from tenants.catalog.services import SkuInput, product_create
 from tenants.distribution.models import Binding, Commission, DistributionSettings
 from tenants.members.models import Member
 from tenants.orders.models import Order, ShippingTemplate
@@ -53,7 +53,7 @@ def _pay_all_at_once(store, *, buyers: list[str], device_id: str = "", **setting
         publish_rates(rates={1: (2000, 1000)})
         ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
         distributor = make_distributor()
-        sku = product_create(title="面霜", publish=True, skus=[{"spec_values": {}, "price_fen": 10000, "stock": 50}]
+        sku = product_create(title="面霜", publish=True, skus=[SkuInput(price_fen=10000, stock=50)]
                              ).skus.get()
         orders = []
         for n, openid in enumerate(buyers):

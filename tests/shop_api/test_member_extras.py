@@ -4,16 +4,16 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from tenants.catalog.models import Brand
-from tenants.catalog.services import product_create
+from tenants.catalog.services import SkuInput, product_create
 from tests.shop_api.conftest import api, login
 
 
 def test_profile_phone_favourites_history_and_cart(wechat_sandbox, store_a, store_b):
     with schema_context(store_a.schema):
         cream = product_create(title="修护面霜", tags=["修护"], publish=True,
-                               skus=[{"spec_values": {}, "price_fen": 15900, "stock": 5}])
+                               skus=[SkuInput(price_fen=15900, stock=5)])
         oil = product_create(title="卸妆油", tags=["清洁"], publish=True,
-                             skus=[{"spec_values": {}, "price_fen": 8900, "stock": 5}])
+                             skus=[SkuInput(price_fen=8900, stock=5)])
         brand = Brand.objects.create(name="小雨")
         oil.brand = brand
         oil.save(update_fields=["brand"])

@@ -22,11 +22,11 @@ def test_the_product_list_writes_exactly_what_drfs_renderer_would(store_a):
     from django_tenants.utils import schema_context
     from rest_framework.renderers import JSONRenderer
 
-    from tenants.catalog.services import product_create
+    from tenants.catalog.services import SkuInput, product_create
 
     with schema_context(store_a.schema):
         product = product_create(title="面霜\u2028新品", subtitle='"限量" 50ml', publish=True,
-                                 skus=[{"spec_values": {}, "price_fen": 19900, "stock": 5}])
+                                 skus=[SkuInput(price_fen=19900, stock=5)])
     response = Client(HTTP_HOST=store_a.host).get("/api/v1/catalog/products/")
     expected = {"page": 1, "next": None, "results": [{
         "id": product.pk, "title": "面霜\u2028新品", "subtitle": '"限量" 50ml', "min_price_fen": 19900,

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from tenants.catalog.services import product_create
+from tenants.catalog.services import SkuInput, product_create
 from tenants.members.models import Member
 from tenants.orders.models import ShippingTemplate
 from tests.factories import AddressFactory
@@ -18,11 +18,11 @@ def catalog_a(store_a):
         ShippingTemplate.objects.create(name="默认", mode="flat", flat_fee_fen=600, free_over_fen=9900,
                                         is_default=True)
         cream = product_create(title="保湿面霜 50ml", subtitle="敏感肌可用", tags=["护肤", "补水"], publish=True,
-                               skus=[{"spec_values": {"规格": "50ml"}, "price_fen": 19900, "stock": 50},
-                                     {"spec_values": {"规格": "100ml"}, "price_fen": 29900, "stock": 5}])
+                               skus=[SkuInput(spec_values={"规格": "50ml"}, price_fen=19900, stock=50),
+                                     SkuInput(spec_values={"规格": "100ml"}, price_fen=29900, stock=5)])
         product_create(title="控油洁面乳", tags=["清洁"], publish=True,
-                       skus=[{"spec_values": {}, "price_fen": 5900, "stock": 10}])
-        product_create(title="未上架的口红", publish=False, skus=[{"spec_values": {}, "price_fen": 100, "stock": 1}])
+                       skus=[SkuInput(price_fen=5900, stock=10)])
+        product_create(title="未上架的口红", publish=False, skus=[SkuInput(price_fen=100, stock=1)])
     connection.set_schema_to_public()
     return cream
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from sandbox.wechatpay import Transaction
-from tenants.catalog.services import product_create
+from tenants.catalog.services import SkuInput, product_create
 from tenants.members.models import Member
 from tenants.orders.models import Order, OrderEvent, ShippingTemplate
 from tenants.orders.services import order_create
@@ -34,7 +34,7 @@ def test_hundred_concurrent_deliveries_settle_the_order_once(committed_store):
     with schema_context(committed_store.schema_name):
         ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
         address = AddressFactory(member=Member.objects.create(openid="o-stampede"))
-        sku = product_create(title="限量礼盒", publish=True, skus=[{"spec_values": {}, "price_fen": 8800, "stock": 3}]
+        sku = product_create(title="限量礼盒", publish=True, skus=[SkuInput(price_fen=8800, stock=3)]
                              ).skus.get()
         order, _ = order_create(member=address.member, idempotency_key="stampede-000001", address_id=address.pk,
                                 items=[{"sku_id": sku.pk, "quantity": 1}])

@@ -17,6 +17,7 @@ from tenants.catalog.selectors import (
     product_page_for_shoppers,
 )
 from tenants.catalog.services import (
+    SkuInput,
     product_create,
     product_put_on_sale,
     product_review,
@@ -34,13 +35,13 @@ def in_alpha(store_a):
 
 def _product(**kw):
     return product_create(title=kw.pop("title", "测试面霜"), skus=kw.pop("skus", [
-        {"spec_values": {"颜色": "红"}, "price_fen": 1000, "stock": 3, "low_stock_threshold": 5}]), **kw)
+        SkuInput(spec_values={"颜色": "红"}, price_fen=1000, stock=3, low_stock_threshold=5)]), **kw)
 
 
 def test_sku_validation_is_per_field(in_alpha):
     with pytest.raises(ValidationFailed) as exc:
-        product_create(title="", skus=[{"spec_values": {"a": "1"}, "price_fen": 0},
-                                       {"spec_values": {"a": "1"}, "price_fen": 100}])
+        product_create(title="", skus=[SkuInput(spec_values={"a": "1"}, price_fen=0),
+                                       SkuInput(spec_values={"a": "1"}, price_fen=100)])
     assert set(exc.value.fields) == {"title", "skus"} and len(exc.value.fields["skus"]) == 2
 
 
@@ -116,7 +117,7 @@ def test_the_kept_listing_statement_reads_each_stores_current_rows(store_a, stor
             brand = Brand.objects.create(name=f"{schema} 品牌")
             for i, title in enumerate(titles):
                 product = _product(title=title, publish=True, tags=["新品"] if i % 2 else [],
-                                   skus=[{"spec_values": {}, "price_fen": 1000 + 500 * i, "stock": 1}])
+                                   skus=[SkuInput(price_fen=1000 + 500 * i, stock=1)])
                 product.categories.add(cream if i % 2 else face)
                 Product.objects.filter(pk=product.pk).update(brand=brand, sales_count=10 - i)
             expected = [_listing(**c) for c in criteria_list] + [_listing(category_id=face.pk),

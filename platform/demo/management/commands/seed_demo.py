@@ -11,7 +11,7 @@ from control_plane.operators.services import operator_create
 from control_plane.storefront_templates.selectors import template_get_active
 from control_plane.tenancy.models import Tenant
 from control_plane.tenancy.services import tenant_provision
-from tenants.catalog.services import product_create
+from tenants.catalog.services import SkuInput, product_create
 from tenants.orders.models import ShippingTemplate
 from tenants.staff.services import staff_create_owner
 from tenants.storefront.services import storefront_apply_template
@@ -59,7 +59,7 @@ class Command(BaseCommand):
                                                     flat_fee_fen=800, free_over_fen=9900, is_default=True)
                     for title, subtitle, tags, skus in DEMO_PRODUCTS[slug]:
                         product_create(title=title, subtitle=subtitle, tags=tags, publish=True, actor="demo",
-                                       skus=[{"spec_values": spec, "price_fen": price, "stock": stock,
-                                              "weight_g": 500} for spec, price, stock in skus])
+                                       skus=[SkuInput(spec_values=spec, price_fen=price, stock=stock,
+                                              weight_g=500) for spec, price, stock in skus])
             self.stdout.write(f"store {slug} created")
         self.stdout.write(self.style.SUCCESS("demo data ready"))
