@@ -20,7 +20,7 @@ from tenants.catalog.services import SkuInput, spec_key
 from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONUS_BP, DistributionRules
 from tenants.distribution.grades import MAX_RANK, RULE_FIELDS
 from tenants.distribution.models import Application, DistributionSettings, Distributor, Grade, Withdrawal
-from tenants.orders.models import ShippingTemplate
+from tenants.orders.models import AfterSale, Order, ShippingTemplate
 from tenants.orders.services import ORDER_RULE_RANGES
 from tenants.orders.shipping import (
     UNREACHABLE,
@@ -501,3 +501,74 @@ class StockAdjustForm(forms.Form):
     def __init__(self, *args, product: Product, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sku_id"].queryset = product.skus.filter(is_active=True)
+
+
+class LineQuantitiesWidget(forms.Widget):
+    """One quantity box per order line, posted as ``<prefix>-<line id>`` (the page lays the boxes out in its
+    line table): read back as {line id: what was typed}."""
+
+    def __init__(self, *, prefix: str, line_ids: list[int]):
+        self.prefix, self.line_ids = prefix, line_ids
+        super().__init__()
+
+    def value_from_datadict(self, data, files, name) -> dict[int, str]:
+        return {pk: str(data.get(f"{self.prefix}-{pk}", "")).strip() for pk in self.line_ids}
+
+
+class LineQuantitiesField(forms.Field):
+    """Quantities per order line: the lines given a number other than 0, or None when no box was filled
+    (for a shipment, everything left)."""
+
+    default_error_messages = {"invalid": _("第 %(n)s 个商品的数量请填写整数。")}
+
+    def __init__(self, *, order: Order, prefix: str, **kwargs):
+        self.positions = {line.pk: line.position for line in order.lines.all()}
+        super().__init__(widget=LineQuantitiesWidget(prefix=prefix, line_ids=list(self.positions)), required=False,
+                         **kwargs)
+
+    def to_python(self, value) -> dict[int, int] | None:
+        typed = {pk: raw for pk, raw in (value or {}).items() if raw}
+        if not typed:
+            return None
+        for pk, raw in typed.items():
+            if not ascii_digits(raw) or len(raw) > 9:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid",
+                                            params={"n": self.positions[pk]})
+        return {pk: int(raw) for pk, raw in typed.items() if int(raw)}
+
+
+class ShipForm(forms.Form):
+    """Shipping an order: the carrier and tracking number, and for a split shipment how many of each line
+    (what the carrier and number must be, the service says)."""
+
+    carrier_code = forms.CharField(max_length=16, required=False)
+    tracking_no = forms.CharField(max_length=64, required=False)
+
+    def __init__(self, *args, order: Order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lines"] = LineQuantitiesField(order=order, prefix="ship")
+
+
+class RefundForm(forms.Form):
+    """The merchant refunding units of an order on their own: how many of each line, and why."""
+
+    refund_reason = forms.CharField(max_length=200, required=False)
+    domain_fields = {"reason": "refund_reason"}
+
+    def __init__(self, *args, order: Order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lines"] = LineQuantitiesField(order=order, prefix="refund")
+
+
+class AfterSaleActionForm(forms.Form):
+    """Acting on one of the order's after-sale requests: approve, reject with a reason, confirm the return
+    arrived, or send the exchange (with its tracking number)."""
+
+    after_sale_id = forms.ModelChoiceField(queryset=AfterSale.objects.none())
+    reason = forms.CharField(max_length=200, required=False)
+    carrier_code = forms.CharField(max_length=16, required=False)
+    tracking_no = forms.CharField(max_length=64, required=False)
+
+    def __init__(self, *args, order: Order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["after_sale_id"].queryset = order.after_sales.all()

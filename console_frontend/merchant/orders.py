@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from console_frontend.excel import xlsx_response
-from core.errors import DomainError
+from console_frontend.forms import form_message, form_page, form_status, form_submit, posted_action
 from core.money import format_fen
-from core.text import ascii_digits, id_or_none
 from tenants.distribution.models import Distributor
 from tenants.orders.aftersales import (
     after_sale_approve,
@@ -28,6 +29,7 @@ from tenants.orders.models import CARRIERS, AfterSale, Order
 from tenants.orders.services import order_ship
 from tenants.orders.transitions import AFTER_SALE, ORDER
 
+from .forms import AfterSaleActionForm, RefundForm, ShipForm
 from .roles import console_area
 
 
@@ -96,60 +98,61 @@ def export_download(request: HttpRequest, job_id: str) -> HttpResponse:
     return response
 
 
-def _ship_lines(request: HttpRequest, order: Order) -> dict[int, int] | None:
-    """A split shipment's quantities per line; None (everything left) when no quantity was typed."""
-    typed = {line.pk: request.POST.get(f"ship-{line.pk}", "").strip() for line in order.lines.all()}
-    typed = {pk: raw for pk, raw in typed.items() if raw}
-    if not typed:
-        return None
-    # A bad quantity goes to the service as -1, which explains it; zeros are lines left for later.
-    return {pk: int(raw) if ascii_digits(raw) else -1 for pk, raw in typed.items() if raw != "0"}
+def _order_action(request: HttpRequest, order: Order, action: str) -> forms.Form | None:
+    """The order page's forms: ship, refund, or act on one of its after-sales. The posted form (holding the
+    service's refusal, if any), or None for an action the page does not have."""
+    actor = request.user.get_username()
+    if action == "ship":
+        ship = ShipForm(request.POST, order=order)
+        form_submit(ship, lambda: order_ship(order=order, carrier_code=ship.cleaned_data["carrier_code"],
+                                             tracking_no=ship.cleaned_data["tracking_no"], actor=actor,
+                                             lines=ship.cleaned_data["lines"]))
+        return ship
+    if action == "refund":
+        refund = RefundForm(request.POST, order=order)
+        form_submit(refund, lambda: merchant_refund(order=order, lines=refund.cleaned_data["lines"] or {},
+                                                    reason=refund.cleaned_data["refund_reason"], actor=actor))
+        return refund
+    if action in AFTER_SALE_ACTIONS:
+        act = AfterSaleActionForm(request.POST, order=order)
+        form_submit(act, lambda: AFTER_SALE_ACTIONS[action](act.cleaned_data["after_sale_id"], act.cleaned_data,
+                                                            actor))
+        return act
+    return None
+
+
+AFTER_SALE_ACTIONS = {
+    "approve": lambda after_sale, _data, actor: after_sale_approve(after_sale=after_sale, actor=actor),
+    "reject": lambda after_sale, data, actor: after_sale_reject(after_sale=after_sale, reason=data["reason"],
+                                                                actor=actor),
+    "received": lambda after_sale, _data, actor: after_sale_return_received(after_sale=after_sale, actor=actor),
+    "exchange_ship": lambda after_sale, data, actor: after_sale_exchange_ship(
+        after_sale=after_sale, carrier_code=data["carrier_code"], tracking_no=data["tracking_no"], actor=actor),
+}
 
 
 @console_area("orders")
 @require_http_methods(["GET", "POST"])
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = get_object_or_404(Order.objects.prefetch_related("lines", "events", "shipments__events"), number=number)
-    errors: dict[str, list[str]] = {}
-    message = ""
-    if request.method == "POST":
-        actor = request.user.get_username()
-        action = request.POST.get("action")
-        try:
-            if action == "ship":
-                order_ship(order=order, carrier_code=request.POST.get("carrier_code", ""),
-                           tracking_no=request.POST.get("tracking_no", ""), actor=actor,
-                           lines=_ship_lines(request, order))
-            elif action == "refund":
-                typed = {line.pk: request.POST.get(f"refund-{line.pk}", "").strip() for line in order.lines.all()}
-                lines = {pk: int(raw) for pk, raw in typed.items() if ascii_digits(raw)}
-                merchant_refund(order=order, lines={pk: q for pk, q in lines.items() if q},
-                                reason=request.POST.get("refund_reason", ""), actor=actor)
-            elif action in {"approve", "reject", "received", "exchange_ship"}:
-                after_sale = get_object_or_404(AfterSale, order=order, pk=id_or_none(request.POST.get("after_sale_id")))
-                if action == "approve":
-                    after_sale_approve(after_sale=after_sale, actor=actor)
-                elif action == "reject":
-                    after_sale_reject(after_sale=after_sale, reason=request.POST.get("reason", ""), actor=actor)
-                elif action == "received":
-                    after_sale_return_received(after_sale=after_sale, actor=actor)
-                else:
-                    after_sale_exchange_ship(after_sale=after_sale, carrier_code=request.POST.get("carrier_code", ""),
-                                             tracking_no=request.POST.get("tracking_no", ""), actor=actor)
-            else:
-                message = "未知操作"
-        except DomainError as exc:
-            errors, message = exc.fields, exc.message
-        if not message:
-            return redirect(reverse("console-order", kwargs={"number": order.number}))
+    action = posted_action(request)
+    posted = _order_action(request, order, action) if action else None
+    if posted is not None and not posted.errors:
+        return redirect(reverse("console-order", kwargs={"number": order.number}))
+    if request.method == "POST" and posted is None:
+        posted = forms.Form()
+        posted.add_error(None, _("未知操作"))
     after_sales = list(order.after_sales.prefetch_related("lines__order_line"))
     for after_sale in after_sales:  # the buttons each one offers: what its transitions table allows now
         after_sale.actions = AFTER_SALE.available(after_sale.status)
+    page = form_page(posted, {}) if posted is not None else {"errors": {}, "message": ""}
+    if action not in {"ship", "refund"} and posted is not None:  # a row's buttons: its errors said on top
+        page["message"] = form_message(posted)
     return render(request, "console_frontend/order_detail.html", {
-        "store": request.tenant, "nav": "orders", "order": order, "errors": errors, "message": message,
-        "after_sales": after_sales, "carriers": CARRIERS.items(),
+        "store": request.tenant, "nav": "orders", "order": order, "errors": page["errors"], "posted": action,
+        "message": page["message"], "after_sales": after_sales, "carriers": CARRIERS.items(),
         "can_ship": ORDER.allows("ship", order.status), "can_refund": ORDER.allows("merchant_refund", order.status),
-    }, status=400 if message else 200)
+    }, status=form_status(posted))
 
 
 def _after_sales(request: HttpRequest):

@@ -318,7 +318,9 @@ def order_ship(*, order: Order, carrier_code: str, tracking_no: str, actor: str,
     wanted = {pk: qty for pk, qty in remaining.items() if qty > 0} if lines is None else dict(lines)
     for pk, qty in wanted.items():
         if pk not in order_lines or not 1 <= qty <= remaining[pk]:
-            raise ValidationFailed(_("发货数量超出未发货数量。"), fields={"lines": [str(pk)]})
+            message = _("第 %(n)s 个商品的发货数量超出未发货数量。") % {
+                "n": order_lines[pk].position if pk in order_lines else "?"}
+            raise ValidationFailed(message, fields={"lines": [message]})
     if not wanted:
         raise ValidationFailed(_("没有待发货的商品。"), fields={"lines": [_("没有待发货的商品。")]})
     now = now or timezone.now()

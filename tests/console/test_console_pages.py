@@ -241,6 +241,39 @@ def test_split_shipment_from_the_console(owner, store_a):
         assert order.status == "shipped" and order.shipments.count() == 2
 
 
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", ["第 1 个商品的数量请填写整数。", "请填写快递单号。", "第 2 个商品的发货数量超出未发货数量。",
+                 "选择一个有效的选项"]),
+    ("en", ["whole number for the quantity of item 1", "Please enter the tracking number.",
+            "item 2 is more than is left to ship", "Select a valid choice"]),
+])
+def test_order_action_errors_in_place_in_both_languages(owner, store_a, language, expected):
+    with schema_context(store_a.schema):
+        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
+        address = AddressFactory()
+        first, second = SkuFactory(stock=10), SkuFactory(stock=10)
+        order, _ = order_create(member=address.member, idempotency_key=f"errors-{language}", address_id=address.pk,
+                                items=[{"sku_id": first.pk, "quantity": 2}, {"sku_id": second.pk, "quantity": 1}])
+        order_mark_paid(order_id=order.pk, paid_fen=order.payable_fen, transaction_id=f"4200{language}",
+                        paid_at=timezone.now())
+        line_a, line_b = order.lines.order_by("position")
+    connection.set_schema_to_public()
+    owner.cookies["django_language"] = language
+    url = f"/console/orders/{order.number}/"
+    negative = owner.post(url, {"action": "ship", "carrier_code": "SF", "tracking_no": "", f"ship-{line_a.pk}": "-1"})
+    missing = owner.post(url, {"action": "ship", "carrier_code": "SF", "tracking_no": ""})
+    too_many = owner.post(url, {"action": "ship", "carrier_code": "SF", "tracking_no": "SF77",
+                                f"ship-{line_b.pk}": "2"})
+    unknown = owner.post(url, {"action": "reject", "after_sale_id": "999999", "reason": "x"})
+    pages = [response.content.decode() for response in (negative, missing, too_many, unknown)]
+    assert [r.status_code for r in (negative, missing, too_many, unknown)] == [400] * 4
+    assert 'data-field="lines"' in pages[0] and 'data-field="lines"' in pages[2]
+    for text in expected:
+        assert any(text in page for page in pages), text
+    with schema_context(store_a.schema):
+        assert not Order.objects.get(pk=order.pk).shipments.exists()
+
+
 def test_distributors_export(owner, store_a):
     from tenants.distribution.models import Commission
 
