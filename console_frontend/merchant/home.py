@@ -10,14 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from console_frontend.forms import form_page, form_status, form_submit
+from console_frontend.forms import form_message, form_page, form_status, form_submit
 from console_frontend.passwords import password_login_page
 from control_plane.operators.services import impersonation_redeem
 from control_plane.storefront_templates.selectors import template_get_active, template_list_active
 from control_plane.tenancy.services import handoff_redeem, tenant_switch_template
-from core.errors import DomainError
-from core.storefront_layout import FEATURED_SOURCES
-from core.text import ascii_digits
+from core.storefront_layout import THEME_KEYS
 from tenants.analytics.selectors import dashboard as dashboard_figures
 from tenants.staff.models import StaffMember
 from tenants.staff.selectors import staff_member_for
@@ -26,7 +24,7 @@ from tenants.storefront.selectors import storefront_layout_get
 from tenants.storefront.services import storefront_update_layout
 
 from .forms import StaffAddForm, StaffChangeForm
-from .layout_form import NEW_BLOCKS, apply_operation, blocks_for_form, layout_from_form
+from .layout_form import BLOCK_FORMS, NEW_BLOCKS, LayoutEditor, TemplateChoiceForm
 from .roles import IMPERSONATOR, ROLE_AREAS, console_area
 
 
@@ -86,28 +84,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def storefront_settings(request: HttpRequest) -> HttpResponse:
     """Choose a template (replaces the home page) or edit the home page block by block and its colours."""
     layout = storefront_layout_get()
-    error, errors = "", {}
-    blocks = blocks_for_form(layout.layout) if layout else []
-    theme = dict(layout.theme) if layout else {}
-    if request.method == "POST":
-        try:
-            if "template" in request.POST:
-                tenant_switch_template(tenant=request.tenant, template_code=request.POST.get("template", ""))
-                return redirect(reverse("console-storefront") + "?switched=1")
-            posted, theme = layout_from_form(request.POST)
-            posted = apply_operation(posted, request.POST.get("op", "save"))
-            blocks = blocks_for_form(posted)
-            revision = request.POST.get("revision", "")
-            storefront_update_layout(layout=posted, theme=theme,
-                                     expected_revision=int(revision) if ascii_digits(revision) else None)
-            return redirect(reverse("console-storefront") + "?saved=1#layout")
-        except DomainError as exc:
-            error, errors = exc.message, exc.fields
+    posted = request.POST if request.method == "POST" else None
+    switch = TemplateChoiceForm(posted if posted and "template" in posted else None)
+    editor = LayoutEditor(posted if posted and "template" not in posted else None,
+                          layout=layout.layout if layout else None, theme=dict(layout.theme) if layout else {},
+                          revision=layout.revision if layout else None)
+    if switch.is_bound and form_submit(switch, lambda: tenant_switch_template(
+            tenant=request.tenant, template_code=switch.cleaned_data["template"]) or True):
+        return redirect(reverse("console-storefront") + "?switched=1")
+    if editor.bound and editor.is_valid() and form_submit(editor.theme, lambda: storefront_update_layout(
+            layout=editor.layout(), theme=editor.theme.theme(),
+            expected_revision=editor.theme.cleaned_data["revision"])):
+        return redirect(reverse("console-storefront") + "?saved=1#layout")
+    invalid = posted and (switch.errors or editor.theme.errors or any(form.errors for form in editor.blocks))
     return render(request, "console_frontend/storefront.html", {
-        "store": request.tenant, "layout": layout, "templates": template_list_active(), "error": error,
-        "errors": errors, "blocks": blocks, "theme": theme, "new_blocks": list(NEW_BLOCKS),
-        "sources": FEATURED_SOURCES, "switched": request.GET.get("switched") == "1",
-        "saved": request.GET.get("saved") == "1", "nav": "storefront"}, status=400 if error else 200)
+        "store": request.tenant, "layout": layout, "templates": template_list_active(), "editor": editor,
+        "error": form_message(switch) if switch.errors else _("请修正标出的字段。") if invalid else "",
+        "layout_errors": editor.theme.non_field_errors(),
+        "theme_fields": [editor.theme[f"theme_{key}"] for key in THEME_KEYS],  # what the service found wrong with the whole page
+        "new_blocks": [(kind, BLOCK_FORMS[kind].label) for kind in NEW_BLOCKS],
+        "switched": request.GET.get("switched") == "1", "saved": request.GET.get("saved") == "1",
+        "nav": "storefront"}, status=max(form_status(switch), form_status(editor.theme), 400 if invalid else 200))
 
 
 @console_area("staff")

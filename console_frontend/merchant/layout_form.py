@@ -1,10 +1,18 @@
-"""The storefront layout as a form the merchant can edit block by block (banners, notice, category grid,
-featured products), and back. What makes a layout valid is decided by ``core.storefront_layout``."""
+"""The storefront home page as forms the merchant edits block by block — banners, notice, category grid,
+featured products — plus its colours, and back into a layout. Each block type is its own form (prefix
+``b<n>``), so a bad field is shown in its block; what makes a whole layout valid is still decided by
+``core.storefront_layout``, which the service applies."""
 
 from __future__ import annotations
 
-from core.storefront_layout import LAYOUT_SCHEMA_VERSION, THEME_KEYS
-from core.text import ascii_digits
+from typing import ClassVar
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from console_frontend.forms import WholeNumberField
+from control_plane.storefront_templates.selectors import template_list_active
+from core.storefront_layout import FEATURED_SOURCES, LAYOUT_SCHEMA_VERSION, MAX_BLOCKS, THEME_KEYS
 
 NEW_BLOCKS = {
     "banner": {"type": "banner", "slides": [{"image": "/static/storefront/banners/beauty-1.svg", "link": "/"}]},
@@ -14,66 +22,155 @@ NEW_BLOCKS = {
 }
 
 
-def _lines(text: str) -> list[list[str]]:
-    return [[part.strip() for part in line.split("|")] for line in str(text).splitlines() if line.strip()]
+class PipeLinesField(forms.CharField):
+    """Lines of ``first | second`` (one item per line) as dicts ``{first_key: …, second_key: …}``, the
+    second part optional; shown back the same way."""
+
+    widget = forms.Textarea
+
+    def __init__(self, *, keys: tuple[str, str], **kwargs):
+        self.keys = keys
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> list[dict[str, str]]:
+        items = []
+        for line in super().to_python(value).splitlines():
+            if not line.strip():
+                continue
+            first, _sep, second = (part.strip() for part in line.partition("|"))
+            items.append({self.keys[0]: first, **({self.keys[1]: second} if second else {})})
+        return items
+
+    def text(self, items: list[dict]) -> str:
+        return "\n".join(f"{item.get(self.keys[0], '')} | {item.get(self.keys[1], '')}".rstrip(" |")
+                         for item in items)
 
 
-def blocks_for_form(layout: dict) -> list[dict]:
-    """Each block with its fields as the form shows them (slides and grid items one per line)."""
-    shown = []
-    for index, block in enumerate(layout.get("blocks", [])):
-        row = {"index": index, "type": block.get("type", "")}
-        if row["type"] == "banner":
-            row["slides"] = "\n".join(f"{s.get('image', '')} | {s.get('link', '')}".rstrip(" |")
-                                      for s in block.get("slides", []))
-        elif row["type"] == "notice":
-            row["text"] = block.get("text", "")
-        elif row["type"] == "category_grid":
-            row["columns"] = block.get("columns", 4)
-            row["items"] = "\n".join(f"{i.get('title', '')} | {i.get('icon', '')}".rstrip(" |")
-                                     for i in block.get("items", []))
-        elif row["type"] == "featured_products":
-            row.update(title=block.get("title", ""), source=block.get("source", "newest"), limit=block.get("limit", 6))
-        shown.append(row)
-    return shown
+class IdsField(forms.CharField):
+    """Ids carried by the page as "3,5,8" (the products a featured block was given by hand)."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {"invalid": _("手动挑选的商品无效。")}
+
+    def to_python(self, value) -> list[int]:
+        parts = [part.strip() for part in super().to_python(value).split(",") if part.strip()]
+        if not all(part.isascii() and part.isdigit() and 0 < int(part) < 2**63 for part in parts):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return [int(part) for part in parts]
 
 
-def _int(value: str, default: int) -> int | str:
-    value = str(value).strip()
-    return int(value) if ascii_digits(value.lstrip("-")) else (value or default)
+class BlockForm(forms.Form):
+    """One block of the home page: ``initial_from`` shows a block, ``block`` reads it back."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+
+    @classmethod
+    def initial_from(cls, block: dict) -> dict:
+        return {name: block.get(name, field.initial) for name, field in cls.base_fields.items()}
+
+    def block(self) -> dict:
+        return {"type": self.kind, **self.cleaned_data}
 
 
-def layout_from_form(post) -> tuple[dict, dict]:
-    """The layout and theme the form describes (validation is the service's job)."""
-    blocks = []
-    for index in range(int(post.get("block_count", "0") or 0)):
-        kind = post.get(f"b{index}-type", "")
-        if kind == "banner":
-            slides = [{"image": parts[0], **({"link": parts[1]} if len(parts) > 1 and parts[1] else {})}
-                      for parts in _lines(post.get(f"b{index}-slides", ""))]
-            blocks.append({"type": "banner", "slides": slides})
-        elif kind == "notice":
-            blocks.append({"type": "notice", "text": post.get(f"b{index}-text", "").strip()})
-        elif kind == "category_grid":
-            items = [{"title": parts[0], **({"icon": parts[1]} if len(parts) > 1 and parts[1] else {})}
-                     for parts in _lines(post.get(f"b{index}-items", ""))]
-            blocks.append({"type": "category_grid", "columns": _int(post.get(f"b{index}-columns", ""), 4),
-                           "items": items})
-        elif kind == "featured_products":
-            blocks.append({"type": "featured_products", "title": post.get(f"b{index}-title", "").strip(),
-                           "source": post.get(f"b{index}-source", "newest"),
-                           "limit": _int(post.get(f"b{index}-limit", ""), 6)})
-    theme = {key: post.get(f"theme_{key}", "").strip() for key in THEME_KEYS}
-    return {"schema": LAYOUT_SCHEMA_VERSION, "blocks": blocks}, theme
+class BannerForm(BlockForm):
+    kind, label = "banner", _("轮播图")
+    slides = PipeLinesField(keys=("image", "link"))
+
+    @classmethod
+    def initial_from(cls, block: dict) -> dict:
+        return {"slides": cls.base_fields["slides"].text(block.get("slides", []))}
+
+
+class NoticeForm(BlockForm):
+    kind, label = "notice", _("公告")
+    text = forms.CharField(max_length=200)
+
+
+class CategoryGridForm(BlockForm):
+    kind, label = "category_grid", _("分类宫格")
+    columns = forms.TypedChoiceField(choices=[(n, n) for n in (3, 4, 5)], coerce=int, initial=4)
+    items = PipeLinesField(keys=("title", "icon"))
+
+    @classmethod
+    def initial_from(cls, block: dict) -> dict:
+        return {"columns": block.get("columns", 4), "items": cls.base_fields["items"].text(block.get("items", []))}
+
+
+SOURCE_LABELS = {"newest": _("最新上架"), "bestselling": _("销量最高"), "manual": _("手动挑选")}
+
+
+class FeaturedProductsForm(BlockForm):
+    kind, label = "featured_products", _("推荐商品")
+    title = forms.CharField(max_length=20)
+    source = forms.ChoiceField(choices=[(source, SOURCE_LABELS[source]) for source in FEATURED_SOURCES],
+                               initial="newest")
+    limit = WholeNumberField(low=1, high=20, initial=6)
+    product_ids = IdsField(required=False)
+
+    @classmethod
+    def initial_from(cls, block: dict) -> dict:
+        return {**super().initial_from(block), "product_ids": ",".join(map(str, block.get("product_ids", [])))}
+
+    def block(self) -> dict:
+        block = super().block()
+        if not block["product_ids"]:
+            del block["product_ids"]
+        return block
+
+
+BLOCK_FORMS: dict[str, type[BlockForm]] = {form.kind: form for form in
+                                           (BannerForm, NoticeForm, CategoryGridForm, FeaturedProductsForm)}
+
+
+class ThemeForm(forms.Form):
+    """The colours and the revision the page was drawn from (a save over someone else's is refused)."""
+
+    revision = WholeNumberField(low=0, high=2**31, required=False)
+    op = forms.CharField(required=False)  # the button pressed: save, or up-3 / down-3 / delete-3 / add-notice
+    theme_primary = forms.CharField(max_length=7, required=False, label=_("主色"))
+    theme_accent = forms.CharField(max_length=7, required=False, label=_("辅助色"))
+    theme_background = forms.CharField(max_length=7, required=False, label=_("背景色"))
+    theme_text = forms.CharField(max_length=7, required=False, label=_("文字色"))
+
+    def theme(self) -> dict[str, str]:
+        return {key: self.cleaned_data[f"theme_{key}"] for key in THEME_KEYS}
+
+
+class LayoutEditor:
+    """The home page's forms: the colours and one form per block, drawn from the layout in force or bound to
+    what was posted (the block types and their count travel with the page)."""
+
+    def __init__(self, data=None, *, layout: dict | None, theme: dict, revision: int | None):
+        self.bound = data is not None
+        if data is None:
+            blocks = (layout or {}).get("blocks", [])
+            self.blocks = [BLOCK_FORMS[b["type"]](prefix=f"b{i}", initial=BLOCK_FORMS[b["type"]].initial_from(b))
+                           for i, b in enumerate(blocks) if b.get("type") in BLOCK_FORMS]
+            self.theme = ThemeForm(initial={"revision": revision, **{f"theme_{k}": v for k, v in theme.items()}})
+            return
+        count = data.get("block_count", "")
+        count = min(int(count), MAX_BLOCKS) if count.isascii() and count.isdigit() else 0
+        kinds = [data.get(f"b{i}-type", "") for i in range(count)]
+        self.blocks = [BLOCK_FORMS[kind](data, prefix=f"b{i}") for i, kind in enumerate(kinds) if kind in BLOCK_FORMS]
+        self.theme = ThemeForm(data)
+
+    def is_valid(self) -> bool:
+        return all([self.theme.is_valid(), *(form.is_valid() for form in self.blocks)])
+
+    def layout(self) -> dict:
+        """The layout as posted, with the button's operation applied."""
+        layout = {"schema": LAYOUT_SCHEMA_VERSION, "blocks": [form.block() for form in self.blocks]}
+        return apply_operation(layout, self.theme.cleaned_data["op"] or "save")
 
 
 def apply_operation(layout: dict, operation: str) -> dict:
     """``up-3``, ``down-3``, ``delete-3`` or ``add-notice`` on the posted layout."""
     blocks = list(layout["blocks"])
-    verb, _, arg = operation.partition("-")
+    verb, _sep, arg = operation.partition("-")
     if verb == "add" and arg in NEW_BLOCKS:
         blocks.append(dict(NEW_BLOCKS[arg]))
-    elif verb in {"up", "down", "delete"} and ascii_digits(arg) and int(arg) < len(blocks):
+    elif verb in {"up", "down", "delete"} and arg.isascii() and arg.isdigit() and int(arg) < len(blocks):
         i = int(arg)
         if verb == "delete":
             blocks.pop(i)
@@ -82,3 +179,13 @@ def apply_operation(layout: dict, operation: str) -> dict:
             if 0 <= j < len(blocks):
                 blocks[i], blocks[j] = blocks[j], blocks[i]
     return {**layout, "blocks": blocks}
+
+
+class TemplateChoiceForm(forms.Form):
+    """Switching the store to another of the platform's templates (its layout replaces the home page)."""
+
+    template = forms.ChoiceField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [(t.code, t.name) for t in template_list_active()]

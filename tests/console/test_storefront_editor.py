@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from django.db import connection
 from django_tenants.utils import schema_context
 
@@ -64,3 +66,25 @@ def test_invalid_or_stale_edits_are_refused(client_a, store_a):
     assert ok.status_code == 302 and current().revision == revision + 1
     stale = client_a.post("/console/storefront/", {**fields, "op": "save"})  # still carries the old revision
     assert stale.status_code == 400 and "已被其他人修改" in stale.content.decode()
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", ["请填写 1 到 20 之间的整数。", "该字段是必填项", "选择一个有效的选项"]),
+    ("en", ["whole number from 1 to 20", "This field is required", "Select a valid choice"]),
+])
+def test_block_field_errors_in_place_in_both_languages(client_a, store_a, language, expected):
+    console_login(client_a, store_a.owner_login)
+    before = current()
+    fields = form_fields(client_a.get("/console/storefront/").content.decode())
+    fields.update({"block_count": "3", "b0-type": "notice", "b0-text": "",
+                   "b1-type": "featured_products", "b1-title": "热卖", "b1-source": "nope", "b1-limit": "abc",
+                   "b2-type": "category_grid", "b2-columns": "7", "b2-items": "面霜", "op": "save"})
+    client_a.cookies["django_language"] = language
+    bad = client_a.post("/console/storefront/", fields)
+    page = bad.content.decode()
+    assert bad.status_code == 400
+    for field in ("b0-text", "b1-source", "b1-limit", "b2-columns"):
+        assert f'data-field="{field}"' in page, field
+    for text in expected:
+        assert text in page, text
+    assert current().revision == before.revision
