@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from django.db import connection
 from django_tenants.utils import schema_context
 
