@@ -100,8 +100,8 @@ def storefront_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "console_frontend/storefront.html", {
         "store": request.tenant, "layout": layout, "templates": template_list_active(), "editor": editor,
         "error": form_message(switch) if switch.errors else _("请修正标出的字段。") if invalid else "",
-        "layout_errors": editor.theme.non_field_errors(),
-        "theme_fields": [editor.theme[f"theme_{key}"] for key in THEME_KEYS],  # what the service found wrong with the whole page
+        "layout_errors": editor.theme.non_field_errors(),  # what the service found wrong with the whole page
+        "theme_fields": [editor.theme[f"theme_{key}"] for key in THEME_KEYS],
         "new_blocks": [(kind, BLOCK_FORMS[kind].label) for kind in NEW_BLOCKS],
         "switched": request.GET.get("switched") == "1", "saved": request.GET.get("saved") == "1",
         "nav": "storefront"}, status=max(form_status(switch), form_status(editor.theme), 400 if invalid else 200))
