@@ -71,11 +71,12 @@ def form_message(form: forms.Form) -> str:
 def form_status(form: forms.Form | None) -> int:
     """The page's status: 200, or 400 for a form with errors to put right — a conflict the service found
     (too little stock, a state that moved on) included, since the page shows it in place. A refusal no edit
-    can change keeps its own status (403 for a plan limit, 429 for too many tries)."""
+    can change keeps its own status (403 for a plan limit, 429 for too many tries, 503 for a payment platform
+    that did not answer)."""
     if form is None or not form.errors:
         return 200
     status = getattr(form, "refusal_status", 400)
-    return status if status in (403, 429) else 400
+    return status if status in (403, 429) or status >= 500 else 400
 
 
 class _HundredthsField(forms.Field):

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods
 from billing.limits import PlanLimits
 from billing.selectors import invoices_of, plans_for_sale, subscription_for, usage_rows
 from billing.services import LIVE, checkout_start, plan_change, portal_url
-from core.errors import DomainError
+from console_frontend.forms import form_message, form_status, form_submit
 
+from .forms import BillingForm
 from .roles import console_area
 
 
@@ -20,32 +21,31 @@ def _absolute(request: HttpRequest, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
+def _go(request: HttpRequest, *, action: str, plan: str, interval: str) -> str:
+    """Where the browser goes for the button pressed: Stripe Checkout, back here after a change, or the
+    customer portal."""
+    tenant, back = request.tenant, _absolute(request, reverse("console-billing"))
+    if action == "subscribe":
+        return checkout_start(tenant=tenant, plan_code=plan, interval=interval, cancel_url=back,
+                              success_url=_absolute(request, reverse("console-billing") + "?done=checkout"))
+    if action == "change":
+        plan_change(tenant=tenant, plan_code=plan, interval=interval)
+        return reverse("console-billing") + "?done=change"
+    return portal_url(tenant=tenant, return_url=back)
+
+
 @console_area("billing")
 @require_http_methods(["GET", "POST"])
 def billing(request: HttpRequest) -> HttpResponse:
     tenant = request.tenant
-    error, status = "", 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        plan_code, interval = request.POST.get("plan", ""), request.POST.get("interval", "month")
-        try:
-            if action == "subscribe":
-                return redirect(checkout_start(
-                    tenant=tenant, plan_code=plan_code, interval=interval,
-                    success_url=_absolute(request, reverse("console-billing") + "?done=checkout"),
-                    cancel_url=_absolute(request, reverse("console-billing"))))
-            if action == "change":
-                plan_change(tenant=tenant, plan_code=plan_code, interval=interval)
-                return redirect(reverse("console-billing") + "?done=change")
-            if action == "portal":
-                return redirect(portal_url(tenant=tenant, return_url=_absolute(request, reverse("console-billing"))))
-            error, status = "unknown action", 400
-        except DomainError as exc:
-            error, status = exc.message, exc.http_status
+    form = BillingForm(request.POST if request.method == "POST" else None)
+    going_to = form_submit(form, lambda: _go(request, **form.cleaned_data))
+    if going_to:
+        return redirect(going_to)
     subscription = subscription_for(tenant)
     limits = PlanLimits.of(subscription.plan)
     subscribed = bool(subscription.stripe_subscription_id) and subscription.status in LIVE
     return render(request, "console_frontend/billing.html", {
         "store": tenant, "nav": "billing", "subscription": subscription, "limits": limits, "subscribed": subscribed,
         "usage": usage_rows(tenant, limits), "plans": plans_for_sale(), "invoices": invoices_of(tenant),
-        "error": error, "done": request.GET.get("done", "")}, status=status)
+        "error": form_message(form), "done": request.GET.get("done", "")}, status=form_status(form))

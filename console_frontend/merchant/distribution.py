@@ -13,8 +13,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_add_domain_error, form_message, form_page, form_status, form_submit
-from core.errors import DomainError, ValidationFailed
+from console_frontend.forms import (
+    form_add_domain_error,
+    form_message,
+    form_page,
+    form_status,
+    form_submit,
+    posted_action,
+)
+from core.errors import ValidationFailed
 from core.money import format_fen
 from core.text import id_or_none
 from tenants.catalog.models import Product
@@ -47,6 +54,8 @@ from .forms import (
     ApplicationActionForm,
     DistributionSettingsForm,
     FreezeForm,
+    GradeChangeForm,
+    GradeDeleteForm,
     GradeForm,
     WithdrawalActionForm,
 )
@@ -57,7 +66,7 @@ from .roles import console_area
 @require_http_methods(["GET", "POST"])
 def distribution_home(request: HttpRequest) -> HttpResponse:
     actor = request.user.get_username()
-    action = request.POST.get("action") if request.method == "POST" else None
+    action = posted_action(request)
     form: forms.Form | None = None
     if action in {"approve", "reject"}:
         form = ApplicationActionForm(request.POST)
@@ -148,10 +157,10 @@ def distributor_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One distributor: balances, 30-day earnings chart, team (two levels, with sales), commissions with
     their explanation, bonuses, grade history (with a manual change, the only way down) and fraud flags."""
     distributor = get_object_or_404(Distributor.objects.select_related("member", "grade", "parent"), code=code)
-    if request.method == "POST":
-        grade = Grade.objects.filter(pk=request.POST.get("grade_id") or 0).first()
-        distributor_set_grade(distributor=distributor, grade=grade, actor=request.user.get_username(),
-                              reason=request.POST.get("reason", "").strip())
+    change = GradeChangeForm(request.POST if request.method == "POST" else None)
+    if form_submit(change, lambda: distributor_set_grade(
+            distributor=distributor, grade=change.cleaned_data["grade_id"], actor=request.user.get_username(),
+            reason=change.cleaned_data["reason"])):
         return redirect(f"{reverse('console-distributor', kwargs={'code': code})}#grade-history")
     commissions = Paginator(Commission.objects.filter(distributor=distributor), 20).get_page(request.GET.get("page"))
     for commission in commissions:
@@ -171,8 +180,8 @@ def distributor_detail(request: HttpRequest, code: str) -> HttpResponse:
                  2: list(team_members(distributor=distributor, level=2)[:50])},
         "commissions": commissions, "bonuses": bonuses,
         "grade_changes": distributor.grade_changes.select_related("from_grade", "to_grade")[:20],
-        "grades": Grade.objects.order_by("rank"),
-        "fraud_flags": distributor.fraud_flags.order_by("-created_at")[:20]})
+        "grades": Grade.objects.order_by("rank"), "message": form_message(change),
+        "fraud_flags": distributor.fraud_flags.order_by("-created_at")[:20]}, status=form_status(change))
 
 
 @console_area("finance")
@@ -191,15 +200,12 @@ def grades(request: HttpRequest) -> HttpResponse:
     """Distributor grades and their automatic promotion rules (checked by the daily job)."""
     editing = Grade.objects.filter(pk=id_or_none(request.GET.get("grade"))).first()
     initial = GradeForm.initial_from(editing)
-    deleting = request.method == "POST" and request.POST.get("action") == "delete"
+    deleting = posted_action(request) == "delete"
     form = GradeForm(request.POST if request.method == "POST" and not deleting else None, initial=initial)
-    refused = ""
+    delete = GradeDeleteForm(request.POST if deleting else None)
     if deleting:
-        try:
-            grade_delete(grade=get_object_or_404(Grade, pk=id_or_none(request.POST.get("grade_id"))))
+        if form_submit(delete, lambda: grade_delete(grade=delete.cleaned_data["grade_id"]) or True):
             return redirect(reverse("console-grades") + "?saved=1")
-        except DomainError as exc:
-            refused = exc.message
     elif form.is_bound and form.is_valid():
         if form_submit(form, lambda: grade_save(grade=editing, name=form.cleaned_data["name"],
                                                 rank=form.cleaned_data["rank"], promotion=form.promotion())):
@@ -213,8 +219,8 @@ def grades(request: HttpRequest) -> HttpResponse:
     page = form_page(form, initial)
     return render(request, "console_frontend/grades.html", {
         "store": request.tenant, "nav": "distribution", "grades": rows, "editing": editing,
-        "saved": request.GET.get("saved") == "1", **page, "message": refused or page["message"]},
-        status=400 if refused or form.errors else 200)
+        "saved": request.GET.get("saved") == "1", **page, "message": form_message(delete) or page["message"]},
+        status=max(form_status(form), form_status(delete)))
 
 
 @console_area("distribution")

@@ -572,3 +572,27 @@ class AfterSaleActionForm(forms.Form):
     def __init__(self, *args, order: Order, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["after_sale_id"].queryset = order.after_sales.all()
+
+
+class BillingForm(forms.Form):
+    """Subscribing (through Stripe Checkout), changing plan, or opening Stripe's customer portal. Which plans
+    are for sale and at which intervals the service says."""
+
+    action = forms.ChoiceField(choices=[("subscribe", "subscribe"), ("change", "change"), ("portal", "portal")])
+    plan = forms.CharField(max_length=40, required=False)
+    interval = forms.CharField(max_length=10, required=False)
+
+    def clean_interval(self) -> str:
+        return self.cleaned_data["interval"] or "month"
+
+
+class GradeChangeForm(forms.Form):
+    """A manual change of one distributor's grade (the only way down), with the reason kept in its history;
+    no grade chosen takes the grade away."""
+
+    grade_id = forms.ModelChoiceField(queryset=Grade.objects.all(), required=False)
+    reason = forms.CharField(max_length=200, required=False)
+
+
+class GradeDeleteForm(forms.Form):
+    grade_id = forms.ModelChoiceField(queryset=Grade.objects.all())

@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from console_frontend.forms import form_add_domain_error
-from core.errors import DomainError
+from console_frontend.forms import form_status, form_submit, posted_action
 from tenants.catalog.models import Product
 from tenants.distribution.models import Distributor
 from tenants.distribution.rules import rule_set_draft_create, rule_set_publish, rule_set_set_level_rate
@@ -27,6 +26,21 @@ def _rate_rows(form: SimulatorForm, current) -> list:
     return [(level, (form[f"first_{level}"], form[f"repeat_{level}"]), by_level.get(level)) for level in LEVELS]
 
 
+@transaction.atomic
+def _try_rates(form: SimulatorForm, current, *, publish: bool):
+    """The simulation of the form's rates against the rules in force, through a draft rule set that is
+    published, or rolled back so a simulation leaves nothing behind."""
+    draft = rule_set_draft_create(based_on=current, note="模拟")
+    for level, (first_bp, repeat_bp) in form.level_rates().items():
+        rule_set_set_level_rate(rule_set=draft, level=level, first_order_bp=first_bp, repeat_order_bp=repeat_bp)
+    result = simulate(draft=draft, days=form.cleaned_data["days"], now=timezone.now())
+    if publish:
+        rule_set_publish(rule_set=draft)
+    else:
+        transaction.set_rollback(True)
+    return draft, result
+
+
 @console_area("distribution")
 @require_http_methods(["GET", "POST"])
 def simulator(request: HttpRequest) -> HttpResponse:
@@ -34,25 +48,13 @@ def simulator(request: HttpRequest) -> HttpResponse:
     form = SimulatorForm(request.POST or None, initial={"days": DEFAULT_DAYS})
     context = {"store": request.tenant, "nav": "distribution", "current": current, "form": form,
                "rates": _rate_rows(form, current), "result": None, "message": ""}
-    if request.method != "POST":
-        return render(request, "console_frontend/simulator.html", context)
-    if not form.is_valid():
-        return render(request, "console_frontend/simulator.html", context, status=400)
-    try:
-        with transaction.atomic():
-            draft = rule_set_draft_create(based_on=current, note="模拟")
-            for level, (first_bp, repeat_bp) in form.level_rates().items():
-                rule_set_set_level_rate(rule_set=draft, level=level, first_order_bp=first_bp,
-                                        repeat_order_bp=repeat_bp)
-            result = simulate(draft=draft, days=form.cleaned_data["days"], now=timezone.now())
-            if request.POST.get("action") == "publish":
-                rule_set_publish(rule_set=draft)
-                context["message"] = _("已发布第 %(version)s 版佣金规则") % {"version": draft.version}
-            else:
-                transaction.set_rollback(True)  # a simulation leaves no draft behind
-    except DomainError as exc:
-        form_add_domain_error(form, exc)
-        return render(request, "console_frontend/simulator.html", context, status=400)
+    publish = posted_action(request) == "publish"
+    tried = form_submit(form, lambda: _try_rates(form, current, publish=publish))
+    if tried is None:
+        return render(request, "console_frontend/simulator.html", context, status=form_status(form))
+    draft, result = tried
+    if publish:
+        context["message"] = _("已发布第 %(version)s 版佣金规则") % {"version": draft.version}
     names = dict(Distributor.objects.filter(pk__in=list(result.draft.by_distributor)
                                             + list(result.current.by_distributor))
                  .values_list("pk", "code"))

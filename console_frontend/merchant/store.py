@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from console_frontend.forms import form_page, form_status, form_submit
+from console_frontend.forms import form_page, form_status, form_submit, posted_action
 from control_plane.tenancy.services import tenant_rename
 from core.text import ascii_digits
 from tenants.distribution.selectors import distribution_settings_get
@@ -34,7 +34,7 @@ def store_settings(request: HttpRequest) -> HttpResponse:
     if ascii_digits(request.GET.get("template", "")):
         editing = get_object_or_404(ShippingTemplate, pk=int(request.GET["template"]))
     shipping_initial = ShippingTemplateForm.initial_from(editing)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
+    action = posted_action(request)
     # One form per section of the page; only the one that was posted is bound.
     forms_by_action = {
         "store": StoreNameForm(request.POST if action == "store" else None),

@@ -61,3 +61,18 @@ def test_grade_field_errors_in_place_in_both_languages(client_a, store_a, langua
         assert f'data-field="{field}"' in page, field
     for text in expected:
         assert text in page, text
+
+
+@pytest.mark.parametrize(("language", "expected"), [("zh-hans", "选择一个有效的选项"), ("en", "Select a valid choice")])
+def test_a_grade_that_is_not_there_is_refused_in_both_languages(client_a, store_a, language, expected):
+    with schema_context(store_a.schema):
+        holder = make_distributor()
+    connection.set_schema_to_public()
+    console_login(client_a, store_a.owner_login)
+    client_a.cookies["django_language"] = language
+    changed = client_a.post(f"/console/distribution/distributors/{holder.code}/", {"grade_id": "999999"})
+    deleted = client_a.post("/console/distribution/grades/", {"action": "delete", "grade_id": "abc"})
+    assert (changed.status_code, deleted.status_code) == (400, 400)
+    assert expected in changed.content.decode() and expected in deleted.content.decode()
+    with schema_context(store_a.schema):
+        assert not GradeChange.objects.filter(distributor=holder).exists()
