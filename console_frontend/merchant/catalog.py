@@ -31,6 +31,7 @@ from tenants.catalog.stock import stock_adjust
 from .forms import (
     BulkListingForm,
     CategoryForm,
+    CategoryVisibilityForm,
     ImageForm,
     ImagesUploadForm,
     ProductForm,
@@ -195,11 +196,11 @@ def categories(request: HttpRequest) -> HttpResponse:
     """The two-level category tree shoppers browse: add, rename, move, hide and show again."""
     editing = Category.objects.filter(pk=id_or_none(request.GET.get("category"))).first()
     initial = CategoryForm.initial_from(editing)
-    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    action = posted_action(request, default="save")
     form = CategoryForm(request.POST if action == "save" else None, initial=initial)
-    if action in {"hide", "show"}:
-        category_set_active(category=get_object_or_404(Category, pk=id_or_none(request.POST.get("category_id"))),
-                            active=action == "show")
+    visibility = CategoryVisibilityForm(request.POST if action in {"hide", "show"} else None)
+    if form_submit(visibility, lambda: category_set_active(category=visibility.cleaned_data["category_id"],
+                                                           active=action == "show")):
         return redirect(reverse("console-categories") + "?saved=1")
     if form.is_bound and form_submit(form, lambda: category_save(
             category=editing, name=form.cleaned_data["name"], parent_id=form.cleaned_data["parent"],
@@ -208,5 +209,6 @@ def categories(request: HttpRequest) -> HttpResponse:
     tops = list(Category.objects.filter(parent__isnull=True).prefetch_related("children"))
     return render(request, "console_frontend/categories.html", {
         "store": request.tenant, "nav": "catalog", "tops": tops, "editing": editing,
-        "saved": request.GET.get("saved") == "1", **form_page(form, initial)},
-        status=form_status(form))
+        "saved": request.GET.get("saved") == "1", **form_page(form, initial),
+        **({"message": form_message(visibility)} if visibility.errors else {})},
+        status=max(form_status(form), form_status(visibility)))

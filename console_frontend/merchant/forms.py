@@ -596,3 +596,9 @@ class GradeChangeForm(forms.Form):
 
 class GradeDeleteForm(forms.Form):
     grade_id = forms.ModelChoiceField(queryset=Grade.objects.all())
+
+
+class CategoryVisibilityForm(forms.Form):
+    """Hiding a category (with its children) from shoppers, or showing it again."""
+
+    category_id = forms.ModelChoiceField(queryset=Category.objects.all())

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from console_frontend.forms import form_message, form_page, form_status, form_submit
+from console_frontend.forms import form_message, form_page, form_status, form_submit, posted_action
 from console_frontend.passwords import password_login_page
 from control_plane.operators.services import impersonation_redeem
 from control_plane.storefront_templates.selectors import template_get_active, template_list_active
@@ -111,7 +111,7 @@ def storefront_settings(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff(request: HttpRequest) -> HttpResponse:
     """Staff accounts and their roles (owner and admins only); seats count against the plan."""
-    action = request.POST.get("action") if request.method == "POST" else None
+    action = posted_action(request)
     initial = {"login": "", "role": StaffMember.Role.OPERATIONS}
     add = StaffAddForm(request.POST if action == "add" else None, initial=initial)
     change = StaffChangeForm(request.POST if action in {"role", "remove"} else None)

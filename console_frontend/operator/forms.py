@@ -13,6 +13,7 @@ from billing.services import PLAN_LIMIT_FIELDS, PLAN_RANGES, PlanInput
 from console_frontend.forms import WholeNumberField, YuanField
 from control_plane.storefront_templates.models import StorefrontTemplate
 from control_plane.storefront_templates.services import THEME_KEYS, TemplateInput
+from control_plane.tenancy.models import Tenant
 from core.money import format_fen
 
 
@@ -113,3 +114,37 @@ class TemplateForm(forms.Form):
                              description=data["description"], layout=data["layout"],
                              theme={key: data[f"theme_{key}"] for key in THEME_KEYS},
                              sort_order=100 if data["sort_order"] is None else data["sort_order"])
+
+
+class TenantActionForm(forms.Form):
+    """An operator acting on one store: suspend or resume it, or open its console read-only; each with the
+    reason the audit log keeps (what a reason must be, the service says)."""
+
+    action = forms.ChoiceField(choices=[("suspend", "suspend"), ("resume", "resume"), ("impersonate", "impersonate")])
+    reason = forms.CharField(max_length=500, required=False)
+
+
+class SignupForm(forms.Form):
+    """A merchant signing up: store, address, owner login and password, template and plan. What each must be
+    (and whether the address is free) the sign-up service checks, all fields at once."""
+
+    store_name = forms.CharField(max_length=200, required=False)
+    slug = forms.CharField(max_length=100, required=False)
+    owner_login = forms.CharField(max_length=254, required=False)
+    password = forms.CharField(max_length=200, required=False, strip=False)
+    template = forms.CharField(max_length=40, required=False)
+    plan = forms.CharField(max_length=40, required=False)
+
+    def shown(self, *, template: str, plan: str) -> dict:
+        """What the page shows: what was typed, never the password; the first template and the trial plan
+        until chosen."""
+        values = {name: self.data.get(name, "") for name in self.fields}
+        return {**values, "password": "", "template": values["template"] or template, "plan": values["plan"] or plan}
+
+
+class UnlockForm(forms.Form):
+    """Lifting a login lockout: of one login name or one address, on one store (or the operator console)."""
+
+    kind = forms.ChoiceField(choices=[("username", "username"), ("ip_address", "ip_address")])
+    value = forms.CharField(max_length=255)
+    tenant = forms.ModelChoiceField(queryset=Tenant.objects.exclude(schema_name="public"), required=False)

@@ -8,42 +8,32 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from billing.selectors import plans_for_sale
+from console_frontend.forms import form_page, form_status, form_submit
 from control_plane.storefront_templates.selectors import template_list_active
 from control_plane.tenancy.selectors import slug_availability_problems
 from control_plane.tenancy.services import tenant_signup
 from control_plane.tenancy.validators import normalize_slug
 from core.client_ip import client_ip
-from core.errors import DomainError
 
-FIELDS = ("store_name", "slug", "owner_login", "password", "template", "plan")
+from .forms import SignupForm
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     templates = template_list_active()
-    values = {name: request.POST.get(name, "") for name in FIELDS}
-    if not values["template"] and templates:
-        values["template"] = templates[0].code
-    values["plan"] = values["plan"] or settings.BILLING_TRIAL_PLAN
-    errors: dict[str, list[str]] = {}
-    message = ""
-    status = 200
-    if request.method == "POST":
-        try:
-            result = tenant_signup(
-                store_name=values["store_name"], slug=values["slug"], owner_login=values["owner_login"],
-                password=values["password"], template_code=values["template"], plan_code=values["plan"],
-                client_ip=client_ip(request),
-            )
-        except DomainError as exc:
-            errors, message, status = exc.fields, exc.message, exc.http_status
-        else:
-            return HttpResponseRedirect(result.console_handoff_url)
-    values["password"] = ""
-    return render(request, "console_frontend/signup.html",
-                  {"templates": templates, "plans": plans_for_sale(), "values": values, "errors": errors,
-                   "message": message},
-                  status=status)
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    result = form_submit(form, lambda: tenant_signup(
+        store_name=form.cleaned_data["store_name"], slug=form.cleaned_data["slug"],
+        owner_login=form.cleaned_data["owner_login"], password=form.cleaned_data["password"],
+        template_code=form.cleaned_data["template"] or (templates[0].code if templates else ""),
+        plan_code=form.cleaned_data["plan"] or settings.BILLING_TRIAL_PLAN, client_ip=client_ip(request)))
+    if result is not None:
+        return HttpResponseRedirect(result.console_handoff_url)
+    page = form_page(form, {})
+    return render(request, "console_frontend/signup.html", {
+        "templates": templates, "plans": plans_for_sale(), "errors": page["errors"], "message": page["message"],
+        "values": form.shown(template=templates[0].code if templates else "", plan=settings.BILLING_TRIAL_PLAN)},
+        status=form_status(form))
 
 
 @require_GET

@@ -22,7 +22,7 @@ from billing.selectors import billing_overview, invoices_of, plans_with_subscrib
 from billing.services import PLAN_LIMIT_FIELDS
 from billing.sync import plan_sync
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_page, form_status, form_submit
+from console_frontend.forms import form_message, form_page, form_status, form_submit, posted_action
 from console_frontend.passwords import password_login_page
 from console_frontend.previews import render_preview
 from control_plane.operators.lockouts import lockouts, operator_unlock_login
@@ -41,9 +41,8 @@ from control_plane.storefront_templates.selectors import template_get, template_
 from control_plane.tenancy.models import Tenant
 from control_plane.tenancy.selectors import tenant_search
 from core.client_ip import client_ip
-from core.errors import DomainError
 
-from .forms import PlanForm, TemplateForm
+from .forms import PlanForm, TemplateForm, TenantActionForm, UnlockForm
 
 PAGE_SIZE = 25
 
@@ -94,40 +93,26 @@ def tenant_list(request: HttpRequest) -> HttpResponse:
 def tenant_detail(request: HttpRequest, tenant_id: int) -> HttpResponse:
     tenant = get_object_or_404(Tenant.objects.exclude(schema_name="public").select_related("template"),
                                pk=tenant_id)
-    errors: dict[str, list[str]] = {}
-    message = ""
-    if request.method == "POST":
-        action = request.POST.get("action")
-        reason = request.POST.get("reason", "")
-        service = {"suspend": operator_suspend_tenant, "resume": operator_resume_tenant}.get(action)
-        if action == "impersonate":
-            try:
-                return redirect(operator_impersonate(operator=request.user, tenant=tenant, reason=reason,
-                                                     ip=client_ip(request)))
-            except DomainError as exc:
-                errors, message = {"impersonate_reason": exc.fields.get("reason", [])}, exc.message
-        elif service is None:
-            message = _("未知操作。")
-        else:
-            try:
-                service(operator=request.user, tenant=tenant, reason=reason, ip=client_ip(request))
-            except DomainError as exc:
-                errors, message = exc.fields, exc.message
-            else:
-                return redirect(reverse("operator-tenant", kwargs={"tenant_id": tenant.pk}))
+    form = TenantActionForm(request.POST if request.method == "POST" else None)
+    services = {"suspend": operator_suspend_tenant, "resume": operator_resume_tenant,
+                "impersonate": operator_impersonate}
+    done = form_submit(form, lambda: services[form.cleaned_data["action"]](
+        operator=request.user, tenant=tenant, reason=form.cleaned_data["reason"], ip=client_ip(request)))
+    if done is not None:  # an impersonation goes to the store's console; the others come back here
+        return redirect(done if form.cleaned_data["action"] == "impersonate"
+                        else reverse("operator-tenant", kwargs={"tenant_id": tenant.pk}))
+    page = form_page(form, {})
+    if "action" in form.errors:  # a button the page does not have: no box to show it by
+        page["message"] = form_message(form)
+    if form.data.get("action") == "impersonate":  # its reason has its own box, in the impersonation card
+        page["errors"] = {"impersonate_reason": page["errors"].pop("reason", [])}
     audit = AuditLog.objects.filter(tenant_id=tenant.pk)[:50]
     return render(request, "console_frontend/operator_tenant_detail.html",
-                  {"tenant": tenant, "domains": tenant.domains.all(), "audit": audit, "errors": errors,
-                   "message": message, "nav": "tenants", "subscription": subscription_for(tenant),
+                  {"tenant": tenant, "domains": tenant.domains.all(), "audit": audit, **page,
+                   "nav": "tenants", "subscription": subscription_for(tenant),
                    "invoices": invoices_of(tenant), "usage": _usage(tenant),
                    "lockouts": [] if tenant.purged_at else lockouts(tenant=tenant)},
-                  status=400 if message else 200)
-
-
-class UnlockForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("username", "username"), ("ip_address", "ip_address")])
-    value = forms.CharField(max_length=255)
-    tenant = forms.ModelChoiceField(queryset=Tenant.objects.exclude(schema_name="public"), required=False)
+                  status=form_status(form))
 
 
 @operator_required
@@ -202,7 +187,7 @@ def plans(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     plan = get_object_or_404(Plan, code=code)
     initial = PlanForm.initial_from(plan)
-    syncing = request.method == "POST" and request.POST.get("action") == "sync"
+    syncing = posted_action(request) == "sync"
     form = PlanForm(request.POST if request.method == "POST" and not syncing else None, initial=initial)
     sync_failed = ""
     if syncing:
@@ -255,16 +240,13 @@ def templates(request: HttpRequest) -> HttpResponse:
 def template_detail(request: HttpRequest, code: str) -> HttpResponse:
     template = get_object_or_404(StorefrontTemplate, code=code)
     initial = TemplateForm.initial_from(template)
-    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    action = posted_action(request, default="save")
     form = TemplateForm(request.POST if action == "save" else None, initial=initial)
-    refused = ""
-    if action in {"retire", "restore"}:
-        try:
-            operator_template_set_active(operator=request.user, code=code, active=action == "restore",
-                                         ip=client_ip(request))
+    availability = forms.Form(request.POST if action in {"retire", "restore"} else None)
+    if availability.is_bound:
+        if form_submit(availability, lambda: operator_template_set_active(
+                operator=request.user, code=code, active=action == "restore", ip=client_ip(request)) or True):
             return redirect(f"{reverse('operator-template', kwargs={'code': code})}?saved=1")
-        except DomainError as exc:
-            refused = exc.message
     elif form.is_bound and form_submit(form, lambda: operator_template_save(
             operator=request.user, code=code, values=form.values(), ip=client_ip(request))):
         return redirect(f"{reverse('operator-template', kwargs={'code': code})}?saved=1")
@@ -272,7 +254,8 @@ def template_detail(request: HttpRequest, code: str) -> HttpResponse:
     page = form_page(form, initial)
     return render(request, "console_frontend/operator_template_detail.html", {
         "template": template, "nav": "templates", "saved": request.GET.get("saved") == "1", **page,
-        "message": refused or page["message"]}, status=400 if refused or form.errors else 200)
+        "message": form_message(availability) or page["message"]},
+        status=max(form_status(form), form_status(availability)))
 
 
 @operator_required

@@ -30,6 +30,14 @@ def test_list_and_search(operator_client, store_a, store_b):
     assert 'data-slug="alpha"' not in by_status
 
 
+@pytest.mark.parametrize(("language", "expected"), [("zh-hans", "选择一个有效的选项"), ("en", "Select a valid choice")])
+def test_an_unknown_store_action_is_refused_in_both_languages(operator_client, store_a, language, expected):
+    operator_client.cookies["django_language"] = language
+    response = operator_client.post(f"/operators/tenants/{store_a.tenant.pk}/", {"action": "purge", "reason": "x"})
+    assert response.status_code == 400 and expected in response.content.decode()
+    assert not AuditLog.objects.filter(tenant_id=store_a.tenant.pk).exists()
+
+
 def test_suspend_needs_a_reason(operator_client, store_a):
     response = operator_client.post(f"/operators/tenants/{store_a.tenant.pk}/", {"action": "suspend", "reason": " "})
     assert response.status_code == 400

@@ -169,6 +169,17 @@ def test_signup_page_shows_field_errors_in_place(platform_client):
     assert GOOD["password"] not in html  # but never the password
 
 
+def test_signup_field_errors_in_english(platform_client):
+    platform_client.cookies["django_language"] = "en"
+    response = platform_client.post("/", {"store_name": "", "slug": "admin", "owner_login": "not-an-email",
+                                          "password": "x", "template": "beauty"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    for field in ("store_name", "slug", "owner_login", "password"):
+        assert f'data-field="{field}"' in html, field
+    assert "reserved" in html
+
+
 def test_slug_check_hint(platform_client, store_a):
     assert 'data-slug-check="ok"' in platform_client.get("/signup/slug-check/?slug=free-name").content.decode()
     assert "已被使用" in platform_client.get("/signup/slug-check/?slug=Alpha").content.decode()
