@@ -33,16 +33,24 @@ def form_add_domain_error(form: forms.Form, error: DomainError) -> None:
         form.add_error(None, error.message)
 
 
-def form_submit(form: forms.Form, action: Callable[[], T]) -> T | None:
-    """Run ``action`` (the one service call of a screen) if ``form`` is valid; a domain refusal lands on the form
-    (``form_add_domain_error``). The action's result, or None when the form now holds errors."""
+def form_done(form: forms.Form, action: Callable[[], object]) -> bool:
+    """Run ``action`` (the one service call of a screen) if ``form`` is valid: True when it ran, False when
+    the form holds errors — its own, or the service's refusal put on it (``form_add_domain_error``)."""
     if not form.is_valid():
-        return None
+        return False
     try:
-        return action()
+        action()
     except DomainError as error:
         form_add_domain_error(form, error)
-        return None
+        return False
+    return True
+
+
+def form_submit(form: forms.Form, action: Callable[[], T]) -> T | None:
+    """``form_done`` for an action whose result the page needs (the saved object, where to go next): the
+    result, or None when the form now holds errors."""
+    results: list[T] = []
+    return results[0] if form_done(form, lambda: results.append(action())) else None
 
 
 def form_page(form: forms.Form, initial: dict) -> dict:

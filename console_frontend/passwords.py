@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.models import AbstractUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -56,7 +57,7 @@ class LoginForm(forms.Form):
     next = forms.CharField(required=False)
 
 
-def password_login_page(request: HttpRequest, *, template: str, home: str, accepts: Callable[[object], bool],
+def password_login_page(request: HttpRequest, *, template: str, home: str, accepts: Callable[[AbstractUser], bool],
                         lowercase: bool, context: dict | None = None) -> HttpResponse:
     """The sign-in page of either console: a wrong login is a 400, a locked one a 429 that says so; ``accepts``
     says whether the authenticated user may use this console; ``next`` must stay on this host."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rest_framework import authentication, exceptions, permissions
+from rest_framework.request import Request
 
 from tenants.members.models import Member
 from tenants.members.tokens import member_from_token
@@ -30,3 +31,12 @@ class MemberTokenAuthentication(authentication.BaseAuthentication):
 class IsMember(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         return isinstance(request.user, Member)
+
+
+def shopper(request: Request) -> Member:
+    """The member a request is signed in as, for the views that require ``IsMember`` (a request that got
+    past it without one is refused here too, never served as someone else)."""
+    member = request.user
+    if not isinstance(member, Member):
+        raise exceptions.NotAuthenticated()
+    return member

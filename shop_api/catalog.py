@@ -23,7 +23,8 @@ _INTEGERS = {"category_id": 1, "brand_id": 1, "min_price_fen": 0, "max_price_fen
 
 def _criteria(params) -> dict:
     """The listing's filters from the query string; a bad value is a 400 naming the field."""
-    criteria, errors = {}, {}
+    criteria: dict[str, int | str] = {}
+    errors: dict[str, list[str]] = {}
     for name, minimum in _INTEGERS.items():
         raw = params.get(name)
         if raw in (None, ""):
@@ -109,7 +110,7 @@ class ProductDetailApi(APIView):
             return [image.image.url for image in product.images.all()]
 
         def get_skus(self, product) -> list[dict]:
-            return ProductDetailApi.SkuSerializer(product.skus.all(), many=True).data
+            return list(ProductDetailApi.SkuSerializer(product.skus.all(), many=True).data)
 
     def get(self, request: Request, product_id: int) -> Response:
         product = product_detail_for_shoppers(product_id=product_id)

@@ -21,7 +21,7 @@ from tenants.distribution.withdrawals import withdrawal_request
 from tenants.members.models import MiniProgram
 from tenants.members.wechat import miniprogram_code_png
 
-from .auth import IsMember
+from .auth import IsMember, shopper
 from .errors import ShopApiCode
 from .pagination import paginate, query_int
 
@@ -30,7 +30,7 @@ class DistributorApi(APIView):
     permission_classes = [IsMember]
 
     def distributor(self, request: Request) -> Distributor:
-        distributor = Distributor.objects.filter(member=request.user).select_related("grade").first()
+        distributor = Distributor.objects.filter(member=shopper(request)).select_related("grade").first()
         if distributor is None:
             raise NotFound("You are not a distributor of this store.")
         return distributor
@@ -46,7 +46,7 @@ class ApplyApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        application = distributor_apply(member=request.user, answers=data.validated_data.get("answers", {}),
+        application = distributor_apply(member=shopper(request), answers=data.validated_data.get("answers", {}),
                                         inviter_token=data.validated_data.get("inviter", ""))
         return Response({"application_status": application.status}, status=201)
 
@@ -58,21 +58,21 @@ class BindApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         share_token = serializers.CharField(max_length=32)
-        source = serializers.ChoiceField(choices=["link", "qr", "poster"])
+        source = serializers.ChoiceField(choices=["link", "qr", "poster"])  # type: ignore[assignment]  # a field, not Field.source
         scene = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        binding = binding_record_visit(member=request.user, **data.validated_data)
+        binding = binding_record_visit(member=shopper(request), **data.validated_data)
         return Response({"bound": binding is not None,
                          "distributor_code": binding.distributor.code if binding else None})
 
 
 class MeApi(DistributorApi):
     def get(self, request: Request) -> Response:
-        application = Application.objects.filter(member=request.user).order_by("-created_at").first()
-        distributor = Distributor.objects.filter(member=request.user).select_related("grade").first()
+        application = Application.objects.filter(member=shopper(request)).order_by("-created_at").first()
+        distributor = Distributor.objects.filter(member=shopper(request)).select_related("grade").first()
         if distributor is None:
             return Response({"is_distributor": False,
                              "application_status": application.status if application else None,
@@ -182,7 +182,7 @@ class PosterApi(DistributorApi):
         link = request.build_absolute_uri(f"/?dc={token}&product={product.pk}")
         image = next(iter(product.images.all()), None)
         png = poster_render(title=product.title, price_fen=product.min_price_fen,
-                            distributor_name=request.user.nickname or distributor.code, qr_png=qr_png_for_url(link),
+                            distributor_name=shopper(request).nickname or distributor.code, qr_png=qr_png_for_url(link),
                             product_image=image.image.read() if image else None)
         response = HttpResponse(png, content_type="image/png")
         response["Cache-Control"] = "private, max-age=300"

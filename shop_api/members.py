@@ -15,7 +15,7 @@ from tenants.members.services import (
     member_update_profile,
 )
 
-from .auth import IsMember
+from .auth import IsMember, shopper
 from .throttling import AnonThrottle, LoginThrottle
 
 
@@ -53,12 +53,12 @@ class MeApi(APIView):
         avatar_url = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
     def get(self, request: Request) -> Response:
-        return Response(MemberOutput(request.user).data)
+        return Response(MemberOutput(shopper(request)).data)
 
     def patch(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(MemberOutput(member_update_profile(member=request.user, **data.validated_data)).data)
+        return Response(MemberOutput(member_update_profile(member=shopper(request), **data.validated_data)).data)
 
 
 class PhoneBindApi(APIView):
@@ -70,7 +70,7 @@ class PhoneBindApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(MemberOutput(member_bind_phone(member=request.user, code=data.validated_data["code"])).data)
+        return Response(MemberOutput(member_bind_phone(member=shopper(request), code=data.validated_data["code"])).data)
 
 
 class ProductRefOutput(serializers.Serializer):
@@ -83,18 +83,18 @@ class FavouriteListApi(APIView):
     permission_classes = [IsMember]
 
     def get(self, request: Request) -> Response:
-        return Response(ProductRefOutput(request.user.favourites.select_related("product"), many=True).data)
+        return Response(ProductRefOutput(shopper(request).favourites.select_related("product"), many=True).data)
 
 
 class FavouriteApi(APIView):
     permission_classes = [IsMember]
 
     def put(self, request: Request, product_id: int) -> Response:
-        favourite_set(member=request.user, product_id=product_id, on=True)
+        favourite_set(member=shopper(request), product_id=product_id, on=True)
         return Response(status=204)
 
     def delete(self, request: Request, product_id: int) -> Response:
-        favourite_set(member=request.user, product_id=product_id, on=False)
+        favourite_set(member=shopper(request), product_id=product_id, on=False)
         return Response(status=204)
 
 
@@ -102,7 +102,7 @@ class HistoryApi(APIView):
     permission_classes = [IsMember]
 
     def get(self, request: Request) -> Response:
-        return Response(ProductRefOutput(request.user.history.select_related("product")[:100], many=True).data)
+        return Response(ProductRefOutput(shopper(request).history.select_related("product")[:100], many=True).data)
 
 
 class AddressSerializer(serializers.Serializer):
@@ -122,10 +122,10 @@ class AddressListCreateApi(APIView):
     permission_classes = [IsMember]
 
     def get(self, request: Request) -> Response:
-        return Response(AddressSerializer(request.user.addresses.all(), many=True).data)
+        return Response(AddressSerializer(shopper(request).addresses.all(), many=True).data)
 
     def post(self, request: Request) -> Response:
         data = AddressSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        address = address_create(member=request.user, **data.validated_data)
+        address = address_create(member=shopper(request), **data.validated_data)
         return Response(AddressSerializer(address).data, status=201)

@@ -21,7 +21,7 @@ from tenants.payments.services import (
     payment_prepare,
 )
 
-from .auth import IsMember
+from .auth import IsMember, shopper
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +35,11 @@ class PaymentPrepareApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = Order.objects.filter(member=request.user, number=data.validated_data["order_number"]).first()
+        order = Order.objects.filter(member=shopper(request), number=data.validated_data["order_number"]).first()
         if order is None:
             raise NotFound("No such order.")
         notify_url = request.build_absolute_uri("/api/v1/payments/wechatpay/notify/")
-        return Response(payment_prepare(order=order, payer_openid=request.user.openid or "", notify_url=notify_url))
+        return Response(payment_prepare(order=order, payer_openid=shopper(request).openid or "", notify_url=notify_url))
 
 
 @csrf_exempt

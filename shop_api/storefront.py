@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from control_plane.tenancy.requests import StoreRequest
 from core.errors import NotFound
 from tenants.storefront.selectors import storefront_layout_get
 
@@ -25,7 +28,7 @@ class StorefrontLayoutApi(APIView):
         if layout is None:
             raise NotFound("This store has no storefront layout yet.")
         data = {
-            "store_name": request.tenant.name,
+            "store_name": cast(StoreRequest, request).tenant.name,
             "template_code": layout.template_code,
             "template_version": layout.template_version,
             "revision": layout.revision,

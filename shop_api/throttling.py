@@ -43,7 +43,7 @@ class FixedWindowThrottle(BaseThrottle):
     scope = ""
 
     def __init__(self):
-        self.limit, self.window_s = self._parse(api_settings.DEFAULT_THROTTLE_RATES[self.scope])
+        self.limit, self.window_s = self._parse(str(api_settings.DEFAULT_THROTTLE_RATES[self.scope]))
         self.batch = min(max(self.limit // 100, 1), MAX_BATCH)
         self.wait_s = 0
 

@@ -3,7 +3,7 @@ Checkout to subscribe, an in-place change once subscribed), the customer portal 
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -12,16 +12,17 @@ from billing.limits import PlanLimits
 from billing.selectors import invoices_of, plans_for_sale, subscription_for, usage_rows
 from billing.services import LIVE, checkout_start, plan_change, portal_url
 from console_frontend.forms import form_message, form_status, form_submit
+from control_plane.tenancy.requests import StoreRequest
 
 from .forms import BillingForm
 from .roles import console_area
 
 
-def _absolute(request: HttpRequest, path: str) -> str:
+def _absolute(request: StoreRequest, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
-def _go(request: HttpRequest, *, action: str, plan: str, interval: str) -> str:
+def _go(request: StoreRequest, *, action: str, plan: str, interval: str) -> str:
     """Where the browser goes for the button pressed: Stripe Checkout, back here after a change, or the
     customer portal."""
     tenant, back = request.tenant, _absolute(request, reverse("console-billing"))
@@ -36,13 +37,15 @@ def _go(request: HttpRequest, *, action: str, plan: str, interval: str) -> str:
 
 @console_area("billing")
 @require_http_methods(["GET", "POST"])
-def billing(request: HttpRequest) -> HttpResponse:
+def billing(request: StoreRequest) -> HttpResponse:
     tenant = request.tenant
     form = BillingForm(request.POST if request.method == "POST" else None)
     going_to = form_submit(form, lambda: _go(request, **form.cleaned_data))
     if going_to:
         return redirect(going_to)
     subscription = subscription_for(tenant)
+    if subscription is None:  # every store is given one when it opens
+        raise Http404("This store has no subscription")
     limits = PlanLimits.of(subscription.plan)
     subscribed = bool(subscription.stripe_subscription_id) and subscription.status in LIVE
     return render(request, "console_frontend/billing.html", {

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_message, form_page, form_status, form_submit, posted_action
+from console_frontend.forms import form_done, form_message, form_page, form_status, form_submit, posted_action
+from control_plane.tenancy.requests import StoreRequest
 from core.money import format_fen
 from core.text import ascii_digits, id_or_none
 from tenants.catalog.editing import (
@@ -43,7 +44,7 @@ from .roles import console_area
 PAGE_SIZE = 20
 
 
-def _products(request: HttpRequest):
+def _products(request: StoreRequest):
     products = Product.objects.all().order_by("-created_at", "-id")
     status, q, category = request.GET.get("status", ""), request.GET.get("q", "").strip(), request.GET.get("category")
     if status in Product.Status.values:
@@ -57,9 +58,9 @@ def _products(request: HttpRequest):
 
 @console_area("catalog")
 @require_http_methods(["GET", "POST"])
-def product_list(request: HttpRequest) -> HttpResponse:
+def product_list(request: StoreRequest) -> HttpResponse:
     form = BulkListingForm(request.POST if request.method == "POST" else None)
-    message, problems = "", []
+    message, problems = "", list[str]()
     if form.is_valid():
         changed, problems = products_bulk_listing(product_ids=[p.pk for p in form.cleaned_data["product_ids"]],
                                                   on_sale=form.cleaned_data["action"] == "on")
@@ -79,7 +80,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 @console_area("catalog")
 @require_GET
-def product_export(request: HttpRequest) -> HttpResponse:
+def product_export(request: StoreRequest) -> HttpResponse:
     """The filtered product list, one row per SKU, as Excel."""
     products, *_rest = _products(request)
     rows = ([product.pk, product.title, product.get_status_display(), sku.spec_key or "默认",
@@ -89,7 +90,7 @@ def product_export(request: HttpRequest) -> HttpResponse:
                          header=["商品ID", "商品名称", "状态", "规格", "售价（元）", "库存", "条码", "销量"])
 
 
-def _product_page(request: HttpRequest, product: Product | None, details: ProductForm, matrix,
+def _product_page(request: StoreRequest, product: Product | None, details: ProductForm, matrix,
                   side_form: forms.Form | None = None) -> HttpResponse:
     """The editor: details, the SKU matrix, and (for a saved product) its images and stock, with the errors of
     whichever of its forms was posted."""
@@ -99,7 +100,7 @@ def _product_page(request: HttpRequest, product: Product | None, details: Produc
         page["message"] = _("请修正标出的字段。")
     if side_errors:
         page["errors"].update({name: list(messages) for name, messages in side_errors.items()})
-        page["message"] = page["message"] or form_message(side_form)
+        page["message"] = page["message"] or " ".join(str(m) for messages in side_errors.values() for m in messages)
     status = max(form_status(details), form_status(side_form), 400 if matrix.is_bound and any(matrix.errors) else 200)
     return render(request, "console_frontend/product_edit.html", {
         "store": request.tenant, "nav": "catalog", "product": product, "matrix": matrix,
@@ -108,7 +109,7 @@ def _product_page(request: HttpRequest, product: Product | None, details: Produc
         "movements": _recent_movements(product), **page}, status=status)
 
 
-def _edit(request: HttpRequest, product: Product | None) -> HttpResponse:
+def _edit(request: StoreRequest, product: Product | None) -> HttpResponse:
     """Save the details and the matrix in one go; or, for "生成规格表", lay the matrix out again for the options
     as typed, keeping what was typed for the combinations that remain."""
     details = ProductForm(request.POST)
@@ -131,32 +132,32 @@ def _edit(request: HttpRequest, product: Product | None) -> HttpResponse:
     return redirect(f"{reverse('console-product', kwargs={'product_id': saved.pk})}?saved=1")
 
 
-def _side_action(request: HttpRequest, product: Product, action: str) -> tuple[forms.Form, str] | None:
+def _side_action(request: StoreRequest, product: Product, action: str) -> tuple[forms.Form, str] | None:
     """The saved product's other forms: images (upload, move, remove), a stock adjustment, listing. The form
     that was posted and the part of the page to go back to, or None for an action this page does not have."""
     user = request.user.get_username()
     if action == "upload":
         upload = ImagesUploadForm(request.POST, request.FILES)
-        form_submit(upload, lambda: product_images_add(product=product, uploads=upload.cleaned_data["images"]))
+        form_done(upload, lambda: product_images_add(product=product, uploads=upload.cleaned_data["images"]))
         return upload, "images"
     if action in IMAGE_STEPS:
         image = ImageForm(request.POST, product=product)
-        form_submit(image, lambda: product_image_move(
+        form_done(image, lambda: product_image_move(
             product=product, image_id=image.cleaned_data["image_id"].pk, step=IMAGE_STEPS[action]))
         return image, "images"
     if action == "image_delete":
         image = ImageForm(request.POST, product=product)
-        form_submit(image, lambda: product_image_delete(product=product, image_id=image.cleaned_data["image_id"].pk))
+        form_done(image, lambda: product_image_delete(product=product, image_id=image.cleaned_data["image_id"].pk))
         return image, "images"
     if action == "adjust":
         adjust = StockAdjustForm(request.POST, product=product)
-        form_submit(adjust, lambda: stock_adjust(sku_id=adjust.cleaned_data["sku_id"].pk,
+        form_done(adjust, lambda: stock_adjust(sku_id=adjust.cleaned_data["sku_id"].pk,
                                                  delta=adjust.cleaned_data["delta"], actor=user,
                                                  note=adjust.cleaned_data["note"]))
         return adjust, "stock"
     if action in {"on", "off"}:
         listing = forms.Form(request.POST)
-        form_submit(listing, lambda: (product_put_on_sale if action == "on" else product_take_off_sale)(
+        form_done(listing, lambda: (product_put_on_sale if action == "on" else product_take_off_sale)(
             product=product))
         return listing, ""
     return None
@@ -167,7 +168,7 @@ IMAGE_STEPS = {"image_up": -1, "image_down": 1}
 
 @console_area("catalog")
 @require_http_methods(["GET", "POST"])
-def product_edit(request: HttpRequest, product_id: int | None = None) -> HttpResponse:
+def product_edit(request: StoreRequest, product_id: int | None = None) -> HttpResponse:
     product = get_object_or_404(Product.objects.prefetch_related("skus", "images", "categories", "tags"),
                                 pk=product_id) if product_id else None
     action = posted_action(request, default="save")
@@ -175,8 +176,7 @@ def product_edit(request: HttpRequest, product_id: int | None = None) -> HttpRes
         return _edit(request, product)
     details = ProductForm(initial=ProductForm.initial_from(product))
     matrix = SkuMatrixFormSet(product=product, options=details.options())
-    done = _side_action(request, product, action) if product is not None and request.method == "POST" else None
-    if done is None:
+    if product is None or request.method != "POST" or (done := _side_action(request, product, action)) is None:
         return _product_page(request, product, details, matrix)
     form, part = done
     if form.errors:
@@ -192,17 +192,17 @@ def _recent_movements(product: Product | None) -> list[StockMovement]:
 
 @console_area("catalog")
 @require_http_methods(["GET", "POST"])
-def categories(request: HttpRequest) -> HttpResponse:
+def categories(request: StoreRequest) -> HttpResponse:
     """The two-level category tree shoppers browse: add, rename, move, hide and show again."""
-    editing = Category.objects.filter(pk=id_or_none(request.GET.get("category"))).first()
+    editing = Category.objects.filter(pk=pk).first() if (pk := id_or_none(request.GET.get("category"))) else None
     initial = CategoryForm.initial_from(editing)
     action = posted_action(request, default="save")
     form = CategoryForm(request.POST if action == "save" else None, initial=initial)
     visibility = CategoryVisibilityForm(request.POST if action in {"hide", "show"} else None)
-    if form_submit(visibility, lambda: category_set_active(category=visibility.cleaned_data["category_id"],
+    if form_done(visibility, lambda: category_set_active(category=visibility.cleaned_data["category_id"],
                                                            active=action == "show")):
         return redirect(reverse("console-categories") + "?saved=1")
-    if form.is_bound and form_submit(form, lambda: category_save(
+    if form_done(form, lambda: category_save(
             category=editing, name=form.cleaned_data["name"], parent_id=form.cleaned_data["parent"],
             sort_order=form.cleaned_data["sort_order"], icon=form.cleaned_data["icon"])):
         return redirect(reverse("console-categories") + "?saved=1")

@@ -6,21 +6,15 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import (
-    form_add_domain_error,
-    form_message,
-    form_page,
-    form_status,
-    form_submit,
-    posted_action,
-)
+from console_frontend.forms import form_add_domain_error, form_done, form_message, form_page, form_status, posted_action
+from control_plane.tenancy.requests import StoreRequest
 from core.errors import ValidationFailed
 from core.money import format_fen
 from core.text import id_or_none
@@ -33,7 +27,15 @@ from tenants.distribution.configuration import (
     distribution_settings_update,
 )
 from tenants.distribution.grades import distributor_set_grade, grade_delete, grade_problems, grade_save
-from tenants.distribution.models import Application, Commission, Distributor, Grade, SettlementRun, Withdrawal
+from tenants.distribution.models import (
+    Application,
+    Commission,
+    DistributionSettings,
+    Distributor,
+    Grade,
+    SettlementRun,
+    Withdrawal,
+)
 from tenants.distribution.network import application_approve, application_reject, distributor_set_frozen
 from tenants.distribution.selectors import (
     distribution_settings_get,
@@ -64,21 +66,21 @@ from .roles import console_area
 
 @console_area("distribution")
 @require_http_methods(["GET", "POST"])
-def distribution_home(request: HttpRequest) -> HttpResponse:
+def distribution_home(request: StoreRequest) -> HttpResponse:
     actor = request.user.get_username()
     action = posted_action(request)
     form: forms.Form | None = None
     if action in {"approve", "reject"}:
-        form = ApplicationActionForm(request.POST)
-        done = form_submit(form, lambda: application_approve(
-            application=form.cleaned_data["application_id"], actor=actor) if action == "approve"
-            else application_reject(application=form.cleaned_data["application_id"],
-                                    reason=form.cleaned_data["reason"], actor=actor))
+        review = form = ApplicationActionForm(request.POST)
+        done = form_done(review, lambda: application_approve(
+            application=review.cleaned_data["application_id"], actor=actor) if action == "approve"
+            else application_reject(application=review.cleaned_data["application_id"],
+                                    reason=review.cleaned_data["reason"], actor=actor))
     elif action in {"freeze", "unfreeze"}:
-        form = FreezeForm(request.POST)
-        done = form_submit(form, lambda: distributor_set_frozen(
-            distributor=form.cleaned_data["distributor_id"], frozen=action == "freeze",
-            reason=form.cleaned_data["reason"]))
+        freeze = form = FreezeForm(request.POST)
+        done = form_done(freeze, lambda: distributor_set_frozen(
+            distributor=freeze.cleaned_data["distributor_id"], frozen=action == "freeze",
+            reason=freeze.cleaned_data["reason"]))
     if form is not None and done:
         return redirect(reverse("console-distribution"))
     message = form_message(form) if form is not None else ""
@@ -93,13 +95,13 @@ def distribution_home(request: HttpRequest) -> HttpResponse:
 
 @console_area("finance")
 @require_http_methods(["GET", "POST"])
-def withdrawals(request: HttpRequest) -> HttpResponse:
+def withdrawals(request: StoreRequest) -> HttpResponse:
     actor = request.user.get_username()
     form = WithdrawalActionForm(request.POST or None)
     services = {"approve": lambda w, reason: withdrawal_approve(withdrawal=w, actor=actor),
                 "reject": lambda w, reason: withdrawal_reject(withdrawal=w, reason=reason, actor=actor),
                 "paid": lambda w, reason: withdrawal_confirm_paid(withdrawal=w, actor=actor)}
-    if form.is_bound and form_submit(form, lambda: services[form.cleaned_data["action"]](
+    if form_done(form, lambda: services[form.cleaned_data["action"]](
             form.cleaned_data["withdrawal_id"], form.cleaned_data["reason"])):
         return redirect(reverse("console-withdrawals"))
     message = form_message(form)
@@ -108,17 +110,17 @@ def withdrawals(request: HttpRequest) -> HttpResponse:
     if status in Withdrawal.Status.values:
         rows = rows.filter(status=status)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
-    for withdrawal in page:  # the actions each one offers: what its transitions table allows now
-        withdrawal.actions = WITHDRAWAL.available(withdrawal.status)
+    # Each withdrawal with the actions it offers: what its transitions table allows now.
+    offered = [(withdrawal, WITHDRAWAL.available(withdrawal.status)) for withdrawal in page]
     return render(request, "console_frontend/withdrawals.html", {
         "store": request.tenant, "nav": "finance", "message": message, "status": status,
-        "statuses": Withdrawal.Status.choices, "page": page,
+        "statuses": Withdrawal.Status.choices, "page": page, "offered": offered,
     }, status=form_status(form))
 
 
 @console_area("finance")
 @require_GET
-def withdrawals_export(request: HttpRequest) -> HttpResponse:
+def withdrawals_export(request: StoreRequest) -> HttpResponse:
     """Approved bank withdrawals as an Excel sheet for the bank transfer."""
     rows = list(Withdrawal.objects.filter(method=Withdrawal.Method.BANK, status=Withdrawal.Status.APPROVED)
                 .select_related("distributor"))
@@ -130,7 +132,7 @@ def withdrawals_export(request: HttpRequest) -> HttpResponse:
 
 @console_area("distribution")
 @require_http_methods(["GET", "POST"])
-def distribution_settings(request: HttpRequest) -> HttpResponse:
+def distribution_settings(request: StoreRequest) -> HttpResponse:
     """Recruitment, binding, levels, freezing and settlement, withdrawals, bonuses and anti-abuse."""
     current = DistributionRules.of(distribution_settings_get())
     initial = DistributionSettingsForm.initial_from(current)
@@ -141,44 +143,41 @@ def distribution_settings(request: HttpRequest) -> HttpResponse:
                     if form.domain_fields.get(name, name) not in form.errors}
         if problems:
             form_add_domain_error(form, ValidationFailed("", fields=problems))
-    elif form.is_bound and form_submit(form, lambda: distribution_settings_update(rules=form.rules())):
+    elif form_done(form, lambda: distribution_settings_update(rules=form.rules())):
         return redirect(reverse("console-distribution-settings") + "?saved=1")
     products = Product.objects.filter(status=Product.Status.ON_SALE).order_by("-pk").values("pk", "title")[:200]
     return render(request, "console_frontend/distribution_settings.html", {
         "store": request.tenant, "nav": "distribution", "saved": request.GET.get("saved") == "1",
         "products": products, **form_page(form, initial),
-        "choices": {name: form.fields[name].choices for name in ("recruitment", "binding_mode", "settlement")}},
+        "choices": {"recruitment": DistributionSettings.Recruitment.choices,
+                    "binding_mode": DistributionSettings.BindingMode.choices,
+                    "settlement": DistributionSettings.Settlement.choices}},
         status=form_status(form))
 
 
 @console_area("distribution")
 @require_http_methods(["GET", "POST"])
-def distributor_detail(request: HttpRequest, code: str) -> HttpResponse:
+def distributor_detail(request: StoreRequest, code: str) -> HttpResponse:
     """One distributor: balances, 30-day earnings chart, team (two levels, with sales), commissions with
     their explanation, bonuses, grade history (with a manual change, the only way down) and fraud flags."""
     distributor = get_object_or_404(Distributor.objects.select_related("member", "grade", "parent"), code=code)
     change = GradeChangeForm(request.POST if request.method == "POST" else None)
-    if form_submit(change, lambda: distributor_set_grade(
+    if form_done(change, lambda: distributor_set_grade(
             distributor=distributor, grade=change.cleaned_data["grade_id"], actor=request.user.get_username(),
             reason=change.cleaned_data["reason"])):
         return redirect(f"{reverse('console-distributor', kwargs={'code': code})}#grade-history")
     commissions = Paginator(Commission.objects.filter(distributor=distributor), 20).get_page(request.GET.get("page"))
-    for commission in commissions:
-        commission.explanation = explain(
-            order_number=commission.order_number, position=commission.line_position, level=commission.level,
-            rate_bp=commission.rate_bp, fixed_fen=commission.fixed_fen, base_fen=commission.base_fen,
-            amount_fen=commission.amount_fen, rate_source=commission.rate_source,
-            is_first_order=commission.is_first_order)
-    bonuses = list(distributor.bonuses.all()[:24])
-    for bonus in bonuses:
-        bonus.explanation = bonus_explain(bonus)
+    explained = [(c, explain(order_number=c.order_number, position=c.line_position, level=c.level,
+                             rate_bp=c.rate_bp, fixed_fen=c.fixed_fen, base_fen=c.base_fen, amount_fen=c.amount_fen,
+                             rate_source=c.rate_source, is_first_order=c.is_first_order)) for c in commissions]
+    bonuses = [bonus_explain(bonus) for bonus in distributor.bonuses.all()[:24]]
     return render(request, "console_frontend/distributor_detail.html", {
         "store": request.tenant, "nav": "distribution", "distributor": distributor,
         "balances": distributor_balances(distributor=distributor),
         "earnings": earnings_by_day(distributor=distributor, days=30),
         "team": {1: list(team_members(distributor=distributor, level=1)[:50]),
                  2: list(team_members(distributor=distributor, level=2)[:50])},
-        "commissions": commissions, "bonuses": bonuses,
+        "commissions": commissions, "explained": explained, "bonuses": bonuses,
         "grade_changes": distributor.grade_changes.select_related("from_grade", "to_grade")[:20],
         "grades": Grade.objects.order_by("rank"), "message": form_message(change),
         "fraud_flags": distributor.fraud_flags.order_by("-created_at")[:20]}, status=form_status(change))
@@ -186,7 +185,7 @@ def distributor_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @console_area("finance")
 @require_GET
-def settlement_runs(request: HttpRequest) -> HttpResponse:
+def settlement_runs(request: StoreRequest) -> HttpResponse:
     """Settlement runs of the store: when, how many commissions and how much was released."""
     runs = Paginator(SettlementRun.objects.all(), 30).get_page(request.GET.get("page"))
     return render(request, "console_frontend/settlement_runs.html", {
@@ -196,18 +195,18 @@ def settlement_runs(request: HttpRequest) -> HttpResponse:
 
 @console_area("distribution")
 @require_http_methods(["GET", "POST"])
-def grades(request: HttpRequest) -> HttpResponse:
+def grades(request: StoreRequest) -> HttpResponse:
     """Distributor grades and their automatic promotion rules (checked by the daily job)."""
-    editing = Grade.objects.filter(pk=id_or_none(request.GET.get("grade"))).first()
+    editing = Grade.objects.filter(pk=pk).first() if (pk := id_or_none(request.GET.get("grade"))) else None
     initial = GradeForm.initial_from(editing)
     deleting = posted_action(request) == "delete"
     form = GradeForm(request.POST if request.method == "POST" and not deleting else None, initial=initial)
     delete = GradeDeleteForm(request.POST if deleting else None)
     if deleting:
-        if form_submit(delete, lambda: grade_delete(grade=delete.cleaned_data["grade_id"]) or True):
+        if form_done(delete, lambda: grade_delete(grade=delete.cleaned_data["grade_id"])):
             return redirect(reverse("console-grades") + "?saved=1")
     elif form.is_bound and form.is_valid():
-        if form_submit(form, lambda: grade_save(grade=editing, name=form.cleaned_data["name"],
+        if form_done(form, lambda: grade_save(grade=editing, name=form.cleaned_data["name"],
                                                 rank=form.cleaned_data["rank"], promotion=form.promotion())):
             return redirect(reverse("console-grades") + "?saved=1")
     elif form.is_bound:  # also say at once whether the name and rank are taken
@@ -225,7 +224,7 @@ def grades(request: HttpRequest) -> HttpResponse:
 
 @console_area("distribution")
 @require_GET
-def distributors_export(request: HttpRequest) -> HttpResponse:
+def distributors_export(request: StoreRequest) -> HttpResponse:
     """Every distributor with grade, upline, balances and the sales they brought, as Excel."""
     distributors = Distributor.objects.select_related("member", "grade", "parent").annotate(
         sales_fen=Coalesce(Sum("commissions__base_fen", filter=Q(commissions__level=1)), 0)).order_by("pk")
@@ -251,7 +250,7 @@ def _local(moment) -> str:
 
 @console_area("distribution")
 @require_GET
-def applications_export(request: HttpRequest) -> HttpResponse:
+def applications_export(request: StoreRequest) -> HttpResponse:
     """Every application, reviewed or not, with its answers."""
     rows = ([a.member.nickname, "；".join(f"{k}: {v}" for k, v in a.answers.items()), a.inviter_code,
              a.get_status_display(), a.reject_reason, a.reviewed_by, _local(a.created_at), _local(a.reviewed_at)]
@@ -262,7 +261,7 @@ def applications_export(request: HttpRequest) -> HttpResponse:
 
 @console_area("finance")
 @require_GET
-def withdrawals_list_export(request: HttpRequest) -> HttpResponse:
+def withdrawals_list_export(request: StoreRequest) -> HttpResponse:
     """The withdrawal list as filtered, every method and status."""
     withdrawals = Withdrawal.objects.select_related("distributor").order_by("-created_at")
     status = request.GET.get("status", "")
@@ -278,7 +277,7 @@ def withdrawals_list_export(request: HttpRequest) -> HttpResponse:
 
 @console_area("finance")
 @require_GET
-def settlement_runs_export(request: HttpRequest) -> HttpResponse:
+def settlement_runs_export(request: StoreRequest) -> HttpResponse:
     rows = ([_local(r.started_at), _local(r.finished_at), r.released_count, format_fen(r.released_fen),
              r.get_status_display()] for r in SettlementRun.objects.all())
     return xlsx_response(name="settlement-runs", title="结算记录", rows=rows,
@@ -287,7 +286,7 @@ def settlement_runs_export(request: HttpRequest) -> HttpResponse:
 
 @console_area("distribution")
 @require_GET
-def commissions_export(request: HttpRequest) -> HttpResponse:
+def commissions_export(request: StoreRequest) -> HttpResponse:
     """Every commission of the store (or of one distributor, ``?distributor=CODE``) with its explanation."""
     commissions = Commission.objects.select_related("distributor").order_by("-created_at", "-id")
     code = request.GET.get("distributor", "").strip()

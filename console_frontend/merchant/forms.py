@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -15,12 +16,12 @@ from core.errors import ValidationFailed
 from core.money import format_fen, parse_yuan
 from core.text import ascii_digits
 from tenants.catalog.editing import MAX_SORT_ORDER, parse_spec_options, spec_matrix
-from tenants.catalog.models import Category, Product, ProductImage, Sku
+from tenants.catalog.models import Category, Product, Sku
 from tenants.catalog.services import SkuInput, spec_key
 from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONUS_BP, DistributionRules
 from tenants.distribution.grades import MAX_RANK, RULE_FIELDS
 from tenants.distribution.models import Application, DistributionSettings, Distributor, Grade, Withdrawal
-from tenants.orders.models import AfterSale, Order, ShippingTemplate
+from tenants.orders.models import Order, ShippingTemplate
 from tenants.orders.services import ORDER_RULE_RANGES
 from tenants.orders.shipping import (
     UNREACHABLE,
@@ -31,6 +32,9 @@ from tenants.orders.shipping import (
 )
 from tenants.payments.models import PaymentIssue
 from tenants.staff.models import StaffMember
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 S = DistributionSettings
 
@@ -196,13 +200,13 @@ class CategoryForm(forms.Form):
         return 100 if value is None else value
 
 
-_STAFF_ROLES = [(value, label) for value, label in StaffMember.Role.choices if value != StaffMember.Role.OWNER]
+STAFF_ROLES = [(value, label) for value, label in StaffMember.Role.choices if value != StaffMember.Role.OWNER]
 
 
 class StaffAddForm(forms.Form):
     login = forms.CharField(max_length=150)
     password = forms.CharField(strip=False, widget=forms.PasswordInput)
-    role = forms.ChoiceField(choices=_STAFF_ROLES)
+    role = forms.ChoiceField(choices=STAFF_ROLES)
 
     def clean_password(self) -> str:
         """Django's password validators, as the service applies them: said together with the other fields."""
@@ -215,7 +219,7 @@ class StaffChangeForm(forms.Form):
     """A role change or a removal of one staff member."""
 
     member_id = forms.ModelChoiceField(queryset=StaffMember.objects.all())
-    role = forms.ChoiceField(choices=_STAFF_ROLES, required=False)
+    role = forms.ChoiceField(choices=STAFF_ROLES, required=False)
 
 
 class StoreNameForm(forms.Form):
@@ -297,7 +301,7 @@ class SimulatorForm(forms.Form):
         return rates
 
 
-def _days(label, help_text: str = "", *, name: str) -> forms.IntegerField:
+def _days(label: StrOrPromise, help_text: StrOrPromise = "", *, name: str) -> forms.IntegerField:
     low, high = ORDER_RULE_RANGES[name]
     return forms.IntegerField(label=label, min_value=low, max_value=high, help_text=help_text)
 
@@ -317,23 +321,23 @@ class ResolveForm(forms.Form):
     issue = forms.ModelChoiceField(queryset=PaymentIssue.objects.filter(resolved_at__isnull=True))
 
 
-class SpecOptionsField(forms.CharField):
+class SpecOptionsField(forms.Field):
     """Spec options one per line — ``颜色: 红, 蓝`` — as [("颜色", ["红", "蓝"])]; blank for one SKU."""
 
     widget = forms.Textarea
 
     def to_python(self, value) -> list[tuple[str, list[str]]]:
         try:
-            return parse_spec_options(super().to_python(value))
+            return parse_spec_options(str(value or ""))
         except ValidationFailed as error:
             raise forms.ValidationError(error.message) from None
 
 
-class TagsField(forms.CharField):
+class TagsField(forms.Field):
     """Tags separated by commas (either width) as a list of names."""
 
     def to_python(self, value) -> list[str]:
-        return [tag.strip() for tag in super().to_python(value).replace("，", ",").split(",") if tag.strip()]
+        return [tag.strip() for tag in str(value or "").replace("，", ",").split(",") if tag.strip()]
 
 
 class ProductForm(forms.Form):
@@ -430,8 +434,8 @@ class _SkuMatrix(forms.BaseFormSet):
         form.full_clean()
         return form
 
-    def get_form_kwargs(self, index: int) -> dict:
-        values = self.matrix[index]
+    def get_form_kwargs(self, index: int | None) -> dict:
+        values = self.matrix[index or 0]
         return {"spec_values": values, "existing": self.existing.get(spec_key(values))}
 
     def skus(self) -> list[SkuInput]:
@@ -450,7 +454,7 @@ class _SkuMatrix(forms.BaseFormSet):
         return carried
 
 
-SkuMatrixFormSet = forms.formset_factory(SkuRowForm, formset=_SkuMatrix, extra=0)
+SkuMatrixFormSet = cast(type[_SkuMatrix], forms.formset_factory(SkuRowForm, formset=_SkuMatrix, extra=0))
 
 
 class BulkListingForm(forms.Form):
@@ -482,17 +486,14 @@ class ImagesUploadForm(forms.Form):
 class ImageForm(forms.Form):
     """One of the product's images, moved or removed."""
 
-    image_id = forms.ModelChoiceField(queryset=ProductImage.objects.none())
-
     def __init__(self, *args, product: Product, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["image_id"].queryset = product.images.all()
+        self.fields["image_id"] = forms.ModelChoiceField(queryset=product.images.all())
 
 
 class StockAdjustForm(forms.Form):
     """A correction of one SKU's stock: how many in (positive) or out (negative), and why."""
 
-    sku_id = forms.ModelChoiceField(queryset=Sku.objects.none())
     delta = forms.IntegerField(error_messages={"invalid": _("请填写调整数量（正数入库，负数出库）。"),
                                                "required": _("请填写调整数量（正数入库，负数出库）。")},
                                min_value=-10**9, max_value=10**9)
@@ -500,7 +501,7 @@ class StockAdjustForm(forms.Form):
 
     def __init__(self, *args, product: Product, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sku_id"].queryset = product.skus.filter(is_active=True)
+        self.fields["sku_id"] = forms.ModelChoiceField(queryset=product.skus.filter(is_active=True))
 
 
 class LineQuantitiesWidget(forms.Widget):
@@ -564,14 +565,13 @@ class AfterSaleActionForm(forms.Form):
     """Acting on one of the order's after-sale requests: approve, reject with a reason, confirm the return
     arrived, or send the exchange (with its tracking number)."""
 
-    after_sale_id = forms.ModelChoiceField(queryset=AfterSale.objects.none())
     reason = forms.CharField(max_length=200, required=False)
     carrier_code = forms.CharField(max_length=16, required=False)
     tracking_no = forms.CharField(max_length=64, required=False)
 
     def __init__(self, *args, order: Order, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["after_sale_id"].queryset = order.after_sales.all()
+        self.fields["after_sale_id"] = forms.ModelChoiceField(queryset=order.after_sales.all())
 
 
 class BillingForm(forms.Form):

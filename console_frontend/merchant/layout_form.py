@@ -5,16 +5,17 @@ featured products — plus its colours, and back into a layout. Each block type 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from console_frontend.forms import WholeNumberField
 from control_plane.storefront_templates.selectors import template_list_active
 from core.storefront_layout import FEATURED_SOURCES, LAYOUT_SCHEMA_VERSION, MAX_BLOCKS, THEME_KEYS
 
-NEW_BLOCKS = {
+NEW_BLOCKS: dict[str, dict[str, Any]] = {
     "banner": {"type": "banner", "slides": [{"image": "/static/storefront/banners/beauty-1.svg", "link": "/"}]},
     "notice": {"type": "notice", "text": "欢迎光临"},
     "category_grid": {"type": "category_grid", "columns": 4, "items": [{"title": "新品"}]},
@@ -22,9 +23,17 @@ NEW_BLOCKS = {
 }
 
 
-class PipeLinesField(forms.CharField):
+SLIDE_KEYS, GRID_ITEM_KEYS = ("image", "link"), ("title", "icon")
+
+
+def pipe_lines_text(items: list[dict], keys: tuple[str, str]) -> str:
+    """Items as ``PipeLinesField`` reads them: ``first | second`` one per line."""
+    return "\n".join(f"{item.get(keys[0], '')} | {item.get(keys[1], '')}".rstrip(" |") for item in items)
+
+
+class PipeLinesField(forms.Field):
     """Lines of ``first | second`` (one item per line) as dicts ``{first_key: …, second_key: …}``, the
-    second part optional; shown back the same way."""
+    second part optional."""
 
     widget = forms.Textarea
 
@@ -34,26 +43,22 @@ class PipeLinesField(forms.CharField):
 
     def to_python(self, value) -> list[dict[str, str]]:
         items = []
-        for line in super().to_python(value).splitlines():
+        for line in str(value or "").splitlines():
             if not line.strip():
                 continue
             first, _sep, second = (part.strip() for part in line.partition("|"))
             items.append({self.keys[0]: first, **({self.keys[1]: second} if second else {})})
         return items
 
-    def text(self, items: list[dict]) -> str:
-        return "\n".join(f"{item.get(self.keys[0], '')} | {item.get(self.keys[1], '')}".rstrip(" |")
-                         for item in items)
 
-
-class IdsField(forms.CharField):
+class IdsField(forms.Field):
     """Ids carried by the page as "3,5,8" (the products a featured block was given by hand)."""
 
     widget = forms.HiddenInput
     default_error_messages = {"invalid": _("手动挑选的商品无效。")}
 
     def to_python(self, value) -> list[int]:
-        parts = [part.strip() for part in super().to_python(value).split(",") if part.strip()]
+        parts = [part.strip() for part in str(value or "").split(",") if part.strip()]
         if not all(part.isascii() and part.isdigit() and 0 < int(part) < 2**63 for part in parts):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return [int(part) for part in parts]
@@ -63,7 +68,7 @@ class BlockForm(forms.Form):
     """One block of the home page: ``initial_from`` shows a block, ``block`` reads it back."""
 
     kind: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[str | Promise]
 
     @classmethod
     def initial_from(cls, block: dict) -> dict:
@@ -75,11 +80,11 @@ class BlockForm(forms.Form):
 
 class BannerForm(BlockForm):
     kind, label = "banner", _("轮播图")
-    slides = PipeLinesField(keys=("image", "link"))
+    slides = PipeLinesField(keys=SLIDE_KEYS)
 
     @classmethod
     def initial_from(cls, block: dict) -> dict:
-        return {"slides": cls.base_fields["slides"].text(block.get("slides", []))}
+        return {"slides": pipe_lines_text(block.get("slides", []), SLIDE_KEYS)}
 
 
 class NoticeForm(BlockForm):
@@ -90,11 +95,11 @@ class NoticeForm(BlockForm):
 class CategoryGridForm(BlockForm):
     kind, label = "category_grid", _("分类宫格")
     columns = forms.TypedChoiceField(choices=[(n, n) for n in (3, 4, 5)], coerce=int, initial=4)
-    items = PipeLinesField(keys=("title", "icon"))
+    items = PipeLinesField(keys=GRID_ITEM_KEYS)
 
     @classmethod
     def initial_from(cls, block: dict) -> dict:
-        return {"columns": block.get("columns", 4), "items": cls.base_fields["items"].text(block.get("items", []))}
+        return {"columns": block.get("columns", 4), "items": pipe_lines_text(block.get("items", []), GRID_ITEM_KEYS)}
 
 
 SOURCE_LABELS = {"newest": _("最新上架"), "bestselling": _("销量最高"), "manual": _("手动挑选")}
@@ -184,8 +189,6 @@ def apply_operation(layout: dict, operation: str) -> dict:
 class TemplateChoiceForm(forms.Form):
     """Switching the store to another of the platform's templates (its layout replaces the home page)."""
 
-    template = forms.ChoiceField()
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [(t.code, t.name) for t in template_list_active()]
+        self.fields["template"] = forms.ChoiceField(choices=[(t.code, t.name) for t in template_list_active()])

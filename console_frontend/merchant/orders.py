@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_message, form_page, form_status, form_submit, posted_action
+from console_frontend.forms import form_done, form_message, form_page, form_status, posted_action
+from control_plane.tenancy.requests import StoreRequest
 from core.money import format_fen
 from tenants.distribution.models import Distributor
 from tenants.orders.aftersales import (
@@ -33,7 +34,7 @@ from .forms import AfterSaleActionForm, RefundForm, ShipForm
 from .roles import console_area
 
 
-def _filtered_orders(request: HttpRequest) -> tuple[MerchantOrderFilter, dict]:
+def _filtered_orders(request: StoreRequest) -> tuple[MerchantOrderFilter, dict]:
     """The order list's filters; a distributor is given by its code and looked up here."""
     data = request.GET.copy()
     code = data.get("distributor_code", "").strip().upper()
@@ -48,7 +49,7 @@ def _filtered_orders(request: HttpRequest) -> tuple[MerchantOrderFilter, dict]:
 
 @console_area("orders")
 @require_GET
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: StoreRequest) -> HttpResponse:
     orders, values = _filtered_orders(request)
     valid = orders.is_valid()
     page = Paginator(orders.qs if valid else Order.objects.none(), 20).get_page(request.GET.get("page"))
@@ -62,7 +63,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @console_area("orders")
 @require_POST
-def order_export(request: HttpRequest) -> HttpResponse:
+def order_export(request: StoreRequest) -> HttpResponse:
     """Start an export of the filtered orders in the background and follow its progress."""
     orders, _values = _filtered_orders(request)
     if not orders.is_valid():
@@ -73,7 +74,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
 
 @console_area("orders")
 @require_GET
-def export_progress(request: HttpRequest, job_id: str) -> HttpResponse:
+def export_progress(request: StoreRequest, job_id: str) -> HttpResponse:
     """The export's progress bar (the page polls its own fragment until the file is ready)."""
     state = export_state(job_id)
     if state is None:
@@ -87,7 +88,7 @@ def export_progress(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @console_area("orders")
 @require_GET
-def export_download(request: HttpRequest, job_id: str) -> HttpResponse:
+def export_download(request: StoreRequest, job_id: str) -> FileResponse:
     """The finished file, to this store's staff only (it holds addresses and phone numbers)."""
     state = export_state(job_id)
     if state is None or state.get("status") != "done":
@@ -98,24 +99,24 @@ def export_download(request: HttpRequest, job_id: str) -> HttpResponse:
     return response
 
 
-def _order_action(request: HttpRequest, order: Order, action: str) -> forms.Form | None:
+def _order_action(request: StoreRequest, order: Order, action: str) -> forms.Form | None:
     """The order page's forms: ship, refund, or act on one of its after-sales. The posted form (holding the
     service's refusal, if any), or None for an action the page does not have."""
     actor = request.user.get_username()
     if action == "ship":
         ship = ShipForm(request.POST, order=order)
-        form_submit(ship, lambda: order_ship(order=order, carrier_code=ship.cleaned_data["carrier_code"],
+        form_done(ship, lambda: order_ship(order=order, carrier_code=ship.cleaned_data["carrier_code"],
                                              tracking_no=ship.cleaned_data["tracking_no"], actor=actor,
                                              lines=ship.cleaned_data["lines"]))
         return ship
     if action == "refund":
         refund = RefundForm(request.POST, order=order)
-        form_submit(refund, lambda: merchant_refund(order=order, lines=refund.cleaned_data["lines"] or {},
+        form_done(refund, lambda: merchant_refund(order=order, lines=refund.cleaned_data["lines"] or {},
                                                     reason=refund.cleaned_data["refund_reason"], actor=actor))
         return refund
     if action in AFTER_SALE_ACTIONS:
         act = AfterSaleActionForm(request.POST, order=order)
-        form_submit(act, lambda: AFTER_SALE_ACTIONS[action](act.cleaned_data["after_sale_id"], act.cleaned_data,
+        form_done(act, lambda: AFTER_SALE_ACTIONS[action](act.cleaned_data["after_sale_id"], act.cleaned_data,
                                                             actor))
         return act
     return None
@@ -133,7 +134,7 @@ AFTER_SALE_ACTIONS = {
 
 @console_area("orders")
 @require_http_methods(["GET", "POST"])
-def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+def order_detail(request: StoreRequest, number: str) -> HttpResponse:
     order = get_object_or_404(Order.objects.prefetch_related("lines", "events", "shipments__events"), number=number)
     action = posted_action(request)
     posted = _order_action(request, order, action) if action else None
@@ -142,9 +143,9 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and posted is None:
         posted = forms.Form()
         posted.add_error(None, _("未知操作"))
-    after_sales = list(order.after_sales.prefetch_related("lines__order_line"))
-    for after_sale in after_sales:  # the buttons each one offers: what its transitions table allows now
-        after_sale.actions = AFTER_SALE.available(after_sale.status)
+    # Each after-sale with the buttons it offers: what its transitions table allows now.
+    after_sales = [(after_sale, AFTER_SALE.available(after_sale.status))
+                   for after_sale in order.after_sales.prefetch_related("lines__order_line")]
     page = form_page(posted, {}) if posted is not None else {"errors": {}, "message": ""}
     if action not in {"ship", "refund"} and posted is not None:  # a row's buttons: its errors said on top
         page["message"] = form_message(posted)
@@ -155,7 +156,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     }, status=form_status(posted))
 
 
-def _after_sales(request: HttpRequest):
+def _after_sales(request: StoreRequest):
     after_sales = AfterSale.objects.select_related("order").order_by("-created_at")
     status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
     if status in AfterSale.Status.values:
@@ -167,7 +168,7 @@ def _after_sales(request: HttpRequest):
 
 @console_area("orders")
 @require_GET
-def after_sale_list(request: HttpRequest) -> HttpResponse:
+def after_sale_list(request: StoreRequest) -> HttpResponse:
     """Every after-sale request of the store, by state and kind; each links to its order to handle it."""
     after_sales, status, kind = _after_sales(request)
     query = request.GET.copy()
@@ -180,7 +181,7 @@ def after_sale_list(request: HttpRequest) -> HttpResponse:
 
 @console_area("orders")
 @require_GET
-def after_sale_export(request: HttpRequest) -> HttpResponse:
+def after_sale_export(request: StoreRequest) -> HttpResponse:
     after_sales, _status, _kind = _after_sales(request)
     rows = ([a.number, a.order.number, a.get_kind_display(), a.get_status_display(), a.reason, format_fen(a.refund_fen),
              a.return_tracking_no, a.exchange_tracking_no, timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M")]

@@ -3,11 +3,12 @@ the shopper), and the review queue of notifications that did not fit the store's
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from console_frontend.forms import form_status
+from control_plane.tenancy.requests import StoreRequest
 from tenants.payments.issues import payment_issue_resolve
 from tenants.payments.models import PaymentIssue
 from tenants.payments.selectors import payment_issues_open, payments_without_paid_order
@@ -18,7 +19,7 @@ from .roles import console_area
 
 @console_area("finance")
 @require_http_methods(["GET", "POST"])
-def payment_reconciliation(request: HttpRequest) -> HttpResponse:
+def payment_reconciliation(request: StoreRequest) -> HttpResponse:
     form = ResolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         payment_issue_resolve(issue=form.cleaned_data["issue"], actor=request.user.get_username())

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponseForbidden
+from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from control_plane.tenancy.requests import StoreRequest
 from tenants.staff.models import StaffMember
 from tenants.staff.selectors import staff_member_for
 
@@ -35,7 +36,7 @@ ROLE_AREAS = {role: [AREA_LABELS[area] for area, roles in AREAS.items() if role 
 IMPERSONATOR = "impersonator"  # session key: the operator viewing this console read-only
 
 
-def console_viewer(request: HttpRequest) -> StaffMember | None:
+def console_viewer(request: StoreRequest) -> StaffMember | None:
     """Who is using the console: a staff member of this store, or an operator on a read-only support visit
     (seen as an unsaved owner, so every page opens, and never allowed to change anything)."""
     staff = staff_member_for(user=request.user)
@@ -44,7 +45,7 @@ def console_viewer(request: HttpRequest) -> StaffMember | None:
     return staff
 
 
-def read_only_refusal(request: HttpRequest) -> HttpResponseForbidden | None:
+def read_only_refusal(request: StoreRequest) -> HttpResponseForbidden | None:
     if request.method in ("GET", "HEAD", "OPTIONS") or not request.session.get(IMPERSONATOR):
         return None
     html = render_to_string("console_frontend/forbidden.html", {
@@ -58,7 +59,7 @@ def console_area(area: str):
 
     def decorate(view):
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
+        def wrapper(request: StoreRequest, *args, **kwargs):
             staff = console_viewer(request)
             if staff is None:
                 return redirect(f"{reverse('console-login')}?next={request.get_full_path()}")
@@ -68,7 +69,6 @@ def console_area(area: str):
                 html = render_to_string("console_frontend/forbidden.html", {"store": request.tenant, "staff": staff,
                                                                              "nav": area}, request=request)
                 return HttpResponseForbidden(html)
-            request.staff = staff
             return view(request, *args, **kwargs)
 
         return wrapper

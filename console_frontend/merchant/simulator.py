@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from console_frontend.forms import form_status, form_submit, posted_action
+from control_plane.tenancy.requests import StoreRequest
 from tenants.catalog.models import Product
 from tenants.distribution.models import Distributor
 from tenants.distribution.rules import rule_set_draft_create, rule_set_publish, rule_set_set_level_rate
@@ -43,7 +44,7 @@ def _try_rates(form: SimulatorForm, current, *, publish: bool):
 
 @console_area("distribution")
 @require_http_methods(["GET", "POST"])
-def simulator(request: HttpRequest) -> HttpResponse:
+def simulator(request: StoreRequest) -> HttpResponse:
     current = rule_set_current()
     form = SimulatorForm(request.POST or None, initial={"days": DEFAULT_DAYS})
     context = {"store": request.tenant, "nav": "distribution", "current": current, "form": form,

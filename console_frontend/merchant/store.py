@@ -3,12 +3,13 @@ masked) and shipping templates."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from console_frontend.forms import form_page, form_status, form_submit, posted_action
+from console_frontend.forms import form_done, form_page, form_status, posted_action
+from control_plane.tenancy.requests import StoreRequest
 from control_plane.tenancy.services import tenant_rename
 from core.text import ascii_digits
 from tenants.distribution.selectors import distribution_settings_get
@@ -25,7 +26,7 @@ from .roles import console_area
 
 @console_area("settings")
 @require_http_methods(["GET", "POST"])
-def store_settings(request: HttpRequest) -> HttpResponse:
+def store_settings(request: StoreRequest) -> HttpResponse:
     merchant = WechatPayMerchant.objects.filter(singleton=1).first()
     pay_form = {"appid": merchant.appid, "mchid": merchant.mchid, "cert_serial_no": merchant.merchant_cert_serial_no,
                 "platform_public_key_id": merchant.platform_public_key_id,
@@ -36,9 +37,9 @@ def store_settings(request: HttpRequest) -> HttpResponse:
     shipping_initial = ShippingTemplateForm.initial_from(editing)
     action = posted_action(request)
     # One form per section of the page; only the one that was posted is bound.
+    pay = WechatPayForm(request.POST if action == "wechatpay" else None, initial=pay_form)
     forms_by_action = {
-        "store": StoreNameForm(request.POST if action == "store" else None),
-        "wechatpay": WechatPayForm(request.POST if action == "wechatpay" else None, initial=pay_form),
+        "store": StoreNameForm(request.POST if action == "store" else None), "wechatpay": pay,
         "shipping": ShippingTemplateForm(request.POST if action == "shipping" else None, initial=shipping_initial),
     }
     saves = {
@@ -49,13 +50,13 @@ def store_settings(request: HttpRequest) -> HttpResponse:
     }
     saved_as = {"store": "?saved=store", "wechatpay": "?saved=pay", "shipping": "?saved=shipping#shipping"}
     posted = forms_by_action.get(action)
-    if posted is not None and form_submit(posted, lambda: saves[action](posted) or True):
+    if posted is not None and form_done(posted, lambda: saves[action](posted)):
         return redirect(reverse("console-store-settings") + saved_as[action])
     page = form_page(posted, {}) if posted is not None else {"errors": {}, "message": ""}
     shipping = forms_by_action["shipping"]
     return render(request, "console_frontend/store_settings.html", {
         "store": request.tenant, "nav": "settings", "merchant": merchant,
-        "pay_form": forms_by_action["wechatpay"].shown(pay_form),
+        "pay_form": pay.shown(pay_form),
         "templates": ShippingTemplate.objects.order_by("-is_default", "pk"), "editing": editing,
         "shipping_form": shipping.data if shipping.is_bound else shipping_initial,
         "modes": ShippingTemplate.Mode.choices, "errors": page["errors"], "message": page["message"],
@@ -65,11 +66,11 @@ def store_settings(request: HttpRequest) -> HttpResponse:
 
 @console_area("settings")
 @require_http_methods(["GET", "POST"])
-def order_rules(request: HttpRequest) -> HttpResponse:
+def order_rules(request: StoreRequest) -> HttpResponse:
     """Order and after-sale time limits; every limit is acted on by the store's worker."""
     rules = order_settings_get()
     form = OrderRulesForm(request.POST or None, initial={name: getattr(rules, name) for name in ORDER_RULE_RANGES})
-    if form.is_bound and form_submit(form, lambda: order_settings_update(**form.cleaned_data)):
+    if form_done(form, lambda: order_settings_update(**form.cleaned_data)):
         return redirect(f"{reverse('console-order-rules')}?saved=1")
     return render(request, "console_frontend/order_rules.html", {
         "store": request.tenant, "nav": "settings", "form": form, "saved": request.GET.get("saved") == "1",

@@ -22,7 +22,7 @@ from billing.selectors import billing_overview, invoices_of, plans_with_subscrib
 from billing.services import PLAN_LIMIT_FIELDS
 from billing.sync import plan_sync
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_message, form_page, form_status, form_submit, posted_action
+from console_frontend.forms import form_done, form_message, form_page, form_status, form_submit, posted_action
 from console_frontend.passwords import password_login_page
 from console_frontend.previews import render_preview
 from control_plane.operators.lockouts import lockouts, operator_unlock_login
@@ -94,13 +94,15 @@ def tenant_detail(request: HttpRequest, tenant_id: int) -> HttpResponse:
     tenant = get_object_or_404(Tenant.objects.exclude(schema_name="public").select_related("template"),
                                pk=tenant_id)
     form = TenantActionForm(request.POST if request.method == "POST" else None)
-    services = {"suspend": operator_suspend_tenant, "resume": operator_resume_tenant,
-                "impersonate": operator_impersonate}
-    done = form_submit(form, lambda: services[form.cleaned_data["action"]](
-        operator=request.user, tenant=tenant, reason=form.cleaned_data["reason"], ip=client_ip(request)))
-    if done is not None:  # an impersonation goes to the store's console; the others come back here
-        return redirect(done if form.cleaned_data["action"] == "impersonate"
-                        else reverse("operator-tenant", kwargs={"tenant_id": tenant.pk}))
+    act = {"suspend": operator_suspend_tenant, "resume": operator_resume_tenant}.get(form.data.get("action", ""))
+    if act is None:  # impersonating: the store's console opens, read-only, under a single-use link
+        link = form_submit(form, lambda: operator_impersonate(
+            operator=request.user, tenant=tenant, reason=form.cleaned_data["reason"], ip=client_ip(request)))
+        if link:
+            return redirect(link)
+    elif form_done(form, lambda: act(operator=request.user, tenant=tenant, reason=form.cleaned_data["reason"],
+                                     ip=client_ip(request))):
+        return redirect(reverse("operator-tenant", kwargs={"tenant_id": tenant.pk}))
     page = form_page(form, {})
     if "action" in form.errors:  # a button the page does not have: no box to show it by
         page["message"] = form_message(form)
@@ -244,10 +246,10 @@ def template_detail(request: HttpRequest, code: str) -> HttpResponse:
     form = TemplateForm(request.POST if action == "save" else None, initial=initial)
     availability = forms.Form(request.POST if action in {"retire", "restore"} else None)
     if availability.is_bound:
-        if form_submit(availability, lambda: operator_template_set_active(
-                operator=request.user, code=code, active=action == "restore", ip=client_ip(request)) or True):
+        if form_done(availability, lambda: operator_template_set_active(
+                operator=request.user, code=code, active=action == "restore", ip=client_ip(request))):
             return redirect(f"{reverse('operator-template', kwargs={'code': code})}?saved=1")
-    elif form.is_bound and form_submit(form, lambda: operator_template_save(
+    elif form_done(form, lambda: operator_template_save(
             operator=request.user, code=code, values=form.values(), ip=client_ip(request))):
         return redirect(f"{reverse('operator-template', kwargs={'code': code})}?saved=1")
     template.refresh_from_db()
