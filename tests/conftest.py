@@ -116,6 +116,18 @@ def console_login(client: Client, login: str, password: str = PASSWORD):
     return client.post("/console/login/", {"login": login, "password": password})
 
 
+def assert_refused_in_place(response, *, fields, texts) -> str:
+    """A form refused as a console page says it: a 400, each named field's errors next to it, and each message
+    (in the page's language). The page, for what else a test wants to see in it."""
+    page = response.content.decode()
+    assert response.status_code == 400, page[:2000]
+    for field in fields:
+        assert f'data-field="{field}"' in page, field
+    for text in texts:
+        assert text in page, text
+    return page
+
+
 @pytest.fixture
 def operator_client(platform_client) -> Client:
     response = platform_client.post("/operators/login/", {"login": "olga", "password": PASSWORD})
