@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
@@ -28,6 +29,18 @@ def test_subscribe_redirects_to_checkout_and_a_refusal_is_explained(store_a, cli
     assert session["success_url"] == "http://alpha.localhost/console/billing/?done=checkout"
     refused = client_a.post("/console/billing/", {"action": "subscribe", "plan": "nope", "interval": "month"})
     assert refused.status_code == 400 and "请选择一个套餐" in refused.content.decode()
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", ["选择一个有效的选项", "请选择按月或按年付费。"]), ("en", ["Select a valid choice", "monthly or yearly"])])
+def test_billing_refusals_in_both_languages(store_a, client_a, stripe_fake, stripe_plans, language, expected):
+    console_login(client_a, store_a.owner_login)
+    client_a.cookies["django_language"] = language
+    unknown = client_a.post("/console/billing/", {"action": "cancel-everything", "plan": "basic"})
+    interval = client_a.post("/console/billing/", {"action": "subscribe", "plan": "basic", "interval": "weekly"})
+    assert (unknown.status_code, interval.status_code) == (400, 400)
+    assert expected[0] in unknown.content.decode() and expected[1] in interval.content.decode()
+    assert not stripe_fake.objects or all(o.get("object") != "checkout.session" for o in stripe_fake.objects.values())
 
 
 def test_operators_see_mrr_statuses_and_a_stores_invoices(store_a, operator_client, stripe_fake, stripe_plans,
