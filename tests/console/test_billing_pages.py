@@ -32,7 +32,9 @@ def test_subscribe_redirects_to_checkout_and_a_refusal_is_explained(store_a, cli
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("zh-hans", ["选择一个有效的选项", "请选择按月或按年付费。"]), ("en", ["Select a valid choice", "monthly or yearly"])])
+    ("zh-hans", ["选择一个有效的选项", "请选择按月或按年付费。"]),
+    ("en", ["Select a valid choice", "monthly or yearly"]),
+])
 def test_billing_refusals_in_both_languages(store_a, client_a, stripe_fake, stripe_plans, language, expected):
     console_login(client_a, store_a.owner_login)
     client_a.cookies["django_language"] = language
