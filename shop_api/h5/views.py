@@ -1,16 +1,79 @@
-"""The H5 storefront for shoppers in a browser. Server-rendered from the store's layout."""
+"""The H5 storefront for shoppers in a phone's browser, server-rendered: the home page from the store's
+layout with its real products, the category tree, search and listings, and product pages."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from control_plane.tenancy.requests import StoreRequest
+from tenants.catalog.models import Category
+from tenants.catalog.selectors import (
+    LISTING_COLUMNS,
+    category_tree,
+    product_detail_for_shoppers,
+    product_page_for_shoppers,
+    products_featured,
+)
 from tenants.storefront.selectors import storefront_layout_get
+
+from .forms import SORT_CHOICES, ListingForm
+
+PAGE_SIZE = 20
+
+
+def _cards(rows: list[tuple]) -> list[dict]:
+    """Listing rows as the product cards the pages show."""
+    return [dict(zip(LISTING_COLUMNS, row, strict=True)) for row in rows]
 
 
 @require_GET
 def home(request: StoreRequest) -> HttpResponse:
     layout = storefront_layout_get()
-    return render(request, "h5/home.html", {"store": request.tenant, "layout": layout})
+    blocks = []
+    for block in layout.layout.get("blocks", []) if layout else []:
+        if block.get("type") == "featured_products":
+            block = {**block, "products": _cards(products_featured(
+                source=block.get("source", "newest"), limit=block.get("limit", 6),
+                product_ids=block.get("product_ids")))}
+        blocks.append(block)
+    return render(request, "h5/home.html", {"store": request.tenant, "layout": layout, "blocks": blocks,
+                                            "tab": "home"})
+
+
+@require_GET
+def categories(request: StoreRequest) -> HttpResponse:
+    """The category tree: a top-level category opens its products (its children's included)."""
+    return render(request, "h5/categories.html", {"store": request.tenant, "tree": category_tree(),
+                                                  "layout": storefront_layout_get(), "tab": "categories"})
+
+
+@require_GET
+def products(request: StoreRequest) -> HttpResponse:
+    """Search and listing: words in Chinese, a category, a price range, sorted by new, sales or price; pages
+    of 20 with a link to the next."""
+    form = ListingForm(request.GET)
+    criteria, page = form.criteria(), form.page_number()
+    rows = product_page_for_shoppers(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1, **criteria)
+    category = Category.objects.filter(pk=criteria["category_id"], is_active=True).first() \
+        if "category_id" in criteria else None
+    query = request.GET.copy()
+    query["page"] = str(page + 1)
+    return render(request, "h5/products.html", {
+        "store": request.tenant, "layout": storefront_layout_get(), "form": form, "category": category,
+        "products": _cards(rows[:PAGE_SIZE]), "next_query": query.urlencode() if len(rows) > PAGE_SIZE else "",
+        "sorts": SORT_CHOICES, "sort": criteria["sort"], "tab": "categories" if category else "search"})
+
+
+@require_GET
+def product(request: StoreRequest, product_id: int) -> HttpResponse:
+    """A product: its images, every SKU with its price and stock to choose from, its description."""
+    found = product_detail_for_shoppers(product_id=product_id)
+    if found is None:
+        raise Http404("No such product on sale")
+    skus = list(found.skus.all())
+    return render(request, "h5/product.html", {
+        "store": request.tenant, "layout": storefront_layout_get(), "product": found,
+        "images": list(found.images.all()), "skus": skus,
+        "chosen": next((sku for sku in skus if sku.stock > 0), skus[0] if skus else None)})

@@ -92,3 +92,16 @@ def category_tree() -> list[dict]:
 
 def product_count() -> int:
     return Product.objects.count()
+
+
+FEATURED_SORTS = {"newest": "newest", "bestselling": "sales"}
+
+
+def products_featured(*, source: str, limit: int, product_ids: list[int] | None = None) -> list[tuple]:
+    """A home-page block's products as ``LISTING_COLUMNS`` rows: the newest or best-selling on sale, or the
+    merchant's own picks in the order picked (those no longer on sale left out)."""
+    if source == "manual":
+        rows = {row[0]: row for row in Product.objects.filter(
+            pk__in=product_ids or [], status=Product.Status.ON_SALE).values_list(*LISTING_COLUMNS)}
+        return [rows[pk] for pk in product_ids or [] if pk in rows][:limit]
+    return product_page_for_shoppers(offset=0, limit=limit, sort=FEATURED_SORTS.get(source, "newest"))

@@ -1,0 +1,21 @@
+"""Template filters of the H5 storefront."""
+
+from __future__ import annotations
+
+from django import template
+
+from core.money import format_fen
+
+register = template.Library()
+
+
+@register.filter
+def yuan(amount_fen: int | None) -> str:
+    """Fen as the shopper reads a price: 199.00 (the ¥ is the page's)."""
+    return "" if amount_fen is None else format_fen(amount_fen)
+
+
+@register.filter
+def spec_label(spec_values: dict | None) -> str:
+    """A SKU's spec values as the shopper reads them: "红 / M"; empty for a product with one SKU."""
+    return " / ".join((spec_values or {}).values())

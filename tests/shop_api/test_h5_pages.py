@@ -1,0 +1,93 @@
+"""The H5 storefront's browsing pages on a store's host: the home page's featured blocks with real products,
+the category tree, search in Chinese with filters and sorting, product pages with every SKU's price and stock;
+nothing another store or a draft holds."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from tenants.catalog.models import Category, Product
+from tenants.catalog.services import SkuInput, product_create
+from tenants.storefront.models import StorefrontLayout
+
+
+@pytest.fixture
+def shelf(store_a):
+    """Three products on sale in 护肤 > 面霜 / 精华, one draft."""
+    with schema_context(store_a.schema):
+        skincare = Category.objects.create(name="护肤")
+        cream = Category.objects.create(name="面霜", parent=skincare)
+        serum = Category.objects.create(name="精华", parent=skincare)
+        made = {
+            "cream": product_create(title="玻尿酸保湿面霜", publish=True, skus=[
+                SkuInput(spec_values={"容量": "50ml"}, price_fen=19900, stock=3),
+                SkuInput(spec_values={"容量": "100ml"}, price_fen=29900, stock=0)]),
+            "serum": product_create(title="烟酰胺精华液", publish=True, skus=[SkuInput(price_fen=9900, stock=8)]),
+            "mask": product_create(title="补水面膜", publish=True, skus=[SkuInput(price_fen=3900, stock=20)]),
+            "draft": product_create(title="未上架的面霜", skus=[SkuInput(price_fen=100, stock=1)]),
+        }
+        made["cream"].categories.add(cream)
+        made["serum"].categories.add(serum)
+        Product.objects.filter(pk=made["mask"].pk).update(sales_count=50)
+    connection.set_schema_to_public()
+    return {name: product.pk for name, product in made.items()} | {"skincare": skincare.pk, "cream_category": cream.pk}
+
+
+def products_on(html: str) -> list[int]:
+    import re
+
+    return [int(pk) for pk in re.findall(r'data-product="(\d+)"', html)]
+
+
+def test_home_featured_blocks_show_real_products(client_a, store_a, shelf):
+    with schema_context(store_a.schema):
+        layout = StorefrontLayout.objects.get()
+        layout.layout = {"schema": 1, "blocks": [
+            {"type": "featured_products", "title": "热卖", "source": "bestselling", "limit": 2},
+            {"type": "featured_products", "title": "店长推荐", "source": "manual", "limit": 6,
+             "product_ids": [shelf["serum"], shelf["draft"], shelf["cream"]]}]}
+        layout.save()
+    connection.set_schema_to_public()
+    html = client_a.get("/").content.decode()
+    hot, picked = html.split("店长推荐")
+    assert products_on(hot)[0] == shelf["mask"] and len(products_on(hot)) == 2
+    assert products_on(picked) == [shelf["serum"], shelf["cream"]]  # in the merchant's order, no draft
+    assert "商品即将上架" not in html
+
+
+def test_search_in_chinese_with_filters_and_sorting(client_a, shelf):
+    assert products_on(client_a.get("/products/", {"q": "面霜"}).content.decode()) == [shelf["cream"]]
+    by_price = client_a.get("/products/", {"sort": "price_asc"}).content.decode()
+    assert products_on(by_price) == [shelf["mask"], shelf["serum"], shelf["cream"]]
+    ranged = client_a.get("/products/", {"min_price": "50", "max_price": "199.00"}).content.decode()
+    assert sorted(products_on(ranged)) == sorted([shelf["serum"], shelf["cream"]])
+    bad = client_a.get("/products/", {"min_price": "12.345", "sort": "sales"})
+    assert bad.status_code == 200 and "最多两位小数" in bad.content.decode()
+    assert products_on(bad.content.decode())[0] == shelf["mask"]  # the rest of the filters still apply
+    assert "没有找到相关商品" in client_a.get("/products/", {"q": "口红"}).content.decode()
+
+
+def test_categories_open_their_products_and_their_childrens(client_a, shelf):
+    tree = client_a.get("/categories/").content.decode()
+    assert f'data-category="{shelf["skincare"]}"' in tree and "面霜" in tree
+    top = products_on(client_a.get("/products/", {"category": shelf["skincare"]}).content.decode())
+    assert sorted(top) == sorted([shelf["cream"], shelf["serum"]])
+    assert products_on(client_a.get("/products/", {"category": shelf["cream_category"]}).content.decode()) == [
+        shelf["cream"]]
+
+
+def test_product_page_shows_each_sku_and_refuses_drafts_and_other_stores(client_a, client_b, shelf):
+    page = client_a.get(f"/products/{shelf['cream']}/").content.decode()
+    assert "玻尿酸保湿面霜" in page and "¥<span data-price>199.00</span>" in page
+    assert "100ml" in page and "已售罄" in page and "库存 3" in page
+    assert page.count(" disabled") == 1  # the sold-out SKU cannot be chosen
+    assert client_a.get(f"/products/{shelf['draft']}/").status_code == 404
+    assert client_b.get(f"/products/{shelf['cream']}/").status_code == 404  # another store's host
+
+
+@pytest.mark.parametrize(("language", "expected"), [("zh-hans", "已售罄"), ("en", "Sold out")])
+def test_pages_in_both_languages(client_a, shelf, language, expected):
+    client_a.cookies["django_language"] = language
+    assert expected in client_a.get(f"/products/{shelf['cream']}/").content.decode()
