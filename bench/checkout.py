@@ -99,8 +99,10 @@ def _wait_until_up(port: int) -> None:
             time.sleep(0.2)
 
 
-def _load(port: int, hosts: list[str], *, seconds: float, threads: int) -> float:
-    """Requests per second for the product list, each request to a random store, keep-alive per thread."""
+def _load(port: int, hosts: list[str], *, seconds: float, threads: int,
+          path=lambda rng: "/api/v1/catalog/products/?page_size=20") -> float:
+    """Requests per second for ``path(rng)`` (by default the product list), each request to a random store,
+    keep-alive per thread."""
     import http.client
     import random
 
@@ -111,7 +113,7 @@ def _load(port: int, hosts: list[str], *, seconds: float, threads: int) -> float
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         rng = random.Random(i)
         while time.perf_counter() < deadline:
-            conn.request("GET", "/api/v1/catalog/products/?page_size=20", headers={"Host": rng.choice(hosts)})
+            conn.request("GET", path(rng), headers={"Host": rng.choice(hosts)})
             response = conn.getresponse()
             response.read()
             if response.status == 200:
@@ -126,9 +128,9 @@ def _load(port: int, hosts: list[str], *, seconds: float, threads: int) -> float
     return sum(counts) / (time.perf_counter() - started)
 
 
-def catalog_round_trips(host: str) -> int:
-    """Driver-level executes for one list request in this process (warm host cache), as a server makes it:
-    the test client skips the start-of-request connection check, so it is armed here the way the
+def catalog_round_trips(host: str, path: str = "/api/v1/catalog/products/") -> int:
+    """Driver-level executes for one request of ``path`` (the product list) in this process (warm host cache),
+    as a server makes it: the test client skips the start-of-request connection check, so it is armed here the way the
     ``request_started`` signal arms it (the health check's SELECT 1 then counts too)."""
     import psycopg2.extensions
     from django.db import connection
@@ -144,7 +146,7 @@ def catalog_round_trips(host: str) -> int:
     client = Client(HTTP_HOST=host)
     # A fresh connection, so it cannot reach CONN_MAX_AGE (and be replaced, uncounted) mid-count.
     connection.close()
-    client.get("/api/v1/catalog/products/")
+    client.get(path)
     connection.set_schema_to_public()
     connection.ensure_connection()
     raw = connection.connection
@@ -153,7 +155,7 @@ def catalog_round_trips(host: str) -> int:
     previous, raw.cursor_factory = raw.cursor_factory, counting
     try:
         connection.close_if_unusable_or_obsolete()
-        client.get("/api/v1/catalog/products/")
+        client.get(path)
     finally:
         raw.cursor_factory = previous
     if connection.connection is not raw:
@@ -232,7 +234,7 @@ def main() -> int:
 
     from control_plane.tenancy.models import Tenant
     from control_plane.tenancy.services import tenant_provision
-    from tenants.catalog.services import product_create
+    from tenants.catalog.services import SkuInput, product_create
     from tenants.members.models import Address, Member
     from tenants.members.tokens import member_token_issue
     from tenants.orders.models import Order, ShippingTemplate
@@ -257,7 +259,7 @@ def main() -> int:
         for buyers in args.buyers:
             with schema_context(tenant.schema_name):
                 sku = product_create(title=f"秒杀 {uuid.uuid4().hex[:6]}", publish=True,
-                                     skus=[{"spec_values": {}, "price_fen": 990, "stock": args.units}]).skus.get()
+                                     skus=[SkuInput(price_fen=990, stock=args.units)]).skus.get()
                 members = Member.objects.bulk_create([Member(openid=f"flash-{uuid.uuid4().hex}")
                                                       for _ in range(buyers)])
                 addresses = Address.objects.bulk_create([

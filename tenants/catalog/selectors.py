@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from .models import Product, Sku
+from .models import Product, ProductImage, Sku
 from .search import query_tokens
 
 SORTS = {
@@ -25,8 +26,10 @@ def product_list_for_shoppers(*, q: str = "", category_id: int | None = None, br
     products = Product.objects.filter(status=Product.Status.ON_SALE)
     if q and (tokens := query_tokens(q)):
         products = products.filter(search_tokens__contains=tokens)
-    if category_id:
-        products = products.filter(categories__id=category_id) | products.filter(categories__parent_id=category_id)
+    if category_id:  # the category's products and its children's, each once (no join to de-duplicate)
+        in_category = Product.categories.through.objects.filter(
+            Q(category_id=category_id) | Q(category__parent_id=category_id)).values("product_id")
+        products = products.filter(pk__in=in_category)
     if brand_id:
         products = products.filter(brand_id=brand_id)
     if tag:
@@ -35,8 +38,6 @@ def product_list_for_shoppers(*, q: str = "", category_id: int | None = None, br
         products = products.filter(min_price_fen__gte=min_price_fen)
     if max_price_fen is not None:
         products = products.filter(min_price_fen__lte=max_price_fen)
-    if category_id:  # the category join may repeat a product
-        products = products.distinct()
     return products.order_by(*SORTS.get(sort, SORTS["newest"])).only(
         "id", "title", "subtitle", "min_price_fen", "sales_count", "cover_image", "published_at")
 
@@ -53,8 +54,7 @@ def product_page_for_shoppers(*, offset: int, limit: int, **criteria) -> list[tu
     sql, params = _listing_statement(tuple(sorted(criteria.items())), offset, limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        # A DISTINCT listing also selects its sort columns, after these.
-        return [row[:len(LISTING_COLUMNS)] for row in cursor.fetchall()]
+        return cursor.fetchall()
 
 
 @lru_cache(maxsize=512)
@@ -105,3 +105,54 @@ def products_featured(*, source: str, limit: int, product_ids: list[int] | None 
             pk__in=product_ids or [], status=Product.Status.ON_SALE).values_list(*LISTING_COLUMNS)}
         return [rows[pk] for pk in product_ids or [] if pk in rows][:limit]
     return product_page_for_shoppers(offset=0, limit=limit, sort=FEATURED_SORTS.get(source, "newest"))
+
+
+@dataclass(frozen=True)
+class SkuShown:
+    id: int
+    spec_values: dict[str, str]
+    price_fen: int
+    original_price_fen: int | None
+    stock: int
+
+
+@dataclass(frozen=True)
+class ProductShown:
+    """A product page as a shopper's browser shows it: read in one statement (its SKUs and images with it)."""
+
+    id: int
+    title: str
+    subtitle: str
+    description: str
+    sales_count: int
+    skus: list[SkuShown]
+    image_urls: list[str]
+
+
+_PRODUCT_PAGE_SQL = """
+SELECT p.id, p.title, p.subtitle, p.description, p.sales_count,
+       COALESCE((SELECT json_agg(json_build_object('id', s.id, 'spec_values', s.spec_values, 'price_fen', s.price_fen,
+                                                   'original_price_fen', s.original_price_fen, 'stock', s.stock)
+                                 ORDER BY s.id)
+                   FROM {sku} s WHERE s.product_id = p.id AND s.is_active), '[]'),
+       COALESCE((SELECT array_agg(i.image ORDER BY i.position, i.id) FROM {image} i WHERE i.product_id = p.id), '{{}}')
+  FROM {product} p
+ WHERE p.id = %s AND p.status = %s
+"""
+
+
+def product_page_shown(*, product_id: int) -> ProductShown | None:
+    """An on-sale product with its active SKUs and its images in order, in one statement. Written as SQL: a
+    shopper's busiest page after the listing, and the ORM's building of this query cost more than running it;
+    it names no schema (the connection's search path picks the store's tables)."""
+    sql = _PRODUCT_PAGE_SQL.format(product=Product._meta.db_table, sku=Sku._meta.db_table,
+                                   image=ProductImage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [product_id, Product.Status.ON_SALE.value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, title, subtitle, description, sales_count, skus, image_names = row
+    storage = ProductImage._meta.get_field("image").storage
+    return ProductShown(id=pk, title=title, subtitle=subtitle, description=description, sales_count=sales_count,
+                        skus=[SkuShown(**sku) for sku in skus], image_urls=[storage.url(n) for n in image_names])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Protocol
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,13 @@ from core.storefront_layout import validate_layout, validate_theme
 
 from .error_codes import StorefrontCode
 from .models import StorefrontLayout
+from .selectors import shown_key
+
+
+def _shoppers_see_it() -> None:
+    """Once the change is committed, shoppers' pages read the layout afresh."""
+    key = shown_key()
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 class TemplateLike(Protocol):
@@ -41,6 +49,7 @@ def storefront_apply_template(*, template: TemplateLike) -> StorefrontLayout:
         "layout": copy.deepcopy(template.layout),
         "customised": False,
     }
+    _shoppers_see_it()
     if layout is None:
         return StorefrontLayout.objects.create(**values)
     for field, value in values.items():
@@ -65,6 +74,7 @@ def storefront_update_layout(*, layout: dict, theme: dict, expected_revision: in
     current = StorefrontLayout.objects.select_for_update().get(singleton=1)
     if expected_revision is not None and current.revision != expected_revision:
         raise ValidationFailed(_("布局已被其他人修改，请刷新后再试。"), code=StorefrontCode.STALE_REVISION)
+    _shoppers_see_it()
     current.layout, current.theme, current.customised = layout, theme, True
     current.revision += 1
     current.save()

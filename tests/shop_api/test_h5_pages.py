@@ -10,7 +10,8 @@ from django_tenants.utils import schema_context
 
 from tenants.catalog.models import Category, Product
 from tenants.catalog.services import SkuInput, product_create
-from tenants.storefront.models import StorefrontLayout
+from tenants.storefront.selectors import storefront_layout_get
+from tenants.storefront.services import storefront_update_layout
 
 
 @pytest.fixture
@@ -41,16 +42,15 @@ def products_on(html: str) -> list[int]:
     return [int(pk) for pk in re.findall(r'data-product="(\d+)"', html)]
 
 
-def test_home_featured_blocks_show_real_products(client_a, store_a, shelf):
-    with schema_context(store_a.schema):
-        layout = StorefrontLayout.objects.get()
-        layout.layout = {"schema": 1, "blocks": [
+def test_home_featured_blocks_show_real_products(client_a, store_a, shelf, django_capture_on_commit_callbacks):
+    assert "店长推荐" not in client_a.get("/").content.decode()  # the layout in force, now kept in the cache
+    with schema_context(store_a.schema), django_capture_on_commit_callbacks(execute=True):
+        storefront_update_layout(theme=storefront_layout_get().theme, layout={"schema": 1, "blocks": [
             {"type": "featured_products", "title": "热卖", "source": "bestselling", "limit": 2},
             {"type": "featured_products", "title": "店长推荐", "source": "manual", "limit": 6,
-             "product_ids": [shelf["serum"], shelf["draft"], shelf["cream"]]}]}
-        layout.save()
+             "product_ids": [shelf["serum"], shelf["draft"], shelf["cream"]]}]})
     connection.set_schema_to_public()
-    html = client_a.get("/").content.decode()
+    html = client_a.get("/").content.decode()  # the merchant's change shows at once
     hot, picked = html.split("店长推荐")
     assert products_on(hot)[0] == shelf["mask"] and len(products_on(hot)) == 2
     assert products_on(picked) == [shelf["serum"], shelf["cream"]]  # in the merchant's order, no draft
