@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET
 
 from control_plane.tenancy.requests import StoreRequest
 from core.money import format_fen
-from tenants.catalog.models import Category
 from tenants.catalog.selectors import (
     LISTING_COLUMNS,
-    category_tree,
+    category_name_shown,
+    category_tree_shown,
     product_page_for_shoppers,
     product_page_shown,
     products_featured,
@@ -56,7 +56,7 @@ def home(request: StoreRequest) -> HttpResponse:
 @require_GET
 def categories(request: StoreRequest) -> HttpResponse:
     """The category tree: a top-level category opens its products (its children's included)."""
-    return render(request, "h5/categories.html", {"store": request.tenant, "tree": category_tree(),
+    return render(request, "h5/categories.html", {"store": request.tenant, "tree": category_tree_shown(),
                                                   "layout": storefront_shown(), "tab": "categories"})
 
 
@@ -67,12 +67,12 @@ def products(request: StoreRequest) -> HttpResponse:
     form = ListingForm(request.GET)
     criteria, page = form.criteria(), form.page_number()
     rows = product_page_for_shoppers(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1, **criteria)
-    category = Category.objects.filter(pk=criteria["category_id"], is_active=True).first() \
-        if "category_id" in criteria else None
+    category = category_name_shown(criteria["category_id"]) if "category_id" in criteria else None
     query = request.GET.copy()
     query["page"] = str(page + 1)
     return render(request, "h5/products.html", {
         "store": request.tenant, "layout": storefront_shown(), "form": form, "category": category,
+        "category_id": criteria.get("category_id"),
         "products": _cards(rows[:PAGE_SIZE]), "next_query": query.urlencode() if len(rows) > PAGE_SIZE else "",
         "sorts": SORT_CHOICES, "sort": criteria["sort"], "tab": "categories" if category else "search"})
 

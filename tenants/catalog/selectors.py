@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -88,6 +89,30 @@ def category_tree() -> list[dict]:
                                                                 "icon": category.icon})
     return [{"id": c.pk, "name": c.name, "icon": c.icon, "children": children.get(c.pk, [])}
             for c in categories if c.parent_id is None]
+
+
+CATEGORIES_KEY = "catalog-categories-shown"  # the cache's keys carry the store's schema already
+CATEGORIES_SECONDS = 300  # a change deletes it once committed; this bounds a page that put the old one back
+
+
+def category_tree_shown() -> list[dict]:
+    """``category_tree`` as shoppers' pages use it, kept in the cache until the merchant changes a category."""
+    tree = cache.get(CATEGORIES_KEY)
+    if tree is None:
+        tree = category_tree()
+        cache.set(CATEGORIES_KEY, tree, timeout=CATEGORIES_SECONDS)
+    return tree
+
+
+def category_name_shown(category_id: int) -> str | None:
+    """The name of an active category (top-level or not) from the kept tree, or None."""
+    for top in category_tree_shown():
+        if top["id"] == category_id:
+            return top["name"]
+        for child in top["children"]:
+            if child["id"] == category_id:
+                return child["name"]
+    return None
 
 
 def product_count() -> int:

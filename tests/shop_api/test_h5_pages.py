@@ -91,3 +91,18 @@ def test_product_page_shows_each_sku_and_refuses_drafts_and_other_stores(client_
 def test_pages_in_both_languages(client_a, shelf, language, expected):
     client_a.cookies["django_language"] = language
     assert expected in client_a.get(f"/products/{shelf['cream']}/").content.decode()
+
+
+def test_a_category_change_shows_at_once(client_a, store_a, shelf, django_capture_on_commit_callbacks):
+    from tenants.catalog.editing import category_save, category_set_active
+
+    assert "面霜" in client_a.get("/categories/").content.decode()  # the tree, now kept in the cache
+    with schema_context(store_a.schema), django_capture_on_commit_callbacks(execute=True):
+        cream = Category.objects.get(pk=shelf["cream_category"])
+        category_save(category=cream, name="晚霜", parent_id=shelf["skincare"], sort_order=1)
+    connection.set_schema_to_public()
+    assert "<h1>晚霜</h1>" in client_a.get("/products/", {"category": shelf["cream_category"]}).content.decode()
+    with schema_context(store_a.schema), django_capture_on_commit_callbacks(execute=True):
+        category_set_active(category=Category.objects.get(pk=shelf["skincare"]), active=False)
+    connection.set_schema_to_public()
+    assert "晚霜" not in client_a.get("/categories/").content.decode()
