@@ -24,7 +24,7 @@ def main() -> None:
     from control_plane.tenancy.models import Tenant
     from sandbox.server import register_merchant, sandbox_keys
     from sandbox.wechatpay import Merchant, new_key_pem
-    from tenants.members.services import miniprogram_configure
+    from tenants.members.services import miniprogram_configure, official_account_configure
     from tenants.payments.models import WechatPayMerchant
     from tenants.payments.services import wechatpay_configure
 
@@ -37,6 +37,8 @@ def main() -> None:
         appid, mchid = f"wxdemo{number:012d}", f"19000000{number:02d}"
         with schema_context(tenant.schema_name):
             miniprogram_configure(appid=appid, secret="sandbox-secret", sandbox=True)
+            official_account_configure(appid=f"wxoa{number:012d}", secret="sandbox-secret", ask_userinfo=True,
+                                       sandbox=True)
             registered = (folder / "merchants" / f"{mchid}.json").exists()
             if registered and WechatPayMerchant.objects.filter(mchid=mchid).exists():
                 continue
@@ -46,7 +48,7 @@ def main() -> None:
                                 platform_public_key_id=platform["key_id"], sandbox=True)
         register_merchant(folder, Merchant(mchid=mchid, appid=appid, public_key_pem=public,
                                            serial_no=f"DEMO{number:036d}", apiv3_key=APIV3_KEY))
-    print("demo stores use the WeChat sandbox (mini-program login and WeChat Pay)")
+    print("demo stores use the WeChat sandbox (mini-program, official account and WeChat Pay)")
 
 
 if __name__ == "__main__":

@@ -602,3 +602,16 @@ class CategoryVisibilityForm(forms.Form):
     """Hiding a category (with its children) from shoppers, or showing it again."""
 
     category_id = forms.ModelChoiceField(queryset=Category.objects.all())
+
+
+class WeChatAppForm(forms.Form):
+    """A WeChat app's credentials (the mini-program's, or the official account's). The secret is write-only:
+    left blank, the stored one is kept. What each must be the service says."""
+
+    appid = forms.CharField(max_length=32, required=False, label="AppID")
+    secret = forms.CharField(max_length=64, required=False, strip=False, label="AppSecret",
+                             widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class OfficialAccountForm(WeChatAppForm):
+    ask_userinfo = forms.BooleanField(required=False, label=_("登录时请顾客授权昵称和头像"))

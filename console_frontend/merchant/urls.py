@@ -16,6 +16,7 @@ urlpatterns = [
     path("store/staff/", home.staff, name="console-staff"),
     path("store/settings/", store.store_settings, name="console-store-settings"),
     path("store/order-rules/", store.order_rules, name="console-order-rules"),
+    path("store/wechat/", store.wechat_settings, name="console-wechat"),
     path("catalog/", catalog.product_list, name="console-catalog"),
     path("catalog/export.xlsx", catalog.product_export, name="console-catalog-export"),
     path("catalog/categories/", catalog.categories, name="console-categories"),

@@ -3,7 +3,8 @@
 Endpoints: GET cgi-bin/token, GET sns/jscode2session, POST wxa/business/getuserphonenumber,
 POST wxa/getwxacodeunlimit. Identities are derived from the login code, so the same code is the same
 shopper every time (real codes are single-use, but a person's openid is stable). A code starting with
-"invalid" is refused with WeChat's errcode 40029.
+"invalid" is refused with WeChat's errcode 40029, a secret starting with "invalid" with 40125. The token
+endpoint serves official accounts alike.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def application(environ, start_response):
     if path.endswith("/cgi-bin/token"):
         if not query.get("appid") or not query.get("secret"):
             return _reply(start_response, {"errcode": 40013, "errmsg": "invalid appid"})
+        if query["secret"].startswith("invalid"):
+            return _reply(start_response, {"errcode": 40125, "errmsg": "invalid appsecret"})
         token = "sandbox-" + _digest("token", query["appid"], query["secret"])[:32]
         return _reply(start_response, {"access_token": token, "expires_in": 7200})
     if path.endswith("/sns/jscode2session"):

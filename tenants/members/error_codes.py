@@ -9,3 +9,5 @@ from core.errors import error_codes
 class MembersCode(StrEnum):
     INVALID_CODE = "invalid_code"
     MINIPROGRAM_NOT_CONFIGURED = "miniprogram_not_configured"
+    WECHAT_REFUSED = "wechat_refused"
+    WECHAT_UNREACHABLE = "wechat_unreachable"

@@ -19,6 +19,22 @@ class MiniProgram(models.Model):
         return self.appid
 
 
+class OfficialAccount(models.Model):
+    """The store's WeChat official account, for logging shoppers in inside WeChat's browser (web OAuth). The
+    secret is encrypted at rest. One row."""
+
+    singleton = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
+    appid = models.CharField(max_length=32)
+    secret_encrypted = models.TextField()
+    # Ask shoppers for their nickname and avatar (snsapi_userinfo) after the silent snsapi_base login.
+    ask_userinfo = models.BooleanField(default=False)
+    sandbox = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.appid
+
+
 class Member(models.Model):
     openid = models.CharField(max_length=64, unique=True, null=True, blank=True)
     unionid = models.CharField(max_length=64, unique=True, null=True, blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,22 +15,52 @@ from core.text import ascii_digits
 from tenants.catalog.models import Product
 
 from .error_codes import MembersCode
-from .models import Address, BrowsingHistory, Favourite, Member, MiniProgram
+from .models import Address, BrowsingHistory, Favourite, Member, MiniProgram, OfficialAccount
 from .tokens import member_token_issue
 from .wechat import miniprogram_client
 
 
 @transaction.atomic
-def miniprogram_configure(*, appid: str, secret: str, sandbox: bool = False) -> MiniProgram:
-    """Store the mini-program credentials; the secret is encrypted at rest and never shown again."""
-    if not appid.strip() or not secret.strip():
-        raise ValidationFailed(_("请填写 AppID 和 AppSecret。"),
-                               fields={"appid": [_("必填。")]} if not appid.strip() else {"secret": [_("必填。")]})
-    app, _created = MiniProgram.objects.update_or_create(singleton=1, defaults={
-        "appid": appid.strip(), "sandbox": sandbox,
-        "secret_encrypted": crypto.encrypt(secret.strip(), keys=settings.FIELD_ENCRYPTION_KEYS),
-    })
+def _credentials(model, *, appid: str, secret: str, **values):
+    """Store a WeChat app's credentials: the AppID, and the secret encrypted at rest (left blank, the stored
+    one is kept: it is never shown again)."""
+    current = model.objects.filter(singleton=1).first()
+    fields = {}
+    if not appid.strip() or len(appid.strip()) > 32:
+        fields["appid"] = [_("请填写 AppID。")]
+    if not secret.strip() and current is None:
+        fields["secret"] = [_("请填写 AppSecret。")]
+    if fields:
+        raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
+    encrypted = crypto.encrypt(secret.strip(), keys=settings.FIELD_ENCRYPTION_KEYS) if secret.strip() \
+        else current.secret_encrypted
+    app, _created = model.objects.update_or_create(singleton=1, defaults={
+        "appid": appid.strip(), "secret_encrypted": encrypted, **values})
     return app
+
+
+def miniprogram_configure(*, appid: str, secret: str, sandbox: bool = False) -> MiniProgram:
+    """The store's mini-program: shoppers log in with it (code2session) and its codes are the posters' QR."""
+    return _credentials(MiniProgram, appid=appid, secret=secret, sandbox=sandbox)
+
+
+def official_account_configure(*, appid: str, secret: str, ask_userinfo: bool,
+                               sandbox: bool = False) -> OfficialAccount:
+    """The store's official account: shoppers inside WeChat's browser log in with it (web OAuth), silently,
+    or asked for their nickname and avatar too when ``ask_userinfo``."""
+    return _credentials(OfficialAccount, appid=appid, secret=secret, ask_userinfo=ask_userinfo, sandbox=sandbox)
+
+
+def wechat_connection_test(*, app: MiniProgram | OfficialAccount) -> None:
+    """Fetch an access token with the stored credentials (WeChat's, or the sandbox's in sandbox mode): nothing
+    when they work; WeChat's own answer as the refusal when they do not."""
+    try:
+        miniprogram_client(app).fetch_access_token()
+    except WeChatClientException as error:
+        raise Conflict(_("微信拒绝了这组凭证：%(errmsg)s（%(errcode)s）") % {
+            "errmsg": error.errmsg, "errcode": error.errcode}, code=MembersCode.WECHAT_REFUSED) from None
+    except requests.RequestException:
+        raise Conflict(_("连接不到微信服务器，请稍后再试。"), code=MembersCode.WECHAT_UNREACHABLE) from None
 
 
 def member_login_wechat(*, code: str) -> tuple[Member, str, bool]:

@@ -11,7 +11,7 @@ from wechatpy.session.redisstorage import RedisStorage
 from core import crypto
 from core.schema import current_schema
 
-from .models import MiniProgram
+from .models import MiniProgram, OfficialAccount
 
 
 class StoreWeChatClient(WeChatClient):
@@ -23,7 +23,8 @@ class StoreWeChatClient(WeChatClient):
                                                 "secret": self.secret})
 
 
-def miniprogram_client(app: MiniProgram) -> StoreWeChatClient:
+def miniprogram_client(app: MiniProgram | OfficialAccount) -> StoreWeChatClient:
+    """The server API client of the store's mini-program or official account (the same API and token)."""
     base = settings.WECHAT_SANDBOX_BASE if app.sandbox else settings.WECHAT_API_BASE
     storage = RedisStorage(Redis.from_url(settings.REDIS_URL), prefix=f"wechatpy:{current_schema()}")
     client = StoreWeChatClient(app.appid, crypto.decrypt(app.secret_encrypted, keys=settings.FIELD_ENCRYPTION_KEYS),
