@@ -237,3 +237,17 @@ def test_order_rules_are_edited_with_errors_in_place_and_payments_reconciled(pag
     page.goto(f"http://console-shop.localhost:{live}/console/finance/payments/")
     assert page.is_visible("#unmatched-payments") and page.is_visible("#payment-issues")
     shot(page, "console-payments")
+
+
+def test_the_store_wechat_apps_are_set_with_secrets_never_shown(page, live, console_store):
+    _login(page, live, "owner@console.test")
+    page.goto(f"http://console-shop.localhost:{live}/console/store/settings/")
+    page.click("#wechat-link")
+    page.fill("#official_account-appid", "wxoa-browser")
+    page.fill("#official_account-secret", "browser-secret-1")
+    page.click("#official_account button[value=save-official_account]")
+    page.wait_for_selector("#saved")
+    assert page.input_value("#official_account-appid") == "wxoa-browser"
+    assert page.input_value("#official_account-secret") == ""  # write-only
+    assert page.is_visible("#official_account button[value=test-official_account]")
+    shot(page, "console-wechat")
