@@ -92,6 +92,19 @@ def image_width(page, selector: str) -> int:
     return page.evaluate("s => document.querySelector(s).naturalWidth", selector)
 
 
+def open_store(slug: str, name: str, template: str = "beauty") -> Tenant:
+    """A store made from a template with its home page laid out, as sign-up makes one (call in a transaction;
+    ``drop_store`` removes it)."""
+    from control_plane.storefront_templates.selectors import template_get_active
+    from control_plane.tenancy.services import tenant_provision
+    from tenants.storefront.services import storefront_apply_template
+
+    tenant = tenant_provision(slug=slug, name=name, template_code=template)
+    with schema_context(tenant.schema_name):
+        storefront_apply_template(template=template_get_active(code=template))
+    return tenant
+
+
 def drop_store(slug: str) -> None:
     connection.set_schema_to_public()
     tenant = Tenant.objects.filter(slug=slug).first()

@@ -9,8 +9,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from control_plane.storefront_templates.selectors import template_get_active
-from control_plane.tenancy.services import tenant_provision
 from tenants.catalog.models import Product
 from tenants.catalog.services import SkuInput, product_create
 from tenants.distribution.models import Application, Commission, DistributionSettings
@@ -22,8 +20,7 @@ from tenants.orders.models import Order, ShippingTemplate
 from tenants.orders.services import order_create, order_mark_paid
 from tenants.staff.models import StaffMember
 from tenants.staff.services import staff_create_owner
-from tenants.storefront.services import storefront_apply_template
-from tests.browser.conftest import drop_store, image_width, shot
+from tests.browser.conftest import drop_store, image_width, open_store, shot
 from tests.tenants.distribution.builders import make_distributor
 
 pytestmark = pytest.mark.browser
@@ -33,9 +30,8 @@ PASSWORD = "Console-Pass-2026"
 @pytest.fixture
 def console_store(live):
     with transaction.atomic():
-        tenant = tenant_provision(slug="console-shop", name="小雨美妆旗舰店", template_code="beauty")
+        tenant = open_store("console-shop", "小雨美妆旗舰店")
         with schema_context(tenant.schema_name):
-            storefront_apply_template(template=template_get_active(code="beauty"))
             staff_create_owner(login="owner@console.test", password=PASSWORD)
             ops = get_user_model().objects.create_user(username="ops@console.test", password=PASSWORD)
             StaffMember.objects.create(user=ops, role=StaffMember.Role.OPERATIONS)

@@ -12,13 +12,10 @@ from django.db import transaction
 from django_tenants.utils import schema_context
 from PIL import Image
 
-from control_plane.storefront_templates.selectors import template_get_active
-from control_plane.tenancy.services import tenant_provision
 from tenants.catalog.editing import product_images_add
 from tenants.catalog.models import Category
 from tenants.catalog.services import SkuInput, product_create
-from tenants.storefront.services import storefront_apply_template
-from tests.browser.conftest import drop_store, image_width, shot
+from tests.browser.conftest import drop_store, image_width, open_store, shot
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +29,8 @@ def png(color: str) -> SimpleUploadedFile:
 @pytest.fixture
 def h5_store(live):
     with transaction.atomic():
-        tenant = tenant_provision(slug="h5-shop", name="小雨美妆", template_code="beauty")
+        tenant = open_store("h5-shop", "小雨美妆")
         with schema_context(tenant.schema_name):
-            storefront_apply_template(template=template_get_active(code="beauty"))
             cream_category = Category.objects.create(name="面霜")
             cream = product_create(title="玻尿酸保湿面霜", subtitle="敏感肌可用", publish=True, skus=[
                 SkuInput(spec_values={"容量": "50ml"}, price_fen=19900, stock=5),
