@@ -87,14 +87,14 @@ def storefront_settings(request: StoreRequest) -> HttpResponse:
     layout = storefront_layout_get()
     posted = request.POST if request.method == "POST" else None
     switch = TemplateChoiceForm(posted if posted and "template" in posted else None)
-    editor = LayoutEditor(posted if posted and "template" not in posted else None,
+    editor = LayoutEditor(posted if posted and "template" not in posted else None, request.FILES or None,
                           layout=layout.layout if layout else None, theme=dict(layout.theme) if layout else {},
                           revision=layout.revision if layout else None)
     if form_done(switch, lambda: tenant_switch_template(
             tenant=request.tenant, template_code=switch.cleaned_data["template"])):
         return redirect(reverse("console-storefront") + "?switched=1")
     if editor.bound and editor.is_valid() and form_done(editor.theme, lambda: storefront_update_layout(
-            layout=editor.layout(), theme=editor.theme.theme(),
+            layout=editor.layout(), theme=editor.theme.theme(), new_slides=editor.new_slides(),
             expected_revision=editor.theme.cleaned_data["revision"])):
         return redirect(reverse("console-storefront") + "?saved=1#layout")
     invalid = posted and (switch.errors or editor.theme.errors or any(form.errors for form in editor.blocks))

@@ -15,6 +15,8 @@ from console_frontend.forms import WholeNumberField
 from control_plane.storefront_templates.selectors import template_list_active
 from core.storefront_layout import FEATURED_SOURCES, LAYOUT_SCHEMA_VERSION, MAX_BLOCKS, THEME_KEYS
 
+from .forms import ImagesField
+
 NEW_BLOCKS: dict[str, dict[str, Any]] = {
     "banner": {"type": "banner", "slides": [{"image": "/static/storefront/banners/beauty-1.svg", "link": "/"}]},
     "notice": {"type": "notice", "text": "欢迎光临"},
@@ -81,6 +83,10 @@ class BlockForm(forms.Form):
 class BannerForm(BlockForm):
     kind, label = "banner", _("轮播图")
     slides = PipeLinesField(keys=SLIDE_KEYS)
+    upload = ImagesField(required=False)  # more slides, uploaded: appended after those above
+
+    def block(self) -> dict:
+        return {"type": self.kind, "slides": self.cleaned_data["slides"]}
 
     @classmethod
     def initial_from(cls, block: dict) -> dict:
@@ -146,7 +152,7 @@ class LayoutEditor:
     """The home page's forms: the colours and one form per block, drawn from the layout in force or bound to
     what was posted (the block types and their count travel with the page)."""
 
-    def __init__(self, data=None, *, layout: dict | None, theme: dict, revision: int | None):
+    def __init__(self, data=None, files=None, *, layout: dict | None, theme: dict, revision: int | None):
         self.bound = data is not None
         if data is None:
             blocks = (layout or {}).get("blocks", [])
@@ -157,11 +163,20 @@ class LayoutEditor:
         count = data.get("block_count", "")
         count = min(int(count), MAX_BLOCKS) if count.isascii() and count.isdigit() else 0
         kinds = [data.get(f"b{i}-type", "") for i in range(count)]
-        self.blocks = [BLOCK_FORMS[kind](data, prefix=f"b{i}") for i, kind in enumerate(kinds) if kind in BLOCK_FORMS]
+        self.blocks = [BLOCK_FORMS[kind](data, files, prefix=f"b{i}") for i, kind in enumerate(kinds)
+                       if kind in BLOCK_FORMS]
         self.theme = ThemeForm(data)
 
     def is_valid(self) -> bool:
         return all([self.theme.is_valid(), *(form.is_valid() for form in self.blocks)])
+
+    def new_slides(self) -> dict[int, list]:
+        """Images uploaded for banner blocks, by block position; only with a plain save (an operation moves
+        blocks, and the page asks for the files again)."""
+        if self.theme.cleaned_data["op"] not in ("", "save"):
+            return {}
+        return {i: form.cleaned_data["upload"] for i, form in enumerate(self.blocks)
+                if isinstance(form, BannerForm) and form.cleaned_data["upload"]}
 
     def layout(self) -> dict:
         """The layout as posted, with the button's operation applied."""

@@ -83,3 +83,32 @@ def test_block_field_errors_in_place_in_both_languages(client_a, store_a, langua
     assert_refused_in_place(bad, texts=expected,
                             fields=("b0-text", "b1-source", "b1-limit", "b2-columns"))
     assert current().revision == before.revision
+
+
+def test_banner_slides_are_uploaded_checked_and_stored_only_with_the_layout(client_a, store_a):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    console_login(client_a, store_a.owner_login)
+    before = current()
+    fields = form_fields(client_a.get("/console/storefront/").content.decode())
+    banner = next(k for k in fields if k.endswith("-slides")).removesuffix("-slides")
+    fake = SimpleUploadedFile("banner.png", b"<svg onload=alert(1)>", content_type="image/png")
+    refused = client_a.post("/console/storefront/", {**fields, f"{banner}-upload": [fake], "op": "save"})
+    assert refused.status_code == 400 and "请上传 JPG、PNG 或 WebP 图片" in refused.content.decode()
+    assert current().revision == before.revision
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 400), "#f4c2c2").save(buffer, "PNG")
+    upload = SimpleUploadedFile("promo.html", buffer.getvalue(), content_type="text/html")
+    saved = client_a.post("/console/storefront/", {**fields, f"{banner}-upload": [upload], "op": "save"})
+    assert saved.status_code == 302
+    slides = current().layout["blocks"][int(banner[1:])]["slides"]
+    added = slides[-1]["image"]
+    assert len(slides) == len(before.layout["blocks"][int(banner[1:])]["slides"]) + 1
+    assert added.startswith("/media/t_alpha/storefront/") and added.endswith(".png")  # named by what it is
+    served = client_a.get(added)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert added in client_a.get("/").content.decode()
