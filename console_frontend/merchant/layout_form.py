@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from console_frontend.forms import WholeNumberField
 from control_plane.storefront_templates.selectors import template_list_active
 from core.storefront_layout import FEATURED_SOURCES, LAYOUT_SCHEMA_VERSION, MAX_BLOCKS, THEME_KEYS
+from tenants.catalog.models import Product
 
 from .forms import ImagesField
 
@@ -117,17 +118,26 @@ class FeaturedProductsForm(BlockForm):
     source = forms.ChoiceField(choices=[(source, SOURCE_LABELS[source]) for source in FEATURED_SOURCES],
                                initial="newest")
     limit = WholeNumberField(low=1, high=20, initial=6)
-    product_ids = IdsField(required=False)
+    product_ids = IdsField(required=False)  # the picks in the merchant's order, as the page last showed them
+    # The products to pick from (on sale, newest first): ticked ones are the block's picks.
+    picked = forms.ModelMultipleChoiceField(
+        queryset=Product.objects.filter(status=Product.Status.ON_SALE).order_by("-published_at", "-id"),
+        required=False, widget=forms.CheckboxSelectMultiple)
 
     @classmethod
     def initial_from(cls, block: dict) -> dict:
-        return {**super().initial_from(block), "product_ids": ",".join(map(str, block.get("product_ids", [])))}
+        ids = block.get("product_ids", [])
+        return {**super().initial_from(block), "product_ids": ",".join(map(str, ids)), "picked": ids}
 
     def block(self) -> dict:
-        block = super().block()
-        if not block["product_ids"]:
-            del block["product_ids"]
-        return block
+        """The block with its picks: those kept in their order, newly ticked ones after them."""
+        data = dict(self.cleaned_data)
+        ticked = [product.pk for product in data.pop("picked")]
+        kept = [pk for pk in data["product_ids"] if pk in ticked]
+        data["product_ids"] = kept + [pk for pk in ticked if pk not in kept]
+        if not data["product_ids"]:
+            del data["product_ids"]
+        return {"type": self.kind, **data}
 
 
 BLOCK_FORMS: dict[str, type[BlockForm]] = {form.kind: form for form in

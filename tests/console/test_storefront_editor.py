@@ -112,3 +112,23 @@ def test_banner_slides_are_uploaded_checked_and_stored_only_with_the_layout(clie
     served = client_a.get(added)
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
     assert added in client_a.get("/").content.decode()
+
+
+def test_featured_products_are_picked_from_the_catalog_in_order(client_a, store_a):
+    from tenants.catalog.services import SkuInput, product_create
+
+    with schema_context(store_a.schema):
+        first, second, third = (product_create(title=title, publish=True, skus=[SkuInput(price_fen=100, stock=1)])
+                                for title in ("面霜", "精华", "面膜"))
+    console_login(client_a, store_a.owner_login)
+    html = client_a.get("/console/storefront/").content.decode()
+    fields = form_fields(html)
+    block = next(k for k, v in fields.items() if k.endswith("-type") and v == "featured_products").removesuffix("-type")
+    assert f'name="{block}-picked" value="{second.pk}"' in html  # on-sale products offered to pick
+    fields.update({f"{block}-source": "manual", f"{block}-product_ids": f"{third.pk}"})
+    saved = client_a.post("/console/storefront/", {**fields, f"{block}-picked": [first.pk, third.pk], "op": "save"})
+    assert saved.status_code == 302
+    assert current().layout["blocks"][int(block[1:])]["product_ids"] == [third.pk, first.pk]  # kept, then new
+    unknown = client_a.post("/console/storefront/", {**form_fields(client_a.get("/console/storefront/").content
+                                                                   .decode()), f"{block}-picked": ["999999"]})
+    assert unknown.status_code == 400 and f'data-field="{block}-picked"' in unknown.content.decode()
