@@ -7,13 +7,13 @@ from __future__ import annotations
 import itertools
 import re
 
-from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
+from core.cache import forget_on_commit
 from core.errors import DomainError, ValidationFailed
 from core.images import image_accept
 
@@ -186,11 +186,6 @@ def products_bulk_listing(*, product_ids: list[int], on_sale: bool) -> tuple[int
 MAX_SORT_ORDER = 10_000
 
 
-def _shoppers_see_categories() -> None:
-    """Once the change is committed, shoppers' pages read the category tree afresh."""
-    transaction.on_commit(lambda: cache.delete(CATEGORIES_KEY))
-
-
 @transaction.atomic
 def category_save(*, category: Category | None, name: str, parent_id: int | None, sort_order: int = 100,
                   icon: str = "") -> Category:
@@ -215,7 +210,7 @@ def category_save(*, category: Category | None, name: str, parent_id: int | None
     category.name, category.parent, category.sort_order = name, parent, sort_order
     category.icon = icon.strip()[:200]
     category.save()
-    _shoppers_see_categories()
+    forget_on_commit(CATEGORIES_KEY)  # shoppers' pages read the tree afresh
     return category
 
 
@@ -223,6 +218,6 @@ def category_save(*, category: Category | None, name: str, parent_id: int | None
 def category_set_active(*, category: Category, active: bool) -> Category:
     """Hide a category (and its children) from shoppers, or show it again; products keep it."""
     Category.objects.filter(Q(pk=category.pk) | Q(parent=category)).update(is_active=active)
-    _shoppers_see_categories()
+    forget_on_commit(CATEGORIES_KEY)  # shoppers' pages read the tree afresh
     category.refresh_from_db()
     return category

@@ -5,25 +5,19 @@ from __future__ import annotations
 import copy
 from typing import Protocol
 
-from django.core.cache import cache
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.cache import forget_on_commit
 from core.errors import ValidationFailed
 from core.images import image_accept
 from core.storefront_layout import validate_layout, validate_theme
 
 from .error_codes import StorefrontCode
 from .models import StorefrontLayout
-from .selectors import shown_key
-
-
-def _shoppers_see_it() -> None:
-    """Once the change is committed, shoppers' pages read the layout afresh."""
-    key = shown_key()
-    transaction.on_commit(lambda: cache.delete(key))
+from .selectors import SHOWN_KEY
 
 
 class TemplateLike(Protocol):
@@ -52,7 +46,7 @@ def storefront_apply_template(*, template: TemplateLike) -> StorefrontLayout:
         "layout": copy.deepcopy(template.layout),
         "customised": False,
     }
-    _shoppers_see_it()
+    forget_on_commit(SHOWN_KEY)  # once committed, shoppers' pages read the layout afresh
     if layout is None:
         return StorefrontLayout.objects.create(**values)
     for field, value in values.items():
@@ -91,7 +85,7 @@ def storefront_update_layout(*, layout: dict, theme: dict, expected_revision: in
     for index, images in checked.items():
         for name, image in zip(names[index], images, strict=True):
             default_storage.save(name, image.file)  # a random name: never another file's
-    _shoppers_see_it()
+    forget_on_commit(SHOWN_KEY)  # once committed, shoppers' pages read the layout afresh
     current.layout, current.theme, current.customised = layout, theme, True
     current.revision += 1
     current.save()

@@ -106,3 +106,17 @@ def test_a_category_change_shows_at_once(client_a, store_a, shelf, django_captur
         category_set_active(category=Category.objects.get(pk=shelf["skincare"]), active=False)
     connection.set_schema_to_public()
     assert "晚霜" not in client_a.get("/categories/").content.decode()
+
+
+def test_a_layout_change_reaches_its_own_stores_shoppers_only(client_a, client_b, store_a, store_b, shelf,
+                                                             django_capture_on_commit_callbacks):
+    bravo_before = client_b.get("/").content.decode()  # both stores' home pages now kept in the cache
+    assert "店长推荐" not in client_a.get("/").content.decode()
+    # The commit comes after the connection has left the store's schema (as at the end of a request).
+    connection.set_schema_to_public()
+    with django_capture_on_commit_callbacks(execute=True), schema_context(store_a.schema):
+        storefront_update_layout(theme=storefront_layout_get().theme, layout={"schema": 1, "blocks": [
+            {"type": "featured_products", "title": "店长推荐", "source": "newest", "limit": 2}]})
+    connection.set_schema_to_public()
+    assert "店长推荐" in client_a.get("/").content.decode()
+    assert client_b.get("/").content.decode() == bravo_before
