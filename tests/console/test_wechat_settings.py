@@ -23,7 +23,7 @@ def owner(client_a, store_a, sandbox_port, settings):
 URL = "/console/store/wechat/"
 
 
-def test_credentials_are_write_only_and_tested_against_wechat(owner, store_a, settings):
+def test_credentials_are_write_only_and_tested_against_wechat(owner, store_a, store_b, settings):
     saved = owner.post(URL, {"action": "save-official_account", "appid": "wxoa123", "secret": "oa-secret-1",
                              "ask_userinfo": "on"})
     assert saved.status_code == 302
@@ -32,6 +32,8 @@ def test_credentials_are_write_only_and_tested_against_wechat(owner, store_a, se
         assert (account.appid, account.ask_userinfo) == ("wxoa123", True)
         assert crypto.decrypt(account.secret_encrypted, keys=settings.FIELD_ENCRYPTION_KEYS) == "oa-secret-1"
         OfficialAccount.objects.update(sandbox=True)  # as the demo's apps are
+    with schema_context(store_b.schema):
+        assert not OfficialAccount.objects.exists()  # another store's credentials are its own
     connection.set_schema_to_public()
     page = owner.get(URL).content.decode()
     assert "oa-secret-1" not in page and 'value="wxoa123"' in page
