@@ -7,6 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.client_ip import client_ip
+from tenants.members.phone_login import login_code_send, member_login_phone
 from tenants.members.services import (
     address_create,
     favourite_set,
@@ -41,6 +43,40 @@ class WechatLoginApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         member, token, is_new = member_login_wechat(code=data.validated_data["code"])
+        return Response({"token": token, "is_new": is_new, "member": MemberOutput(member).data},
+                        status=201 if is_new else 200)
+
+
+class SmsCodeApi(APIView):
+    """Text a login code to a mainland phone number (limited per phone and per client IP)."""
+
+    authentication_classes: list = []
+    throttle_classes = [AnonThrottle, LoginThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        phone = serializers.CharField(max_length=11)
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        wait_s = login_code_send(phone=data.validated_data["phone"], client_ip=client_ip(request))
+        return Response({"sent": True, "retry_after_s": wait_s}, status=202)
+
+
+class SmsLoginApi(APIView):
+    """Log in with the phone number and the code texted to it: the store's member with that number, or a new one."""
+
+    authentication_classes: list = []
+    throttle_classes = [AnonThrottle, LoginThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        phone = serializers.CharField(max_length=11)
+        code = serializers.CharField(max_length=6)
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member, token, is_new = member_login_phone(**data.validated_data)
         return Response({"token": token, "is_new": is_new, "member": MemberOutput(member).data},
                         status=201 if is_new else 200)
 

@@ -6,6 +6,8 @@ from .storefront import StorefrontLayoutApi
 urlpatterns = [
     path("storefront/layout/", StorefrontLayoutApi.as_view(), name="api-storefront-layout"),
     path("auth/wechat-login/", members.WechatLoginApi.as_view(), name="api-wechat-login"),
+    path("auth/sms-code/", members.SmsCodeApi.as_view(), name="api-sms-code"),
+    path("auth/sms-login/", members.SmsLoginApi.as_view(), name="api-sms-login"),
     path("me/", members.MeApi.as_view(), name="api-me"),
     path("me/addresses/", members.AddressListCreateApi.as_view(), name="api-addresses"),
     path("me/phone/", members.PhoneBindApi.as_view(), name="api-phone"),

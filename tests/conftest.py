@@ -164,6 +164,25 @@ STRIPE_WEBHOOK_SECRET = "whsec_test_billing"
 
 
 @pytest.fixture
+def sms_sandbox(sandbox_port, settings, monkeypatch):
+    """A fresh Tencent Cloud SMS sandbox on the sandbox port, with the SDK's endpoint and credentials set to it."""
+    from sandbox import server as sandbox_server
+    from sandbox.tencent_sms import TencentSmsSandbox
+
+    fake = TencentSmsSandbox(credentials={"AKIDtest": "test-secret-key"}, sdk_app_id="1400000042")
+    monkeypatch.setitem(sandbox_server.APPS, "/sms", fake)
+    settings.TENCENT_SMS_ENDPOINT = f"http://127.0.0.1:{sandbox_port}"
+    settings.TENCENT_SMS_SECRET_ID, settings.TENCENT_SMS_SECRET_KEY = "AKIDtest", "test-secret-key"
+    settings.TENCENT_SMS_SDK_APP_ID = "1400000042"
+    return fake
+
+
+def sms_code(fake, phone: str) -> str:
+    """The login code the sandbox last texted ``phone``."""
+    return next(message["params"][0] for message in fake.messages(phone))
+
+
+@pytest.fixture
 def stripe_fake(sandbox_port, settings, monkeypatch):
     """A fresh Stripe sandbox for this test on the sandbox port, with the SDK pointed at it."""
     from sandbox import server as sandbox_server

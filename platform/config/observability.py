@@ -17,7 +17,7 @@ SCRUBBED = "[scrubbed]"
 PERSONAL_KEYS = frozenset(
     {
         # WeChat identity and its secrets; the one-time login code (code2session, web OAuth, SMS).
-        "openid", "unionid", "payer_openid", "session_key", "code", "encrypted_data", "iv",
+        "openid", "oa_openid", "unionid", "payer_openid", "session_key", "code", "encrypted_data", "iv",
         # Who a person is and how to reach them.
         "phone", "mobile", "phone_number", "name", "real_name", "user_name", "username", "nickname", "avatar_url",
         "email", "owner_email", "owner_login", "login", "id_card", "answers",

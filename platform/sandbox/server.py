@@ -1,5 +1,6 @@
-"""Serve sandbox WSGI apps on a local port, each under its own prefix: ``/wechat/`` (mini-program API) and
-``/wechatpay/`` (WeChat Pay v3, mounted by whoever configures its keys) and ``/stripe/`` (Stripe billing).
+"""Serve sandbox WSGI apps on a local port, each under its own prefix: ``/wechat/`` (mini-program API),
+``/wechatpay/`` (WeChat Pay v3, mounted by whoever configures its keys), ``/stripe/`` (Stripe billing) and
+``/sms/`` (Tencent Cloud SMS, whose API is a POST to the host's root naming its action in ``X-TC-Action``).
 
     python -m sandbox.server --port 8099      # what `make run` starts
 
@@ -16,10 +17,13 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from . import wechat_miniprogram
 from .stripe_api import StripeSandbox
+from .tencent_sms import TencentSmsSandbox
 from .wechatpay import Merchant, WeChatPaySandbox, new_key_pem
 
 APPS = {"/wechat": wechat_miniprogram.application}
 PLATFORM_KEY_ID = "PUB_KEY_ID_SANDBOX"
+# The credentials make run's settings sign Tencent Cloud SMS requests with (config.settings.base).
+SMS_SECRET_ID, SMS_SECRET_KEY, SMS_SDK_APP_ID = "AKIDsandbox", "sandbox-secret-key", "1400000000"
 
 
 def sandbox_keys(folder: Path) -> dict:
@@ -67,6 +71,8 @@ def wechatpay_from_folder(folder: Path) -> WeChatPaySandbox:
 
 def dispatcher(environ, start_response):
     path = environ.get("PATH_INFO", "")
+    if path in ("", "/") and "HTTP_X_TC_ACTION" in environ:
+        path = "/sms/"  # Tencent Cloud's API is served at the root of its host
     for prefix, app in APPS.items():
         if path.startswith(prefix + "/"):
             environ = {**environ, "PATH_INFO": path[len(prefix):], "SCRIPT_NAME": prefix}
@@ -111,6 +117,7 @@ def main() -> None:
     APPS["/stripe"] = StripeSandbox(webhook_secret=args.stripe_webhook_secret, webhook_url=args.stripe_webhook_url,
                                     public_base=f"http://127.0.0.1:{args.port}/stripe",
                                     state_file=args.keys / "stripe.json")
+    APPS["/sms"] = TencentSmsSandbox(credentials={SMS_SECRET_ID: SMS_SECRET_KEY}, sdk_app_id=SMS_SDK_APP_ID)
     server = make_server("127.0.0.1", args.port, dispatcher, server_class=_ThreadingServer, handler_class=_Quiet)
     print(f"sandbox serving on http://127.0.0.1:{args.port}/ ({', '.join(APPS)})", flush=True)
     server.serve_forever()

@@ -1,10 +1,11 @@
-"""What a shopper's browser sends the H5 pages: the listing's search, filters and sort."""
+"""What a shopper's browser sends the H5 pages: the listing's search, filters and sort; logging in."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from core.money import parse_yuan
 
 SORT_CHOICES = [("newest", _("新品")), ("sales", _("销量")), ("price_asc", _("价格从低到高")),
@@ -50,3 +51,24 @@ class ListingForm(forms.Form):
     def page_number(self) -> int:
         self.is_valid()
         return self.cleaned_data.get("page") or 1
+
+
+class PhoneLoginForm(forms.Form):
+    """A mainland phone number, and the code texted to it (asked for by the "get a code" button)."""
+
+    phone = forms.CharField(label=_("手机号"), max_length=11, widget=forms.TextInput(attrs={
+        "type": "tel", "inputmode": "numeric", "autocomplete": "tel-national", "placeholder": _("11 位手机号")}))
+    code = forms.CharField(label=_("验证码"), max_length=6, required=False, widget=forms.TextInput(attrs={
+        "inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": _("6 位数字")}))
+
+
+def form_refusal(form: forms.Form, error: DomainError) -> None:
+    """A service's refusal shown on the form: each field's message by its field, and the refusal's own
+    message above the form unless a field already says it."""
+    said = set()
+    for name, messages in error.fields.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+            said.add(str(message))
+    if str(error.message) not in said:
+        form.add_error(None, error.message)

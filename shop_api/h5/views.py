@@ -3,7 +3,7 @@ layout with its real products, the category tree, search and listings, and produ
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -22,6 +22,7 @@ from tenants.catalog.selectors import (
 from tenants.storefront.selectors import storefront_shown
 
 from .forms import SORT_CHOICES, ListingForm
+from .session import h5_page
 
 PAGE_SIZE = 20
 
@@ -40,7 +41,12 @@ def _cards(rows: list[tuple]) -> list[dict]:
 
 
 @require_GET
+@h5_page
 def home(request: StoreRequest) -> HttpResponse:
+    """The store's home page; a product share link (``/?dc=…&product=…``) goes on to the product."""
+    shared = request.GET.get("product", "")
+    if shared.isascii() and shared.isdigit() and len(shared) < 19:
+        return HttpResponseRedirect(reverse("h5-product", kwargs={"product_id": int(shared)}))
     layout = storefront_shown()
     blocks = []
     for block in layout["layout"].get("blocks", []) if layout else []:
@@ -54,6 +60,7 @@ def home(request: StoreRequest) -> HttpResponse:
 
 
 @require_GET
+@h5_page
 def categories(request: StoreRequest) -> HttpResponse:
     """The category tree: a top-level category opens its products (its children's included)."""
     return render(request, "h5/categories.html", {"store": request.tenant, "tree": category_tree_shown(),
@@ -61,6 +68,7 @@ def categories(request: StoreRequest) -> HttpResponse:
 
 
 @require_GET
+@h5_page
 def products(request: StoreRequest) -> HttpResponse:
     """Search and listing: words in Chinese, a category, a price range, sorted by new, sales or price; pages
     of 20 with a link to the next."""
@@ -78,6 +86,7 @@ def products(request: StoreRequest) -> HttpResponse:
 
 
 @require_GET
+@h5_page
 def product(request: StoreRequest, product_id: int) -> HttpResponse:
     """A product: its images, every SKU with its price and stock to choose from, its description."""
     found = product_page_shown(product_id=product_id)

@@ -36,7 +36,10 @@ class OfficialAccount(models.Model):
 
 
 class Member(models.Model):
-    openid = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    openid = models.CharField(max_length=64, unique=True, null=True, blank=True)  # the mini-program's
+    # The official account's openid (web OAuth in WeChat's browser): another id for the same person, who is
+    # recognised across the two by unionid where WeChat gives one.
+    oa_openid = models.CharField(max_length=64, unique=True, null=True, blank=True)
     unionid = models.CharField(max_length=64, unique=True, null=True, blank=True)
     # Kept only on the server: it decrypts the phone number payloads. Never serialised.
     session_key = models.CharField(max_length=64, blank=True)

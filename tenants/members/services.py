@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wechatpy.exceptions import WeChatClientException
+from wechatpy.exceptions import WeChatClientException, WeChatOAuthException
 
 from core import crypto
 from core.errors import Conflict, ValidationFailed
@@ -17,7 +17,7 @@ from tenants.catalog.models import Product
 from .error_codes import MembersCode
 from .models import Address, BrowsingHistory, Favourite, Member, MiniProgram, OfficialAccount
 from .tokens import member_token_issue
-from .wechat import miniprogram_client
+from .wechat import miniprogram_client, official_account_oauth
 
 
 @transaction.atomic
@@ -84,21 +84,71 @@ def member_login_wechat(*, code: str) -> tuple[Member, str, bool]:
     return member, member_token_issue(member=member), created
 
 
-def _member_for(*, openid: str, unionid: str | None) -> tuple[Member, bool]:
+def _member_for(*, unionid: str | None, **identity: str) -> tuple[Member, bool]:
+    """The member with this WeChat identity: by unionid (one person across the store's mini-program and
+    official account), else by the app's own openid (``openid=`` or ``oa_openid=``); a new one otherwise.
+    The ids WeChat gives that the member lacks are added."""
     member = None
     if unionid:
         member = Member.objects.filter(unionid=unionid).first()
-    member = member or Member.objects.filter(openid=openid).first()
+    member = member or Member.objects.filter(**identity).first()
     if member is not None:
-        if unionid and not member.unionid:
-            member.unionid = unionid
-            member.save(update_fields=["unionid"])
+        missing = {name: value for name, value in {"unionid": unionid, **identity}.items()
+                   if value and not getattr(member, name)}
+        if missing:
+            Member.objects.filter(pk=member.pk).update(**missing)
+            for name, value in missing.items():
+                setattr(member, name, value)
         return member, False
     try:
         with transaction.atomic():
-            return Member.objects.create(openid=openid, unionid=unionid), True
+            return Member.objects.create(unionid=unionid, **identity), True
     except IntegrityError:  # the same shopper's first two requests raced: the other one created them
-        return Member.objects.get(openid=openid), False
+        return Member.objects.get(**identity), False
+
+
+OAUTH_SCOPES = ("snsapi_base", "snsapi_userinfo")
+
+
+def wechat_web_authorize_url(*, redirect_uri: str, state: str, userinfo: bool | None = None) -> str:
+    """Where to send a shopper in WeChat's browser to log in with the store's official account: silently
+    (snsapi_base), or asking for nickname and avatar (snsapi_userinfo) when the store asks for them."""
+    app = OfficialAccount.objects.filter(singleton=1).first()
+    if app is None:
+        raise Conflict(_("店铺尚未配置公众号。"), code=MembersCode.OFFICIAL_ACCOUNT_NOT_CONFIGURED)
+    scope = "snsapi_userinfo" if (app.ask_userinfo if userinfo is None else userinfo) else "snsapi_base"
+    return official_account_oauth(app, redirect_uri=redirect_uri, scope=scope, state=state).authorize_url
+
+
+def member_login_wechat_web(*, code: str) -> tuple[Member, str, bool]:
+    """Log a shopper in with the code WeChat's web OAuth redirected back with: the member by unionid, then
+    by the official account's openid, or a new one; with snsapi_userinfo their nickname and avatar are
+    filled where the member has none. Returns (member, token bound to this store, is_new)."""
+    app = OfficialAccount.objects.filter(singleton=1).first()
+    if app is None:
+        raise Conflict(_("店铺尚未配置公众号。"), code=MembersCode.OFFICIAL_ACCOUNT_NOT_CONFIGURED)
+    if not code or len(code) > 128:
+        invalid = _("登录凭证无效。")
+        raise ValidationFailed(invalid, code=MembersCode.INVALID_CODE, fields={"code": [invalid]})
+    oauth = official_account_oauth(app, redirect_uri="", scope="snsapi_base", state="")
+    try:
+        granted = oauth.fetch_access_token(code)
+        profile = oauth.get_user_info() if granted.get("scope") == "snsapi_userinfo" else {}
+    except WeChatOAuthException:
+        raise ValidationFailed(_("微信登录已失效，请重试。"), code=MembersCode.INVALID_CODE,
+                               fields={"code": [_("登录凭证无效或已过期。")]}) from None
+    except requests.RequestException:
+        raise Conflict(_("连接不到微信服务器，请稍后再试。"), code=MembersCode.WECHAT_UNREACHABLE) from None
+    member, created = _member_for(oa_openid=granted["openid"],
+                                  unionid=granted.get("unionid") or profile.get("unionid") or None)
+    member.last_login_at = timezone.now()
+    fields = ["last_login_at"]
+    if profile.get("nickname") and not member.nickname:
+        member.nickname, fields = str(profile["nickname"])[:64], [*fields, "nickname"]
+    if str(profile.get("headimgurl") or "").startswith("https://") and not member.avatar_url:
+        member.avatar_url, fields = profile["headimgurl"][:300], [*fields, "avatar_url"]
+    member.save(update_fields=fields)
+    return member, member_token_issue(member=member), created
 
 
 MAX_ADDRESSES = 20

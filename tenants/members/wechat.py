@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from redis import Redis
 from wechatpy.client import WeChatClient
+from wechatpy.oauth import WeChatOAuth
 from wechatpy.session.redisstorage import RedisStorage
 
 from core import crypto
@@ -40,3 +41,21 @@ def miniprogram_code_png(*, scene: str, page: str = "") -> bytes:
     client = miniprogram_client(app)
     response = client.wxa.get_wxa_code_unlimited(scene=scene, page=page or None)
     return response.content
+
+
+class StoreWeChatOAuth(WeChatOAuth):
+    """wechatpy's web OAuth client, with a timeout (it sets none)."""
+
+    def _request(self, method, url_or_endpoint, **kwargs):
+        kwargs.setdefault("timeout", 5)
+        return super()._request(method, url_or_endpoint, **kwargs)
+
+
+def official_account_oauth(app: OfficialAccount, *, redirect_uri: str, scope: str, state: str) -> StoreWeChatOAuth:
+    """The web OAuth client of the store's official account: WeChat's, or the sandbox's in sandbox mode."""
+    oauth = StoreWeChatOAuth(app.appid, crypto.decrypt(app.secret_encrypted, keys=settings.FIELD_ENCRYPTION_KEYS),
+                             redirect_uri, scope=scope, state=state)
+    if app.sandbox:
+        oauth.API_BASE_URL = settings.WECHAT_SANDBOX_BASE
+        oauth.OAUTH_BASE_URL = f"{settings.WECHAT_SANDBOX_BASE}connect/"
+    return oauth

@@ -47,8 +47,10 @@ def _production(**env) -> subprocess.CompletedProcess:
             "import json; print(json.dumps({'debug': settings.DEBUG, 'session': settings.SESSION_COOKIE_SECURE, "
             "'csrf': settings.CSRF_COOKIE_SECURE, 'hsts': settings.SECURE_HSTS_SECONDS, "
             "'hosts': list(list.__iter__(settings.ALLOWED_HOSTS))}))")
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PLATFORM_", "FIELD_", "STRIPE_"))}
-    stripe = {"STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "PLATFORM_", "FIELD_", "STRIPE_", "TENCENT_SMS_"))}
+    stripe = {"STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x", "TENCENT_SMS_SECRET_ID": "AKIDx",
+              "TENCENT_SMS_SECRET_KEY": "k", "TENCENT_SMS_SDK_APP_ID": "1400000001"}
     return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                           env={**base, "PYTHONPATH": f"{REPO}:{REPO / 'platform'}",
                                "DJANGO_SETTINGS_MODULE": "config.settings.production", **stripe, **env})
@@ -76,6 +78,13 @@ def test_production_refuses_to_bill_without_stripe_keys():
     assert publishable.returncode != 0 and "secret or restricted key" in publishable.stderr
     no_secret = _production(**good, STRIPE_WEBHOOK_SECRET="")
     assert no_secret.returncode != 0 and "STRIPE_WEBHOOK_SECRET" in no_secret.stderr
+
+
+def test_production_refuses_to_send_text_messages_without_tencent_cloud_credentials():
+    good = {"DJANGO_SECRET_KEY": GOOD_SECRET, "PLATFORM_DOMAIN": "mall.example.com", "FIELD_ENCRYPTION_KEYS": "x"}
+    for name in ("TENCENT_SMS_SECRET_ID", "TENCENT_SMS_SECRET_KEY", "TENCENT_SMS_SDK_APP_ID"):
+        missing = _production(**good, **{name: ""})
+        assert missing.returncode != 0 and name in missing.stderr
 
 
 def test_production_is_safe_by_default():

@@ -242,6 +242,25 @@ WECHAT_SANDBOX_BASE = env_str("WECHAT_SANDBOX_BASE", "http://127.0.0.1:8099/wech
 WECHATPAY_API_BASE = env_str("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
 WECHATPAY_SANDBOX_BASE = env_str("WECHATPAY_SANDBOX_BASE", "http://127.0.0.1:8099/wechatpay")
 
+# Text messages (core.sms): Tencent Cloud SMS through its SDK. The defaults are the local sandbox's
+# (platform/sandbox/tencent_sms.py), which checks the SDK's request signature like Tencent Cloud does.
+SMS_PROVIDER = env_str("SMS_PROVIDER", "core.sms.TencentSms")
+TENCENT_SMS_ENDPOINT = env_str("TENCENT_SMS_ENDPOINT", "http://127.0.0.1:8099")
+TENCENT_SMS_SECRET_ID = env_str("TENCENT_SMS_SECRET_ID", "AKIDsandbox")
+TENCENT_SMS_SECRET_KEY = env_str("TENCENT_SMS_SECRET_KEY", "sandbox-secret-key")
+TENCENT_SMS_SDK_APP_ID = env_str("TENCENT_SMS_SDK_APP_ID", "1400000000")
+TENCENT_SMS_SIGN_NAME = env_str("TENCENT_SMS_SIGN_NAME", "分销商城")
+TENCENT_SMS_REGION = env_str("TENCENT_SMS_REGION", "ap-guangzhou")
+SMS_TEMPLATES = {"login_code": env_str("SMS_TEMPLATE_LOGIN_CODE", "100001")}
+# Where the H5 login page points a developer for the codes the sandbox "sent" (empty: not shown).
+SMS_SANDBOX_OUTBOX = env_str("SMS_SANDBOX_OUTBOX", "http://127.0.0.1:8099/sms/outbox")
+# Login codes: valid this long, this many wrong tries, and how often a phone or a client IP may ask for one.
+SMS_CODE_TTL_S = env_int("SMS_CODE_TTL_S", 300, minimum=60)
+SMS_CODE_MAX_TRIES = env_int("SMS_CODE_MAX_TRIES", 5, minimum=1)
+SMS_CODE_INTERVAL_S = env_int("SMS_CODE_INTERVAL_S", 60, minimum=1)
+SMS_CODE_PHONE_DAILY = env_int("SMS_CODE_PHONE_DAILY", 10, minimum=1)
+SMS_CODE_IP_HOURLY = env_int("SMS_CODE_IP_HOURLY", 20, minimum=1)
+
 # Parcel tracking provider (tenants.orders.tracking); the default is the local fake.
 TRACKING_PROVIDER = env_str("TRACKING_PROVIDER", "tenants.orders.tracking.FakeTrackingProvider")
 

@@ -17,3 +17,17 @@ document.addEventListener("click", async (event) => {
   await navigator.clipboard.writeText(data.url);
   button.textContent = button.dataset.copied;
 });
+// "Get a code": after sending, the button counts down the seconds before another may be asked for.
+for (const button of document.querySelectorAll("[data-countdown]")) {
+  let left = Number(button.dataset.countdown);
+  if (!left) continue;
+  const label = button.textContent;
+  const tick = () => {
+    if (left <= 0) { button.disabled = false; button.textContent = label; return; }
+    button.disabled = true;
+    button.textContent = button.dataset.countdownText.replace("{s}", left);
+    left -= 1;
+    setTimeout(tick, 1000);
+  };
+  tick();
+}
