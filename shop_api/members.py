@@ -10,7 +10,10 @@ from rest_framework.views import APIView
 from core.client_ip import client_ip
 from tenants.members.phone_login import login_code_send, member_login_phone
 from tenants.members.services import (
+    AddressInput,
     address_create,
+    address_delete,
+    address_update,
     favourite_set,
     member_bind_phone,
     member_login_wechat,
@@ -147,9 +150,10 @@ class AddressSerializer(serializers.Serializer):
     recipient = serializers.CharField(max_length=30, allow_blank=True)
     phone = serializers.CharField(max_length=20, allow_blank=True)
     region_code = serializers.CharField(max_length=6, allow_blank=True)
-    province = serializers.CharField(max_length=30, allow_blank=True)
-    city = serializers.CharField(max_length=30, allow_blank=True)
-    district = serializers.CharField(max_length=30, allow_blank=True)
+    # Named from the region code (GB/T 2260): what a client sends for them is not used.
+    province = serializers.CharField(read_only=True)
+    city = serializers.CharField(read_only=True)
+    district = serializers.CharField(read_only=True)
     detail = serializers.CharField(max_length=200, allow_blank=True)
     is_default = serializers.BooleanField(required=False, default=False)
 
@@ -163,5 +167,20 @@ class AddressListCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data = AddressSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        address = address_create(member=shopper(request), **data.validated_data)
+        address = address_create(member=shopper(request), values=AddressInput(**data.validated_data))
         return Response(AddressSerializer(address).data, status=201)
+
+
+class AddressApi(APIView):
+    permission_classes = [IsMember]
+
+    def put(self, request: Request, address_id: int) -> Response:
+        data = AddressSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        address = address_update(member=shopper(request), address_id=address_id,
+                                 values=AddressInput(**data.validated_data))
+        return Response(AddressSerializer(address).data)
+
+    def delete(self, request: Request, address_id: int) -> Response:
+        address_delete(member=shopper(request), address_id=address_id)
+        return Response(status=204)

@@ -12,8 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.client_ip import client_ip
 from core.errors import NotFound
 from tenants.orders.models import Order
+from tenants.payments.models import Payment
 from tenants.payments.services import (
     NotificationRejected,
     payment_notification_handle,
@@ -31,15 +33,22 @@ class PaymentPrepareApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         order_number = serializers.CharField(max_length=40)
+        # miniprogram: wx.requestPayment's parameters; jsapi: WeixinJSBridge's in WeChat's browser (the
+        # official account's openid); h5: the h5_url of WeChat's cashier for a phone browser.
+        channel = serializers.ChoiceField(choices=Payment.Channel.choices, default=Payment.Channel.MINIPROGRAM)
 
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = Order.objects.filter(member=shopper(request), number=data.validated_data["order_number"]).first()
+        member = shopper(request)
+        order = Order.objects.filter(member=member, number=data.validated_data["order_number"]).first()
         if order is None:
             raise NotFound("No such order.")
-        notify_url = request.build_absolute_uri("/api/v1/payments/wechatpay/notify/")
-        return Response(payment_prepare(order=order, payer_openid=shopper(request).openid or "", notify_url=notify_url))
+        channel = data.validated_data["channel"]
+        openid = member.oa_openid if channel == Payment.Channel.JSAPI else member.openid
+        return Response(payment_prepare(order=order, channel=channel, payer_openid=openid or "",
+                                        client_ip=client_ip(request),
+                                        notify_url=request.build_absolute_uri("/api/v1/payments/wechatpay/notify/")))
 
 
 @csrf_exempt

@@ -10,6 +10,7 @@ urlpatterns = [
     path("auth/sms-login/", members.SmsLoginApi.as_view(), name="api-sms-login"),
     path("me/", members.MeApi.as_view(), name="api-me"),
     path("me/addresses/", members.AddressListCreateApi.as_view(), name="api-addresses"),
+    path("me/addresses/<int:address_id>/", members.AddressApi.as_view(), name="api-address"),
     path("me/phone/", members.PhoneBindApi.as_view(), name="api-phone"),
     path("me/favourites/", members.FavouriteListApi.as_view(), name="api-favourites"),
     path("me/favourites/<int:product_id>/", members.FavouriteApi.as_view(), name="api-favourite"),

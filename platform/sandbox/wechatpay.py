@@ -4,14 +4,20 @@ response is signed with the sandbox's platform key (``ts\\nnonce\\nbody\\n``) an
 ``Wechatpay-Serial``; payments are settled by a signed notification whose resource is AES-256-GCM
 encrypted with the merchant's APIv3 key and POSTed to the notify_url given at prepay.
 
-Endpoints: POST /v3/pay/transactions/jsapi, GET /v3/pay/transactions/out-trade-no/{no},
-POST /v3/pay/transactions/out-trade-no/{no}/close, and the sandbox's own POST /sandbox/pay/{no} (the
-shopper "pays": the notification is delivered before the reply).
+Endpoints: POST /v3/pay/transactions/jsapi and /h5, GET /v3/pay/transactions/out-trade-no/{no},
+POST /v3/pay/transactions/out-trade-no/{no}/close, and the sandbox's own stand-ins for the shopper's side:
+POST /sandbox/pay/{no} (the shopper "pays": the notification is delivered before the reply); GET and POST
+/sandbox/checkout/{no}, the cashier page an H5 payment's ``h5_url`` opens (it shows the amount; paying
+delivers the notification, then goes to the ``redirect_url`` the store appended, as WeChat's does); and
+POST /sandbox/jsapi, what WeChat's ``getBrandWCPayRequest`` does with a JSAPI payment's parameters: their
+``paySign`` is checked with the merchant's key before the payment is made.
 """
 
 from __future__ import annotations
 
 import base64
+import html
+import io
 import json
 import re
 import secrets
@@ -20,7 +26,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from cryptography.exceptions import InvalidSignature
@@ -82,6 +88,7 @@ class WeChatPaySandbox:
         self.platform_key_id = platform_key_id
         self.merchants: dict[str, Merchant] = {}
         self.transactions: dict[str, Transaction] = {}
+        self.prepays: dict[str, str] = {}  # prepay_id -> out_trade_no
         self.refunds: dict[str, RefundRecord] = {}
         # Merchant transfers (commission payouts): out_bill_no -> bill. Tests may set a bill's outcome to
         # "FAIL" in transfer_outcomes before querying it.
@@ -107,7 +114,8 @@ class WeChatPaySandbox:
         merchant = self.merchants[tx.mchid]
         resource = {
             "mchid": tx.mchid, "appid": tx.appid, "out_trade_no": tx.out_trade_no,
-            "transaction_id": tx.transaction_id, "trade_type": "JSAPI", "trade_state": tx.state,
+            "transaction_id": tx.transaction_id, "trade_type": tx.extra.get("trade_type", "JSAPI"),
+            "trade_state": tx.state,
             "trade_state_desc": "支付成功", "bank_type": "OTHERS", "success_time": tx.success_time,
             "payer": {"openid": tx.openid}, "amount": {"total": tx.total_fen, "payer_total": tx.total_fen,
                                                        "currency": "CNY", "payer_currency": "CNY"},
@@ -180,6 +188,82 @@ class WeChatPaySandbox:
                                  timeout=10)
         return response.status_code
 
+    def _prepay(self, tx: Transaction) -> tuple[str, str] | None:
+        """Record a prepared transaction; (code, message) when WeChat would refuse it."""
+        with self._lock:
+            existing = self.transactions.get(tx.out_trade_no)
+            if existing and existing.state == "SUCCESS":
+                return "ORDERPAID", "already paid"
+            if existing and existing.state == "CLOSED":
+                return "ORDERCLOSED", "order closed"
+            self.transactions[tx.out_trade_no] = tx
+            prepay_id = "wx" + uuid.uuid4().hex
+            self.prepays[prepay_id] = tx.out_trade_no
+            tx.extra["prepay_id"] = prepay_id
+        return None
+
+    def _cashier(self, environ, start_response, out_trade_no: str) -> list[bytes]:
+        """The H5 cashier: a page showing what is paid for, and the button that pays."""
+        tx = self.transactions.get(out_trade_no)
+        query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        if tx is None:
+            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+            return ["订单不存在".encode()]
+        if environ["REQUEST_METHOD"] == "POST":
+            form = {k: v[-1] for k, v in parse_qs(environ["wsgi.input"].read(
+                int(environ.get("CONTENT_LENGTH") or 0)).decode()).items()}
+            if tx.state == "NOTPAY":
+                self.pay(out_trade_no)
+                self.deliver_quietly(out_trade_no)
+            back = form.get("redirect_url", "")
+            if back.startswith(("http://", "https://")):
+                start_response("302 Found", [("Location", back), ("Content-Length", "0")])
+                return [b""]
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+            return ["支付完成".encode()]
+        page = f"""<!doctype html><html lang="zh-hans"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>微信支付（沙箱）</title>
+<style>body{{font:15px system-ui,sans-serif;max-width:420px;margin:40px auto;padding:0 16px;text-align:center}}
+.amount{{font-size:32px;font-weight:600}}button{{font:inherit;width:100%;padding:12px;background:#07c160;color:#fff;
+border:0;border-radius:6px}}</style></head><body><h1>微信支付（沙箱）</h1><p>商户订单 {html.escape(out_trade_no)}</p>
+<p class="amount">¥{tx.total_fen // 100}.{tx.total_fen % 100:02d}</p>
+{"<p>这笔订单已支付</p>" if tx.state == "SUCCESS" else ""}
+<form method="post"><input type="hidden" name="redirect_url" value="{html.escape(query.get("redirect_url", ""))}">
+<button type="submit">确认支付</button></form></body></html>"""
+        body = page.encode()
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    def _jsapi_paid(self, start_response, body: str) -> list[bytes]:
+        """getBrandWCPayRequest: the parameters must carry a paySign the merchant's key made."""
+        params = json.loads(body or "{}")
+        prepay_id = str(params.get("package", "")).removeprefix("prepay_id=")
+        tx = self.transactions.get(self.prepays.get(prepay_id, ""))
+        if tx is None:
+            return self._reply(start_response, 400, {"err_msg": "get_brand_wcpay_request:fail prepay_id"})
+        merchant = self.merchants[tx.mchid]
+        message = "".join(f"{params.get(name)}\n" for name in ("appId", "timeStamp", "nonceStr", "package"))
+        key = serialization.load_pem_public_key(merchant.public_key_pem.encode())
+        try:
+            key.verify(base64.b64decode(params.get("paySign", "")), message.encode(), padding.PKCS1v15(),
+                       hashes.SHA256())
+        except (InvalidSignature, ValueError):
+            return self._reply(start_response, 400, {"err_msg": "get_brand_wcpay_request:fail sign"})
+        if params.get("appId") != tx.appid:
+            return self._reply(start_response, 400, {"err_msg": "get_brand_wcpay_request:fail appid"})
+        if tx.state == "NOTPAY":
+            self.pay(tx.out_trade_no)
+            self.deliver_quietly(tx.out_trade_no)
+        return self._reply(start_response, 200, {"err_msg": "get_brand_wcpay_request:ok"})
+
+    def deliver_quietly(self, out_trade_no: str) -> int | None:
+        """Deliver the notification as WeChat does after a shopper pays: a store that cannot be reached just
+        misses it (WeChat would retry later; the store's query of the payment settles it meanwhile)."""
+        try:
+            return self.deliver(out_trade_no)
+        except requests.RequestException:
+            return None
+
     # --- WSGI ------------------------------------------------------------------------------------------
 
     def _reply(self, start_response, status: int, payload: dict | None) -> list[bytes]:
@@ -211,20 +295,29 @@ class WeChatPaySandbox:
                 return self._reply(start_response, 404, {"code": "ORDER_NOT_EXIST", "message": "no such order"})
             self.pay(out_trade_no)
             return self._reply(start_response, 200, {"delivered_status": self.deliver(out_trade_no)})
+        if path.startswith("/sandbox/checkout/"):
+            return self._cashier({**environ, "wsgi.input": io.BytesIO(body.encode())}, start_response,
+                                 path.rsplit("/", 1)[-1])
+        if method == "POST" and path == "/sandbox/jsapi":
+            return self._jsapi_paid(start_response, body)
         merchant = self._authenticated(environ, method, path + (f"?{query}" if query else ""), body)
         if merchant is None:
             return self._reply(start_response, 401, {"code": "SIGN_ERROR", "message": "signature verification failed"})
-        if method == "POST" and path == "/v3/pay/transactions/jsapi":
+        if method == "POST" and path in ("/v3/pay/transactions/jsapi", "/v3/pay/transactions/h5"):
             data = json.loads(body)
+            h5 = path.endswith("/h5")
+            if h5 and not data.get("scene_info", {}).get("payer_client_ip"):
+                return self._reply(start_response, 400, {"code": "PARAM_ERROR", "message": "scene_info required"})
             tx = Transaction(out_trade_no=data["out_trade_no"], mchid=data["mchid"], appid=data["appid"],
-                             total_fen=data["amount"]["total"], openid=data["payer"]["openid"],
-                             notify_url=data["notify_url"])
-            with self._lock:
-                existing = self.transactions.get(tx.out_trade_no)
-                if existing and existing.state == "SUCCESS":
-                    return self._reply(start_response, 400, {"code": "ORDERPAID", "message": "already paid"})
-                self.transactions[tx.out_trade_no] = tx
-            return self._reply(start_response, 200, {"prepay_id": "wx" + uuid.uuid4().hex})
+                             total_fen=data["amount"]["total"], openid=(data.get("payer") or {}).get("openid", ""),
+                             notify_url=data["notify_url"], extra={"trade_type": "MWEB" if h5 else "JSAPI"})
+            if refused := self._prepay(tx):
+                return self._reply(start_response, 400, {"code": refused[0], "message": refused[1]})
+            if not h5:
+                return self._reply(start_response, 200, {"prepay_id": tx.extra["prepay_id"]})
+            cashier = (f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '127.0.0.1')}"
+                       f"{environ.get('SCRIPT_NAME', '')}/sandbox/checkout/{tx.out_trade_no}")
+            return self._reply(start_response, 200, {"h5_url": f"{cashier}?prepay_id={tx.extra['prepay_id']}"})
         match = re.fullmatch(r"/v3/pay/transactions/out-trade-no/([^/]+)(/close)?", path)
         if match and match.group(1) in self.transactions:
             tx = self.transactions[match.group(1)]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.money import parse_yuan
+from tenants.members.services import AddressInput
 
 SORT_CHOICES = [("newest", _("新品")), ("sales", _("销量")), ("price_asc", _("价格从低到高")),
                 ("price_desc", _("价格从高到低"))]
@@ -63,12 +64,77 @@ class PhoneLoginForm(forms.Form):
 
 
 def form_refusal(form: forms.Form, error: DomainError) -> None:
-    """A service's refusal shown on the form: each field's message by its field, and the refusal's own
-    message above the form unless a field already says it."""
+    """A service's refusal shown on the form: each field's message by its field (above the form for a field the
+    shopper does not see), and the refusal's own message above the form unless a field already says it."""
     said = set()
     for name, messages in error.fields.items():
         for message in messages:
-            form.add_error(name if name in form.fields else None, message)
+            shown = name in form.fields and not form.fields[name].widget.is_hidden
+            form.add_error(name if shown else None, message)
             said.add(str(message))
     if str(error.message) not in said:
         form.add_error(None, error.message)
+
+
+class AddToCartForm(forms.Form):
+    """The product page's SKU and quantity, into the cart or straight to checkout."""
+
+    sku = forms.IntegerField(min_value=1, max_value=2**62, error_messages={"required": _("请选择规格。")})
+    quantity = forms.IntegerField(min_value=1, max_value=999, initial=1, error_messages={
+        "min_value": _("数量需在 1 到 999 之间。"), "max_value": _("数量需在 1 到 999 之间。")})
+    action = forms.ChoiceField(choices=[("cart", _("加入购物车")), ("buy", _("立即购买"))], required=False)
+
+
+class CartLineForm(forms.Form):
+    action = forms.ChoiceField(choices=[("more", "+"), ("less", "-"), ("remove", _("删除")), ("select", _("选中")),
+                                        ("unselect", _("不选"))])
+
+
+class ItemsField(forms.Field):
+    """What is being bought, as "sku:quantity" pairs separated by commas (the checkout page's hidden field)."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {"invalid": _("商品信息无效，请回到购物车重新结算。")}
+
+    def to_python(self, value) -> list[dict]:
+        text = str(value or "")
+        if len(text) > 2000:
+            raise forms.ValidationError(self.error_messages["invalid"])
+        items = []
+        for pair in filter(None, text.split(",")):
+            sku, _sep, quantity = pair.partition(":")
+            if not (sku.isascii() and sku.isdigit() and quantity.isascii() and quantity.isdigit()) or \
+                    len(sku) > 18 or len(quantity) > 3:
+                raise forms.ValidationError(self.error_messages["invalid"])
+            items.append({"sku_id": int(sku), "quantity": int(quantity)})
+        if not items or len(items) > 50:
+            raise forms.ValidationError(self.error_messages["invalid"])
+        return items
+
+
+def items_text(items: list[dict]) -> str:
+    return ",".join(f"{item['sku_id']}:{item['quantity']}" for item in items)
+
+
+class CheckoutForm(forms.Form):
+    address = forms.IntegerField(min_value=1, max_value=2**62, error_messages={"required": _("请选择收货地址。")})
+    items = ItemsField()
+    remark = forms.CharField(label=_("订单备注"), max_length=200, required=False, widget=forms.TextInput(attrs={
+        "placeholder": _("选填，给商家的话")}))
+    # One key per checkout page shown: submitting twice (a double tap, a retry) places one order.
+    key = forms.CharField(min_length=8, max_length=64, widget=forms.HiddenInput)
+
+
+class AddressForm(forms.Form):
+    recipient = forms.CharField(label=_("收货人"), max_length=30)
+    phone = forms.CharField(label=_("手机号"), max_length=11, widget=forms.TextInput(attrs={
+        "type": "tel", "inputmode": "numeric", "autocomplete": "tel-national"}))
+    # Chosen with the province / city / county pickers (h5.js fills them from the region data).
+    region_code = forms.CharField(label=_("所在地区"), max_length=6, widget=forms.HiddenInput, error_messages={
+        "required": _("请选择省市区。")})
+    detail = forms.CharField(label=_("详细地址"), max_length=200, widget=forms.Textarea(attrs={
+        "rows": 2, "placeholder": _("街道、楼栋、门牌号")}))
+    is_default = forms.BooleanField(label=_("设为默认地址"), required=False)
+
+    def values(self) -> AddressInput:
+        return AddressInput(**self.cleaned_data)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import secrets
 from urllib.parse import urlencode
 
 from django.db import transaction
@@ -30,6 +31,9 @@ SHARE_COOKIE = "h5_dc"
 SHARE_SALT = "h5.share"
 SHARE_MAX_AGE_S = 60 * 60 * 24 * 7  # a link opened and not followed by a login within a week is forgotten
 SHARE_SOURCES = {"link", "qr", "poster"}
+DEVICE_COOKIE = "h5_device"
+DEVICE_SALT = "h5.device"
+DEVICE_MAX_AGE_S = 60 * 60 * 24 * 730
 
 
 def h5_member(request: HttpRequest) -> Member | None:
@@ -53,8 +57,21 @@ def safe_next(request: HttpRequest, default: str = "") -> str:
     return default or reverse("h5-me")
 
 
-def login_url(request: HttpRequest) -> str:
-    return f"{reverse('h5-login')}?{urlencode({'next': request.get_full_path()})}"
+def login_url(request: HttpRequest, *, next_url: str = "") -> str:
+    return f"{reverse('h5-login')}?{urlencode({'next': next_url or request.get_full_path()})}"
+
+
+def device_id(request: HttpRequest, response: HttpResponse | None = None) -> str:
+    """This browser's id for the anti-abuse rules (one first order per device): random, kept in a signed
+    cookie for two years; given to ``response`` when it is new."""
+    if not hasattr(request, "_h5_device"):
+        known = request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_SALT) or ""
+        request._h5_device = (known or secrets.token_hex(16), not known)  # type: ignore[attr-defined]
+    value, new = request._h5_device  # type: ignore[attr-defined]
+    if response is not None and new:
+        response.set_signed_cookie(DEVICE_COOKIE, value, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE_S,
+                                   **_cookie_options(request))
+    return value
 
 
 def h5_sign_in(request: HttpRequest, response: HttpResponse, *, member: Member, token: str) -> HttpResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import template
 
 from core.money import format_fen
@@ -19,3 +21,9 @@ def yuan(amount_fen: int | None) -> str:
 def spec_label(spec_values: dict | None) -> str:
     """A SKU's spec values as the shopper reads them: "红 / M"; empty for a product with one SKU."""
     return " / ".join((spec_values or {}).values())
+
+
+@register.filter
+def json_attr(value) -> str:
+    """A value as JSON for a data attribute (the template's escaping makes it attribute-safe)."""
+    return json.dumps(value, ensure_ascii=False)

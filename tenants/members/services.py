@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -10,7 +12,8 @@ from django.utils.translation import gettext as _
 from wechatpy.exceptions import WeChatClientException, WeChatOAuthException
 
 from core import crypto
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.regions import region_names
 from core.text import ascii_digits
 from tenants.catalog.models import Product
 
@@ -154,36 +157,84 @@ def member_login_wechat_web(*, code: str) -> tuple[Member, str, bool]:
 MAX_ADDRESSES = 20
 
 
-@transaction.atomic
-def address_create(*, member: Member, recipient: str, phone: str, region_code: str, province: str, city: str,
-                   district: str, detail: str, is_default: bool = False):
-    """A shipping address (China region code + detail). The first one, or one marked so, is the default."""
+@dataclass(frozen=True)
+class AddressInput:
+    """A shipping address as the shopper enters it: the region is a GB/T 2260 code, its names come from it."""
+
+    recipient: str
+    phone: str
+    region_code: str
+    detail: str
+    is_default: bool = False
+
+
+def _address_problems(values: AddressInput) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
-    if not recipient.strip():
-        fields["recipient"] = [_("请填写收货人。")]
-    if not (ascii_digits(phone) and len(phone) == 11 and phone.startswith("1")):
+    if not values.recipient.strip() or len(values.recipient.strip()) > 30:
+        fields["recipient"] = [_("请填写收货人（最多 30 个字）。")]
+    if not (ascii_digits(values.phone) and len(values.phone) == 11 and values.phone.startswith("1")):
         fields["phone"] = [_("请填写 11 位手机号。")]
-    if not (ascii_digits(region_code) and len(region_code) == 6 and region_code[:2] in _PROVINCE_CODES):
+    if region_names(values.region_code) is None:
         fields["region_code"] = [_("请选择省市区（6 位行政区划代码）。")]
-    if not detail.strip():
-        fields["detail"] = [_("请填写详细地址。")]
-    if Address.objects.filter(member=member).count() >= MAX_ADDRESSES:
+    if not values.detail.strip() or len(values.detail.strip()) > 200:
+        fields["detail"] = [_("请填写详细地址（最多 200 个字）。")]
+    return fields
+
+
+def _address_fields(values: AddressInput) -> dict:
+    province, city, district = region_names(values.region_code) or ("", "", "")
+    return {"recipient": values.recipient.strip(), "phone": values.phone, "region_code": values.region_code,
+            "province": province, "city": city, "district": district, "detail": values.detail.strip()}
+
+
+@transaction.atomic
+def address_create(*, member: Member, values: AddressInput) -> Address:
+    """A shipping address. The first one, or one marked so, is the default."""
+    Member.objects.select_for_update().filter(pk=member.pk).first()  # one address book change at a time
+    fields = _address_problems(values)
+    count = Address.objects.filter(member=member).count()
+    if count >= MAX_ADDRESSES:
         fields["detail"] = [_("最多保存 %(max)s 个地址。") % {"max": MAX_ADDRESSES}]
     if fields:
         raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
-    first = not Address.objects.filter(member=member).exists()
-    if is_default and not first:
+    if values.is_default and count:
         Address.objects.filter(member=member, is_default=True).update(is_default=False)
-    return Address.objects.create(member=member, recipient=recipient.strip(), phone=phone, region_code=region_code,
-                                  province=province.strip(), city=city.strip(), district=district.strip(),
-                                  detail=detail.strip(), is_default=is_default or first)
+    return Address.objects.create(member=member, **_address_fields(values), is_default=values.is_default or not count)
 
 
-# GB/T 2260 province-level prefixes.
-_PROVINCE_CODES = frozenset({
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
-    "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
-})
+def _own_address(member: Member, address_id: int) -> Address:
+    address = Address.objects.select_for_update().filter(member=member, pk=address_id).first()
+    if address is None:
+        raise NotFound(_("地址不存在。"))
+    return address
+
+
+@transaction.atomic
+def address_update(*, member: Member, address_id: int, values: AddressInput) -> Address:
+    """Change an address; marked default, it becomes the one (a default cannot be unmarked: choose another)."""
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    address = _own_address(member, address_id)
+    if fields := _address_problems(values):
+        raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
+    if values.is_default and not address.is_default:
+        Address.objects.filter(member=member, is_default=True).update(is_default=False)
+    for name, value in _address_fields(values).items():
+        setattr(address, name, value)
+    address.is_default = address.is_default or values.is_default
+    address.save()
+    return address
+
+
+@transaction.atomic
+def address_delete(*, member: Member, address_id: int) -> None:
+    """Remove an address (orders keep their own copy); the newest other one becomes the default."""
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    address = _own_address(member, address_id)
+    address.delete()
+    if address.is_default:
+        following = Address.objects.filter(member=member).order_by("-id").first()
+        if following is not None:
+            Address.objects.filter(pk=following.pk).update(is_default=True)
 
 
 MAX_HISTORY = 100

@@ -17,7 +17,7 @@ from core.errors import Conflict, IllegalTransition, NotFound, ValidationFailed
 from core.events import publish
 from core.ids import sortable_number
 from tenants.catalog.models import Product, Sku
-from tenants.catalog.stock import stock_release, stock_reserve
+from tenants.catalog.stock import InsufficientStock, stock_release, stock_reserve
 from tenants.members.models import Address, Member
 
 from .calculations import PriceContext, PriceLine, price
@@ -64,16 +64,25 @@ def _check_quantity(quantity: int) -> None:
 
 @transaction.atomic
 def cart_add(*, member: Member, sku_id: int, quantity: int) -> CartItem:
-    """Add units of a SKU; adding it again adds to the same row."""
+    """Add units of a SKU; adding it again adds to the same row. More units than are in stock are refused
+    (stock is only taken when the order is placed: this spares the shopper a refusal at checkout)."""
     _check_quantity(quantity)
-    _sellable_sku(sku_id)
+    sku = _sellable_sku(sku_id)
     item, created = CartItem.objects.select_for_update().get_or_create(member=member, sku_id=sku_id,
                                                                        defaults={"quantity": quantity})
+    wanted = quantity if created else min(item.quantity + quantity, MAX_QUANTITY)
+    if wanted > sku.stock:
+        raise _short(sku.stock)
     if not created:
-        item.quantity = min(item.quantity + quantity, MAX_QUANTITY)
+        item.quantity = wanted
         item.selected = True
         item.save(update_fields=["quantity", "selected"])
     return item
+
+
+def _short(left: int) -> InsufficientStock:
+    message = _("库存不足，仅剩 %(n)s 件。") % {"n": left} if left > 0 else _("这个规格已售罄。")
+    return InsufficientStock(message, fields={"quantity": [message]})
 
 
 @transaction.atomic
@@ -83,6 +92,10 @@ def cart_update(*, member: Member, item_id: int, quantity: int | None = None, se
         raise NotFound(_("购物车中没有这件商品。"))
     if quantity is not None:
         _check_quantity(quantity)
+        if quantity > item.quantity:
+            stock = Sku.objects.values_list("stock", flat=True).get(pk=item.sku_id)
+            if quantity > stock:
+                raise _short(stock)
         item.quantity = quantity
     if selected is not None:
         item.selected = selected
@@ -204,7 +217,13 @@ def order_create(*, member: Member, idempotency_key: str, address_id: int, items
         for i, line in enumerate(ctx.lines, start=1)
     ])
     for sku_id, quantity in pairs:  # ascending SKU ids: concurrent orders lock in the same order
-        stock_reserve(sku_id=sku_id, quantity=quantity, reference=order.number, actor=_member_actor(member))
+        try:
+            stock_reserve(sku_id=sku_id, quantity=quantity, reference=order.number, actor=_member_actor(member))
+        except InsufficientStock:
+            line = next(line for line in ctx.lines if line.sku_id == sku_id)
+            short = _("「%(title)s」库存不足，请减少数量或换个规格。") % {
+                "title": f"{line.title} {line.spec_text}".strip()}
+            raise InsufficientStock(short, fields={"items": [short]}) from None
     CartItem.objects.filter(member=member, sku_id__in=[sku_id for sku_id, _ in pairs]).delete()
     _event(order, "created", actor=_member_actor(member))
     return order, True

@@ -34,11 +34,21 @@ class Payment(models.Model):
         # Paid for an order that could no longer take it, and given back in full (see Refund.Reason).
         RETURNED = "returned", _("已原路退回")
 
+    class Channel(models.TextChoices):
+        MINIPROGRAM = "miniprogram", _("小程序支付")
+        JSAPI = "jsapi", _("公众号支付")  # inside WeChat's browser, with the official account's appid
+        H5 = "h5", _("H5 支付")  # a phone browser outside WeChat, through WeChat's cashier page
+
+    # One payment per order and channel: the mini-program's is numbered as the order, the others carry a
+    # letter, so a shopper who switches from one to the other never re-prepares a number WeChat knows under
+    # another trade type. Two of them paid is a payment the order cannot take, and goes back (see services).
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.MINIPROGRAM)
     out_trade_no = models.CharField(max_length=32, unique=True)
     amount_fen = models.PositiveBigIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED, db_index=True)
     prepay_id = models.CharField(max_length=64, blank=True)
+    h5_url = models.CharField(max_length=500, blank=True)  # the cashier page of an H5 payment (no prepay_id)
     # The store's own notify endpoint, given at prepay and reused for this payment's refunds.
     notify_url = models.CharField(max_length=300, blank=True)
     transaction_id = models.CharField(max_length=64, unique=True, null=True, blank=True)

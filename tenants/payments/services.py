@@ -25,9 +25,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from wechatpayv3 import WeChatPayType
 
 from core import crypto
 from core.errors import Conflict, IllegalTransition, ValidationFailed
+from tenants.members.models import OfficialAccount
 from tenants.orders.models import Order
 from tenants.orders.services import order_mark_paid
 
@@ -89,29 +91,77 @@ def wechatpay_configure(*, appid: str, mchid: str, private_key_pem: str, cert_se
     return merchant
 
 
-def payment_prepare(*, order: Order, payer_openid: str, notify_url: str) -> dict:
-    """Parameters for wx.requestPayment. Reuses the prepay of a payment already prepared."""
+_NUMBER_SUFFIX: dict[str, str] = {Payment.Channel.MINIPROGRAM: "", Payment.Channel.JSAPI: "J", Payment.Channel.H5: "H"}
+
+
+def _official_account_appid() -> str:
+    account = OfficialAccount.objects.filter(singleton=1).first()
+    if account is None:
+        raise Conflict(_("店铺尚未配置公众号，请在小程序内支付。"), code=PaymentsCode.PAYER_UNKNOWN)
+    return account.appid
+
+
+def _store_appids(merchant: WechatPayMerchant) -> set[str]:
+    """The appids this store's payments are made under: the merchant's (mini-program) and the official account's."""
+    return {merchant.appid, *OfficialAccount.objects.filter(singleton=1).values_list("appid", flat=True)}
+
+
+def payment_prepare(*, order: Order, notify_url: str, channel: str = Payment.Channel.MINIPROGRAM,
+                    payer_openid: str = "", client_ip: str = "") -> dict:
+    """Prepare paying ``order`` through ``channel``: in the mini-program (wx.requestPayment's parameters, under
+    the merchant's appid), in WeChat's browser (JSAPI: WeixinJSBridge's getBrandWCPayRequest parameters, under
+    the official account's appid and its openid of the payer) or in another phone browser (H5: the ``h5_url`` of
+    WeChat's cashier page, for the payer's IP). A JSAPI prepay is reused while it lasts; an H5 cashier URL lasts
+    minutes, so every call asks for a fresh one for the same trade number."""
     if order.status != Order.Status.PENDING_PAYMENT:
         raise IllegalTransition(_("订单状态为“%(status)s”，不能支付。") % {"status": order.get_status_display()})
-    if not payer_openid:
-        raise Conflict(_("请先使用微信登录。"), code=PaymentsCode.PAYER_UNKNOWN)
     merchant = merchant_get()
+    h5 = channel == Payment.Channel.H5
+    if h5 and not client_ip:
+        raise ValidationFailed(_("无法识别付款设备，请刷新后重试。"), fields={"client_ip": [_("缺少付款方 IP。")]})
+    if not h5 and not payer_openid:
+        raise Conflict(_("请先使用微信登录。"), code=PaymentsCode.PAYER_UNKNOWN)
+    appid = _official_account_appid() if channel == Payment.Channel.JSAPI else merchant.appid
     client = wechatpay_client(merchant, notify_url=notify_url)
-    payment, _created = Payment.objects.get_or_create(out_trade_no=order.number, defaults={
-        "order": order, "amount_fen": order.payable_fen, "notify_url": notify_url})
-    if not payment.prepay_id:
+    payment, _created = Payment.objects.get_or_create(out_trade_no=order.number + _NUMBER_SUFFIX[channel], defaults={
+        "order": order, "channel": channel, "amount_fen": order.payable_fen, "notify_url": notify_url})
+    if h5 or not payment.prepay_id:
         # The gateway call is outside any transaction: nothing is held locked while WeChat answers.
-        code, message = client.pay(description=f"订单 {order.number}"[:127], out_trade_no=order.number,
-                                   amount={"total": order.payable_fen, "currency": "CNY"},
-                                   payer={"openid": payer_openid})
+        code, message = client.pay(
+            description=f"订单 {order.number}"[:127], out_trade_no=payment.out_trade_no, appid=appid,
+            amount={"total": payment.amount_fen, "currency": "CNY"},
+            payer=None if h5 else {"openid": payer_openid},
+            scene_info={"payer_client_ip": client_ip, "h5_info": {"type": "Wap"}} if h5 else None,
+            pay_type=WeChatPayType.H5 if h5 else WeChatPayType.JSAPI)
         if code != 200:
             raise Conflict(_("微信支付暂时不可用，请稍后再试。"), code=PaymentsCode.GATEWAY_ERROR)
-        Payment.objects.filter(pk=payment.pk).update(prepay_id=json.loads(message)["prepay_id"])
+        answer = json.loads(message)
+        Payment.objects.filter(pk=payment.pk).update(**{"h5_url": answer["h5_url"]} if h5 else
+                                                      {"prepay_id": answer["prepay_id"]})
         payment.refresh_from_db()
+    if h5:
+        return {"h5_url": payment.h5_url}
     timestamp, nonce = str(int(time.time())), secrets.token_hex(16)
     package = f"prepay_id={payment.prepay_id}"
-    return {"appId": merchant.appid, "timeStamp": timestamp, "nonceStr": nonce, "package": package,
-            "signType": "RSA", "paySign": client.sign([merchant.appid, timestamp, nonce, package])}
+    return {"appId": appid, "timeStamp": timestamp, "nonceStr": nonce, "package": package,
+            "signType": "RSA", "paySign": client.sign([appid, timestamp, nonce, package])}
+
+
+def payment_refresh(*, order: Order) -> str:
+    """Ask WeChat Pay about the order's prepared payments while the order waits for one (the shopper is back from
+    paying before the notification): one that succeeded is applied like its notification. Returns the order's
+    status afterwards."""
+    if order.status != Order.Status.PENDING_PAYMENT:
+        return order.status
+    merchant = merchant_get()
+    for payment in Payment.objects.filter(order=order, status=Payment.Status.CREATED).order_by("pk"):
+        if not (payment.prepay_id or payment.h5_url):
+            continue
+        code, message = wechatpay_client(merchant).query(out_trade_no=payment.out_trade_no)
+        state = json.loads(message) if code == 200 else {}
+        if state.get("trade_state") == "SUCCESS":
+            apply_queried_payment(payment=payment, state=state)
+    return Order.objects.values_list("status", flat=True).get(pk=order.pk)
 
 
 def _header(headers, name: str) -> str:
@@ -183,7 +233,7 @@ def _apply_payment(merchant: WechatPayMerchant, data: dict) -> str:
     """A successful payment. It is always recorded; it pays the order only if the order can take exactly
     it, and otherwise goes straight back to the payer (``payment_return``) with the merchant told."""
     resource = data["resource"]
-    if resource.get("mchid") != merchant.mchid or resource.get("appid") != merchant.appid:
+    if resource.get("mchid") != merchant.mchid or resource.get("appid") not in _store_appids(merchant):
         _record(data)
         return _merchant_mismatch(data)
     out_trade_no = str(resource.get("out_trade_no") or "")

@@ -26,16 +26,21 @@ def payments_sweep(*, now) -> dict:
     arrived is settled — and only then close the WeChat order and cancel ours."""
     settled = cancelled = 0
     for order in orders_overdue_unpaid(now=now)[:200]:
-        payment = Payment.objects.filter(order=order).first()
-        if payment is not None and payment.prepay_id:
+        paid = False
+        for payment in Payment.objects.filter(order=order).order_by("pk"):  # one per channel the shopper tried
+            if not (payment.prepay_id or payment.h5_url):
+                continue
             client = wechatpay_client(merchant_get())
             code, message = client.query(out_trade_no=payment.out_trade_no)
             state = json.loads(message) if code == 200 else {}
             if state.get("trade_state") == "SUCCESS":
                 apply_queried_payment(payment=payment, state=state)
-                settled += 1
+                paid = True
                 continue
             client.close(out_trade_no=payment.out_trade_no)
+        if paid:
+            settled += 1
+            continue
         try:
             order_cancel(order=order, reason="支付超时", actor="system")
             cancelled += 1

@@ -73,16 +73,17 @@ def official_account(store_a, wechat_sandbox):
     connection.set_schema_to_public()
 
 
-def _wechat_round_trip(client: Client, *, user: str, consent: str = "allow", next_url: str = "/products/"):
+def _wechat_round_trip(client: Client, *, user: str, consent: str = "allow", next_url: str = "/products/",
+                       scope: str = "snsapi_userinfo"):
     """The shopper opens the login page in WeChat, WeChat (the sandbox) asks and sends them back."""
     start = client.get(f"/login/?next={next_url}", HTTP_USER_AGENT=WECHAT_UA)
     assert start.status_code == 302 and start["Location"].startswith("/login/wechat/")
     to_wechat = client.get(start["Location"], HTTP_USER_AGENT=WECHAT_UA)
     authorize = urlsplit(to_wechat["Location"])
     query = {k: v[0] for k, v in parse_qs(authorize.query).items()}
-    assert query["scope"] == "snsapi_userinfo" and query["appid"] == "wxoaalpha"
+    assert query["scope"] == scope and query["appid"] == "wxoaalpha"
     asked = requests.get(to_wechat["Location"].split("#")[0], timeout=5)
-    assert "网页申请获取你的昵称" in asked.text
+    assert ("网页申请获取你的昵称" in asked.text) == (scope == "snsapi_userinfo")
     answered = requests.get(to_wechat["Location"].split("#")[0], params={"user": user, "consent": consent},
                             allow_redirects=False, timeout=5)
     back = urlsplit(answered.headers["Location"])

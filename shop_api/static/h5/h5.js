@@ -31,3 +31,51 @@ for (const button of document.querySelectorAll("[data-countdown]")) {
   };
   tick();
 }
+// The address form's province / city / county pickers, filled from the region data; the chosen county (or a
+// city without counties) is the region code the form sends.
+for (const picker of document.querySelectorAll("[data-region-picker]")) {
+  const code = picker.querySelector("input[name=region_code]");
+  const [province, city, county] = ["province", "city", "county"].map((level) => picker.querySelector(`[data-level=${level}]`));
+  fetch(picker.dataset.regionPicker).then((response) => response.json()).then((tree) => {
+    const counties = (cityCode) => Object.entries(tree[cityCode] || {}).filter(([c]) => c.length === 6);
+    const fill = (select, entries, chosen) => {
+      select.length = 1;
+      for (const [value, name] of entries) select.add(new Option(name, value, false, value === chosen));
+      select.disabled = !entries.length;
+    };
+    const pick = () => { code.value = county.value || (city.value && !counties(city.value).length ? city.value : ""); };
+    const initial = code.value;
+    fill(province, Object.entries(tree["86"]), initial.slice(0, 2) + "0000");
+    const showCities = (chosen) => fill(city, Object.entries(tree[province.value] || {}), chosen);
+    const showCounties = (chosen) => fill(county, counties(city.value), chosen);
+    showCities(Object.keys(tree[province.value] || {}).find((c) => c === initial || (tree[c] || {})[initial]));
+    showCounties(initial);
+    province.addEventListener("change", () => { showCities(); showCounties(); pick(); });
+    city.addEventListener("change", () => { showCounties(); pick(); });
+    county.addEventListener("change", pick);
+  });
+}
+// Checkout: choosing another address prices the order again (its shipping fee may differ).
+document.addEventListener("change", (event) => {
+  const radio = event.target.closest("input[data-reprice]");
+  if (radio) location.assign(radio.dataset.reprice);
+});
+// Paying inside WeChat: the signed JSAPI parameters go to WeChat's bridge; the result page asks WeChat Pay.
+const jsapi = document.querySelector("[data-jsapi]");
+if (jsapi) {
+  const pay = () => window.WeixinJSBridge.invoke("getBrandWCPayRequest", JSON.parse(jsapi.dataset.jsapi), (answer) => {
+    if (answer.err_msg === "get_brand_wcpay_request:ok") location.assign(jsapi.dataset.result);
+    else { const note = document.createElement("p"); note.className = "note"; note.textContent = jsapi.dataset.failed; jsapi.after(note); }
+  });
+  if (window.WeixinJSBridge) pay(); else document.addEventListener("WeixinJSBridgeReady", pay, {once: true});
+}
+// The payment deadline, counting down.
+for (const deadline of document.querySelectorAll("[data-deadline]")) {
+  const end = Date.parse(deadline.dataset.deadline);
+  const tick = () => {
+    const left = Math.max(0, Math.floor((end - Date.now()) / 1000));
+    deadline.textContent = deadline.dataset.deadlineText.replace("{m}", Math.floor(left / 60)).replace("{s}", left % 60);
+    if (left > 0) setTimeout(tick, 1000);
+  };
+  if (end) tick();
+}

@@ -1,0 +1,95 @@
+"""The shopper's orders on the H5 pages: the list by state, one order with its parcels' tracking timeline, and
+what the shopper may do to it now (pay, cancel, confirm receipt), read from the orders' transition table."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from control_plane.tenancy.requests import StoreRequest
+from core.errors import DomainError
+from tenants.members.models import Member
+from tenants.orders.models import CARRIERS, Order
+from tenants.orders.selectors import order_of_member, orders_for_member
+from tenants.orders.services import order_cancel, order_confirm_receipt
+from tenants.orders.transitions import ORDER
+from tenants.storefront.selectors import storefront_shown
+
+from .session import h5_login_required
+
+S = Order.Status
+# The list's tabs, as shoppers of every Chinese mall know them.
+TABS = {
+    "all": (gettext_lazy("全部"), None),
+    "unpaid": (gettext_lazy("待付款"), [S.PENDING_PAYMENT]),
+    "to_ship": (gettext_lazy("待发货"), [S.PAID]),
+    "shipped": (gettext_lazy("待收货"), [S.SHIPPED]),
+    "done": (gettext_lazy("已完成"), [S.RECEIVED, S.COMPLETED]),
+}
+PAGE_SIZE = 10
+
+
+def _actor(member: Member) -> str:
+    return f"member:{member.pk}"
+
+
+@require_GET
+@h5_login_required
+def orders(request: StoreRequest, member: Member) -> HttpResponse:
+    tab = request.GET.get("tab", "all") if request.GET.get("tab") in TABS else "all"
+    statuses = TABS[tab][1]
+    found = orders_for_member(member=member)
+    if statuses:
+        found = found.filter(status__in=statuses)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "h5/orders.html", {
+        "store": request.tenant, "layout": storefront_shown(), "tabs": [(key, label) for key, (label, _s) in
+                                                                        TABS.items()],
+        "tab": "me", "current": tab, "page": page})
+
+
+@require_GET
+@h5_login_required
+def order(request: StoreRequest, member: Member, number: str) -> HttpResponse:
+    found = order_of_member(member=member, number=number)
+    if found is None:
+        raise Http404("No such order")
+    parcels = [{"shipment": shipment, "carrier": CARRIERS.get(shipment.carrier_code, shipment.carrier_code),
+                "events": list(reversed(shipment.events.all()))} for shipment in found.shipments.all()]
+    return render(request, "h5/order.html", {
+        "store": request.tenant, "layout": storefront_shown(), "order": found, "parcels": parcels, "tab": "me",
+        "can": ORDER.available(found.status)})
+
+
+def _act(request: StoreRequest, member: Member, number: str, action, *, done: str) -> HttpResponse:
+    found = order_of_member(member=member, number=number)
+    if found is None:
+        raise Http404("No such order")
+    try:
+        action(order=found, actor=_actor(member))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(reverse("h5-order", kwargs={"number": number}))
+
+
+@require_POST
+@h5_login_required
+def order_cancel_view(request: StoreRequest, member: Member, number: str) -> HttpResponse:
+    """An unpaid order cancelled by the shopper (its stock goes back)."""
+    return _act(request, member, number, functools.partial(order_cancel, reason=_("买家取消")), done=_("订单已取消"))
+
+
+@require_POST
+@h5_login_required
+def order_receipt_view(request: StoreRequest, member: Member, number: str) -> HttpResponse:
+    return _act(request, member, number, order_confirm_receipt, done=_("已确认收货"))

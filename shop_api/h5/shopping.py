@@ -1,0 +1,262 @@
+"""Buying on the H5 pages: the cart, the address book, checkout (priced exactly as the shop API prices it),
+paying with WeChat Pay (JSAPI in WeChat's browser, H5 elsewhere) and the payment's result."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from control_plane.tenancy.requests import StoreRequest
+from core.client_ip import client_ip
+from core.errors import DomainError
+from core.regions import regions_json
+from tenants.members.models import Address, Member
+from tenants.members.services import address_create, address_delete, address_update
+from tenants.orders.models import Order
+from tenants.orders.selectors import cart_shown, order_of_member
+from tenants.orders.services import cart_add, cart_remove, cart_update, checkout_preview, order_create
+from tenants.payments.models import Payment
+from tenants.payments.services import payment_prepare, payment_refresh
+from tenants.storefront.selectors import storefront_shown
+
+from .accounts import in_wechat
+from .forms import AddressForm, AddToCartForm, CartLineForm, CheckoutForm, form_refusal, items_text
+from .session import device_id, h5_login_required, h5_member, h5_page, login_url
+
+NOTIFY_PATH = "/api/v1/payments/wechatpay/notify/"
+
+
+def _context(request: StoreRequest, **values) -> dict:
+    return {"store": request.tenant, "layout": storefront_shown(), **values}
+
+
+@require_POST
+@h5_page
+def cart_add_view(request: StoreRequest) -> HttpResponse:
+    """The product page's buttons: into the cart (back to the product, said so), or straight to checkout."""
+    form = AddToCartForm(request.POST)
+    product_page = request.POST.get("product_url", "")
+    back = product_page if product_page.startswith("/products/") else reverse("h5-cart")
+    member = h5_member(request)
+    if member is None:
+        return HttpResponseRedirect(login_url(request, next_url=back))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, str(errors[0]))
+        return HttpResponseRedirect(back)
+    sku_id, quantity = form.cleaned_data["sku"], form.cleaned_data["quantity"]
+    if form.cleaned_data["action"] == "buy":
+        return HttpResponseRedirect(f"{reverse('h5-checkout')}?items={sku_id}:{quantity}")
+    try:
+        cart_add(member=member, sku_id=sku_id, quantity=quantity)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已加入购物车"))
+    return HttpResponseRedirect(back)
+
+
+@require_GET
+@h5_login_required
+def cart(request: StoreRequest, member: Member) -> HttpResponse:
+    lines = cart_shown(member=member)
+    chosen = [line for line in lines if line.selected and line.buyable]
+    return render(request, "h5/cart.html", _context(
+        request, lines=lines, chosen_count=sum(line.quantity for line in chosen),
+        chosen_fen=sum(line.amount_fen for line in chosen), tab="cart"))
+
+
+@require_POST
+@h5_login_required
+def cart_line(request: StoreRequest, member: Member, item_id: int) -> HttpResponse:
+    """One cart row's buttons: one more, one less, remove, tick or untick."""
+    form = CartLineForm(request.POST)
+    line = next((line for line in cart_shown(member=member) if line.item_id == item_id), None)
+    if line is None or not form.is_valid():
+        return HttpResponseRedirect(reverse("h5-cart"))
+    action = form.cleaned_data["action"]
+    try:
+        if action == "remove" or (action == "less" and line.quantity <= 1):
+            cart_remove(member=member, item_ids=[item_id])
+        elif action in ("more", "less"):
+            cart_update(member=member, item_id=item_id, quantity=line.quantity + (1 if action == "more" else -1))
+        else:
+            cart_update(member=member, item_id=item_id, selected=action == "select")
+    except DomainError as error:
+        messages.error(request, f"{line.title}：{error.message}")
+    return HttpResponseRedirect(reverse("h5-cart"))
+
+
+def _checkout_items(request: StoreRequest, member: Member) -> list[dict]:
+    """What is being bought: the buy-now SKU of the link, or the cart's ticked rows that can be bought."""
+    if "items" in request.GET:
+        field = CheckoutForm.base_fields["items"]
+        try:
+            return field.clean(request.GET["items"])
+        except forms.ValidationError:  # a hand-edited link: nothing is bought from it
+            return []
+    return [{"sku_id": line.sku_id, "quantity": line.quantity} for line in cart_shown(member=member)
+            if line.selected and line.buyable]
+
+
+def _addresses(member: Member) -> list[Address]:
+    return list(member.addresses.all())
+
+
+@require_http_methods(["GET", "POST"])
+@h5_login_required
+def checkout(request: StoreRequest, member: Member) -> HttpResponse:
+    """The order as it will be placed: the address, every line, the total exactly as the API computes it (the
+    same ``checkout_preview``); placing it once however many times the button is pressed."""
+    addresses = _addresses(member)
+    if request.method == "POST":
+        form = CheckoutForm(request.POST)
+        if form.is_valid():
+            try:
+                order, _created = order_create(
+                    member=member, idempotency_key=form.cleaned_data["key"], address_id=form.cleaned_data["address"],
+                    items=form.cleaned_data["items"], remark=form.cleaned_data["remark"],
+                    device_id=device_id(request), client_ip=client_ip(request))
+            except DomainError as error:
+                form_refusal(form, error)
+            else:
+                return HttpResponseRedirect(reverse("h5-order-pay", kwargs={"number": order.number}))
+        items = form.cleaned_data.get("items") or []
+        address_id = form.cleaned_data.get("address")
+    else:
+        items = _checkout_items(request, member)
+        if not items:
+            messages.error(request, _("请先选择要购买的商品。"))
+            return HttpResponseRedirect(reverse("h5-cart"))
+        chosen = request.GET.get("address", "")
+        address_id = next((a.pk for a in addresses if str(a.pk) == chosen), None) or \
+            next((a.pk for a in addresses if a.is_default), None)
+        form = CheckoutForm(initial={"items": items_text(items), "address": address_id,
+                                     "key": secrets.token_urlsafe(24)})
+    preview, problem = None, ""
+    if address_id and items:
+        try:
+            preview = checkout_preview(member=member, address_id=address_id, items=items)
+        except DomainError as error:
+            problem = error.message
+    status = 400 if form.is_bound and form.errors else 200
+    response = render(request, "h5/checkout.html", _context(
+        request, form=form, preview=preview, problem=problem, addresses=addresses,
+        address=next((a for a in addresses if a.pk == address_id), None), items=items_text(items),
+        new_address=f"{reverse('h5-address-new')}?next={quote(request.get_full_path())}"), status=status)
+    device_id(request, response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@h5_login_required
+def order_pay(request: StoreRequest, member: Member, number: str) -> HttpResponse:
+    """Pay an unpaid order: inside WeChat with JSAPI (the page hands the signed parameters to WeixinJSBridge),
+    elsewhere through WeChat's H5 cashier, which comes back to the result page."""
+    order = order_of_member(member=member, number=number)
+    if order is None:
+        raise Http404("No such order")
+    if order.status != Order.Status.PENDING_PAYMENT:
+        return HttpResponseRedirect(reverse("h5-order", kwargs={"number": number}))
+    result = request.build_absolute_uri(reverse("h5-order-result", kwargs={"number": number}))
+    jsapi, problem = None, ""
+    if request.method == "POST":
+        notify_url = request.build_absolute_uri(NOTIFY_PATH)
+        try:
+            if in_wechat(request) and member.oa_openid:
+                jsapi = payment_prepare(order=order, channel=Payment.Channel.JSAPI, payer_openid=member.oa_openid,
+                                        notify_url=notify_url)
+            else:
+                cashier = payment_prepare(order=order, channel=Payment.Channel.H5, client_ip=client_ip(request),
+                                          notify_url=notify_url)
+                return HttpResponseRedirect(f"{cashier['h5_url']}&redirect_url={quote(result, safe='')}")
+        except DomainError as error:
+            problem = error.message
+    return render(request, "h5/pay.html", _context(request, order=order, jsapi=jsapi, result_url=result,
+                                                   problem=problem), status=400 if problem else 200)
+
+
+@require_GET
+@h5_login_required
+def order_result(request: StoreRequest, member: Member, number: str) -> HttpResponse:
+    """Back from paying: WeChat's word is asked when its notification has not arrived yet."""
+    order = order_of_member(member=member, number=number)
+    if order is None:
+        raise Http404("No such order")
+    try:
+        status = payment_refresh(order=order)
+    except DomainError:
+        status = order.status
+    return render(request, "h5/pay_result.html", _context(
+        request, order=order, paid=status not in (Order.Status.PENDING_PAYMENT, Order.Status.CANCELLED)))
+
+
+# --- the address book ------------------------------------------------------------------------------------
+
+@require_GET
+@h5_login_required
+def addresses(request: StoreRequest, member: Member) -> HttpResponse:
+    return render(request, "h5/addresses.html", _context(request, addresses=_addresses(member), tab="me"))
+
+
+def _after_address(request: StoreRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else reverse("h5-addresses")
+
+
+@require_http_methods(["GET", "POST"])
+@h5_login_required
+def address_edit(request: StoreRequest, member: Member, address_id: int | None = None) -> HttpResponse:
+    """A new address, or one of the member's to change; the region is picked province / city / county."""
+    address = None
+    if address_id is not None:
+        address = next((a for a in _addresses(member) if a.pk == address_id), None)
+        if address is None:
+            raise Http404("No such address")
+    if request.method == "POST":
+        form = AddressForm(request.POST)
+        if form.is_valid():
+            try:
+                if address is None:
+                    saved = address_create(member=member, values=form.values())
+                else:
+                    saved = address_update(member=member, address_id=address.pk, values=form.values())
+            except DomainError as error:
+                form_refusal(form, error)
+            else:
+                target = _after_address(request)
+                if target.startswith(reverse("h5-checkout")):
+                    target = f"{target}{'&' if '?' in target else '?'}address={saved.pk}"
+                return HttpResponseRedirect(target)
+    else:
+        form = AddressForm(initial={name: getattr(address, name) for name in AddressForm.base_fields} if address
+                           else {})
+    return render(request, "h5/address_form.html", _context(
+        request, form=form, address=address, next=_after_address(request), tab="me"),
+        status=400 if form.is_bound and form.errors else 200)
+
+
+@require_POST
+@h5_login_required
+def address_remove(request: StoreRequest, member: Member, address_id: int) -> HttpResponse:
+    try:
+        address_delete(member=member, address_id=address_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return HttpResponseRedirect(reverse("h5-addresses"))
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def regions(request: StoreRequest) -> HttpResponse:
+    """China's regions for the address pickers (the same data the addresses are checked against)."""
+    return HttpResponse(regions_json(), content_type="application/json")
