@@ -47,8 +47,11 @@ def cart_add_view(request: StoreRequest) -> HttpResponse:
     product_page = request.POST.get("product_url", "")
     back = product_page if product_page.startswith("/products/") else reverse("h5-cart")
     member = h5_member(request)
-    if member is None:
-        return HttpResponseRedirect(login_url(request, next_url=back))
+    if member is None:  # in after logging in: "buy now" goes on to checkout, "add to cart" back to the product
+        buying = form.is_valid() and form.cleaned_data["action"] == "buy"
+        after = (f"{reverse('h5-checkout')}?items={form.cleaned_data['sku']}:{form.cleaned_data['quantity']}"
+                 if buying else back)
+        return HttpResponseRedirect(login_url(request, next_url=after))
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, str(errors[0]))

@@ -46,7 +46,9 @@ for (const picker of document.querySelectorAll("[data-region-picker]")) {
     const pick = () => { code.value = county.value || (city.value && !counties(city.value).length ? city.value : ""); };
     const initial = code.value;
     fill(province, Object.entries(tree["86"]), initial.slice(0, 2) + "0000");
-    const showCities = (chosen) => fill(city, Object.entries(tree[province.value] || {}), chosen);
+    // A municipality's cities are "市辖区" / "县" in the data: shown, as on the address, by the municipality's name.
+    const cityName = (name) => (name === "市辖区" || name === "县" ? tree["86"][province.value] : name);
+    const showCities = (chosen) => fill(city, Object.entries(tree[province.value] || {}).map(([c, name]) => [c, cityName(name)]), chosen);
     const showCounties = (chosen) => fill(county, counties(city.value), chosen);
     showCities(Object.keys(tree[province.value] || {}).find((c) => c === initial || (tree[c] || {})[initial]));
     showCounties(initial);
