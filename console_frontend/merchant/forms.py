@@ -21,7 +21,7 @@ from tenants.catalog.services import SkuInput, spec_key
 from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONUS_BP, DistributionRules
 from tenants.distribution.grades import MAX_RANK, RULE_FIELDS
 from tenants.distribution.models import Application, DistributionSettings, Distributor, Grade, Withdrawal
-from tenants.orders.models import Order, ShippingTemplate
+from tenants.orders.models import Order, Review, ShippingTemplate
 from tenants.orders.services import ORDER_RULE_RANGES
 from tenants.orders.shipping import (
     UNREACHABLE,
@@ -315,6 +315,8 @@ class OrderRulesForm(forms.Form):
     return_days = _days(_("买家寄回期限（天）"), _("通过后买家逾期未寄回，售后自动关闭。"), name="return_days")
     return_receive_days = _days(_("商家确认收到退货期限（天）"),
                                 _("买家寄回后商家逾期未确认，视为已收到并继续退款或换货。"), name="return_receive_days")
+    reviews_need_approval = forms.BooleanField(label=_("评价经审核后展示"), required=False,
+                                               help_text=_("关闭后，买家的评价提交即展示，商家仍可隐藏。"))
 
 
 class ResolveForm(forms.Form):
@@ -615,3 +617,11 @@ class WeChatAppForm(forms.Form):
 
 class OfficialAccountForm(WeChatAppForm):
     ask_userinfo = forms.BooleanField(required=False, label=_("登录时请顾客授权昵称和头像"))
+
+
+class ReviewActionForm(forms.Form):
+    """A review's buttons on the moderation screen: publish, hide, or answer it."""
+
+    review = forms.ModelChoiceField(queryset=Review.objects.all(), widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[("publish", _("展示")), ("hide", _("隐藏")), ("reply", _("回复"))])
+    reply = forms.CharField(max_length=300, required=False)

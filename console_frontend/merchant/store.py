@@ -79,7 +79,8 @@ def store_settings(request: StoreRequest) -> HttpResponse:
 def order_rules(request: StoreRequest) -> HttpResponse:
     """Order and after-sale time limits; every limit is acted on by the store's worker."""
     rules = order_settings_get()
-    form = OrderRulesForm(request.POST or None, initial={name: getattr(rules, name) for name in ORDER_RULE_RANGES})
+    form = OrderRulesForm(request.POST or None, initial={name: getattr(rules, name) for name in
+                                                         [*ORDER_RULE_RANGES, "reviews_need_approval"]})
     if form_done(form, lambda: order_settings_update(**form.cleaned_data)):
         return redirect(f"{reverse('console-order-rules')}?saved=1")
     return render(request, "console_frontend/order_rules.html", {

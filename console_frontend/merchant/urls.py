@@ -4,7 +4,7 @@ from django.urls import path
 
 from console_frontend import previews
 
-from . import billing, catalog, distribution, home, orders, payments, simulator, store
+from . import billing, catalog, distribution, home, orders, payments, reviews, simulator, store
 
 urlpatterns = [
     path("login/", home.console_login, name="console-login"),
@@ -28,6 +28,7 @@ urlpatterns = [
     path("exports/<str:job_id>/download/", orders.export_download, name="console-export-download"),
     path("after-sales/", orders.after_sale_list, name="console-after-sales"),
     path("after-sales/export.xlsx", orders.after_sale_export, name="console-after-sales-export"),
+    path("reviews/", reviews.reviews, name="console-reviews"),
     path("orders/<str:number>/", orders.order_detail, name="console-order"),
     path("distribution/", distribution.distribution_home, name="console-distribution"),
     path("distribution/settings/", distribution.distribution_settings, name="console-distribution-settings"),

@@ -25,10 +25,10 @@ PERSONAL_KEYS = frozenset(
         "address", "recipient", "detail", "province", "city", "district", "tracking_no", "return_tracking_no",
         "exchange_tracking_no",
         # Staff and operators named in records; where a request came from.
-        "actor", "actor_label", "reviewed_by", "resolved_by", "suspended_by", "client_ip", "ip_address",
+        "actor", "actor_label", "reviewed_by", "resolved_by", "suspended_by", "moderated_by", "client_ip", "ip_address",
         "device_id",
         # Free text a shopper writes, and what they upload.
-        "remark", "description", "photos",
+        "remark", "description", "photos", "text", "reply",
         # Money and credentials.
         "bank_account", "bank_account_encrypted", "password", "secret", "secret_encrypted", "apiv3_key",
         "apiv3_key_encrypted", "private_key_pem", "merchant_private_key_encrypted",

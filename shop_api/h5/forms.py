@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 from core.money import parse_yuan
 from tenants.members.services import AddressInput
+from tenants.orders.reviews import MAX_PHOTOS as MAX_REVIEW_PHOTOS
 
 SORT_CHOICES = [("newest", _("新品")), ("sales", _("销量")), ("price_asc", _("价格从低到高")),
                 ("price_desc", _("价格从高到低"))]
@@ -138,3 +139,36 @@ class AddressForm(forms.Form):
 
     def values(self) -> AddressInput:
         return AddressInput(**self.cleaned_data)
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files from one input (Django's documented recipe): a list, empty when none was chosen."""
+
+    widget = MultipleImageInput
+
+    def clean(self, data, initial=None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ReviewForm(forms.Form):
+    """One order line's review: stars, words and up to six photos."""
+
+    line = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
+    rating = forms.TypedChoiceField(label=_("评分"), coerce=int, choices=[(n, n) for n in range(5, 0, -1)],
+                                    widget=forms.RadioSelect, error_messages={"required": _("请选择 1 到 5 星。")})
+    text = forms.CharField(label=_("评价"), max_length=500, required=False, widget=forms.Textarea(attrs={
+        "rows": 3, "placeholder": _("说说用起来怎么样，帮其他买家做决定")}))
+    photos = MultipleImageField(label=_("照片"), required=False, widget=MultipleImageInput(attrs={"accept": "image/*"}))
+
+    def clean_photos(self) -> list:
+        photos = self.cleaned_data["photos"]
+        if len(photos) > MAX_REVIEW_PHOTOS:  # before any is kept
+            raise forms.ValidationError(_("最多上传 %(n)s 张照片。") % {"n": MAX_REVIEW_PHOTOS})
+        return photos

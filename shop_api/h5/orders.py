@@ -12,17 +12,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from control_plane.tenancy.requests import StoreRequest
 from core.errors import DomainError
 from tenants.members.models import Member
 from tenants.orders.models import CARRIERS, Order
+from tenants.orders.reviews import lines_to_review, review_create, review_photo_store
 from tenants.orders.selectors import order_of_member, orders_for_member
 from tenants.orders.services import order_cancel, order_confirm_receipt
 from tenants.orders.transitions import ORDER
 from tenants.storefront.selectors import storefront_shown
 
+from .forms import ReviewForm, form_refusal
 from .session import h5_login_required
 
 S = Order.Status
@@ -66,7 +68,7 @@ def order(request: StoreRequest, member: Member, number: str) -> HttpResponse:
                 "events": list(reversed(shipment.events.all()))} for shipment in found.shipments.all()]
     return render(request, "h5/order.html", {
         "store": request.tenant, "layout": storefront_shown(), "order": found, "parcels": parcels, "tab": "me",
-        "can": ORDER.available(found.status)})
+        "can": ORDER.available(found.status), "to_review": bool(lines_to_review(order=found))})
 
 
 def _act(request: StoreRequest, member: Member, number: str, action, *, done: str) -> HttpResponse:
@@ -93,3 +95,36 @@ def order_cancel_view(request: StoreRequest, member: Member, number: str) -> Htt
 @h5_login_required
 def order_receipt_view(request: StoreRequest, member: Member, number: str) -> HttpResponse:
     return _act(request, member, number, order_confirm_receipt, done=_("已确认收货"))
+
+
+@require_http_methods(["GET", "POST"])
+@h5_login_required
+def order_review(request: StoreRequest, member: Member, number: str) -> HttpResponse:
+    """Review the lines of a received order, one form each; the photos are checked and kept first."""
+    found = order_of_member(member=member, number=number)
+    if found is None:
+        raise Http404("No such order")
+    lines = lines_to_review(order=found)
+    if not lines:
+        return HttpResponseRedirect(reverse("h5-order", kwargs={"number": number}))
+    forms_by_line = {line.pk: ReviewForm(initial={"line": line.pk, "rating": 5}, prefix=f"l{line.pk}")
+                     for line in lines}
+    if request.method == "POST":
+        posted = next((line.pk for line in lines if f"l{line.pk}-line" in request.POST), None)
+        if posted is not None:
+            form = ReviewForm(request.POST, request.FILES, prefix=f"l{posted}")
+            forms_by_line[posted] = form
+            if form.is_valid() and form.cleaned_data["line"] == posted:
+                try:
+                    photos = [review_photo_store(upload=upload) for upload in form.cleaned_data["photos"]]
+                    review_create(member=member, order_line_id=posted, rating=form.cleaned_data["rating"],
+                                  text=form.cleaned_data["text"], photos=photos)
+                except DomainError as error:
+                    form_refusal(form, error)
+                else:
+                    messages.success(request, _("感谢你的评价！"))
+                    return HttpResponseRedirect(reverse("h5-order-review", kwargs={"number": number}))
+    status = 400 if any(form.is_bound and form.errors for form in forms_by_line.values()) else 200
+    return render(request, "h5/review_form.html", {
+        "store": request.tenant, "layout": storefront_shown(), "order": found, "tab": "me",
+        "entries": [(line, forms_by_line[line.pk]) for line in lines]}, status=status)

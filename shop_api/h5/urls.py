@@ -7,6 +7,7 @@ urlpatterns = [
     path("categories/", views.categories, name="h5-categories"),
     path("products/", views.products, name="h5-products"),
     path("products/<int:product_id>/", views.product, name="h5-product"),
+    path("products/<int:product_id>/reviews/", views.product_reviews, name="h5-product-reviews"),
     path("login/", accounts.login, name="h5-login"),
     path("login/wechat/", accounts.login_wechat, name="h5-login-wechat"),
     path("login/wechat/done/", accounts.login_wechat_done, name="h5-login-wechat-done"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("orders/<str:number>/", orders.order, name="h5-order"),
     path("orders/<str:number>/cancel/", orders.order_cancel_view, name="h5-order-cancel"),
     path("orders/<str:number>/receipt/", orders.order_receipt_view, name="h5-order-receipt"),
+    path("orders/<str:number>/review/", orders.order_review, name="h5-order-review"),
     path("orders/<str:number>/pay/", shopping.order_pay, name="h5-order-pay"),
     path("orders/<str:number>/result/", shopping.order_result, name="h5-order-result"),
 ]

@@ -3,6 +3,7 @@ layout with its real products, the category tree, search and listings, and produ
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,12 +20,14 @@ from tenants.catalog.selectors import (
     product_page_shown,
     products_featured,
 )
+from tenants.orders.reviews import reviews_published
 from tenants.storefront.selectors import storefront_shown
 
 from .forms import SORT_CHOICES, ListingForm
 from .session import h5_page
 
 PAGE_SIZE = 20
+REVIEWS_SHOWN = 3
 
 
 def _cards(rows: list[tuple]) -> list[dict]:
@@ -94,4 +97,17 @@ def product(request: StoreRequest, product_id: int) -> HttpResponse:
         raise Http404("No such product on sale")
     return render(request, "h5/product.html", {
         "store": request.tenant, "layout": storefront_shown(), "product": found, "skus": found.skus,
+        "reviews": list(reviews_published(product_id=product_id)[:REVIEWS_SHOWN]) if found.rating_count else [],
         "chosen": next((sku for sku in found.skus if sku.stock > 0), found.skus[0] if found.skus else None)})
+
+
+@require_GET
+@h5_page
+def product_reviews(request: StoreRequest, product_id: int) -> HttpResponse:
+    """Every published review of a product, newest first, ten a page."""
+    found = product_page_shown(product_id=product_id)
+    if found is None:
+        raise Http404("No such product on sale")
+    page = Paginator(reviews_published(product_id=product_id), 10).get_page(request.GET.get("page"))
+    return render(request, "h5/reviews.html", {"store": request.tenant, "layout": storefront_shown(),
+                                               "product": found, "page": page})

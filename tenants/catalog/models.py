@@ -73,6 +73,10 @@ class Product(models.Model):
     min_price_fen = models.PositiveBigIntegerField(default=0)
     cover_image = models.CharField(max_length=300, blank=True)  # first image: listings need no extra query
     sales_count = models.PositiveIntegerField(default=0)
+    # The published reviews' count and the sum of their ratings (1-5), kept by the reviews' services, so a
+    # product page shows its average without counting.
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_total = models.PositiveBigIntegerField(default=0)
     # Search tokens (lower-cased words, CJK unigrams and bigrams) of title, subtitle and tags; GIN-indexed.
     search_tokens = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -150,12 +150,19 @@ class ProductShown:
     subtitle: str
     description: str
     sales_count: int
+    rating_count: int
+    rating_total: int
     skus: list[SkuShown]
     image_urls: list[str]
 
+    @property
+    def rating(self) -> str:
+        """The published reviews' average, to one decimal ("4.7"); empty with none."""
+        return f"{self.rating_total / self.rating_count:.1f}" if self.rating_count else ""
+
 
 _PRODUCT_PAGE_SQL = """
-SELECT p.id, p.title, p.subtitle, p.description, p.sales_count,
+SELECT p.id, p.title, p.subtitle, p.description, p.sales_count, p.rating_count, p.rating_total,
        COALESCE((SELECT json_agg(json_build_object('id', s.id, 'spec_values', s.spec_values, 'price_fen', s.price_fen,
                                                    'original_price_fen', s.original_price_fen, 'stock', s.stock)
                                  ORDER BY s.id)
@@ -177,7 +184,8 @@ def product_page_shown(*, product_id: int) -> ProductShown | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, title, subtitle, description, sales_count, skus, image_names = row
+    pk, title, subtitle, description, sales_count, rating_count, rating_total, skus, image_names = row
     storage = ProductImage._meta.get_field("image").storage
     return ProductShown(id=pk, title=title, subtitle=subtitle, description=description, sales_count=sales_count,
-                        skus=[SkuShown(**sku) for sku in skus], image_urls=[storage.url(n) for n in image_names])
+                        rating_count=rating_count, rating_total=rating_total, skus=[SkuShown(**sku) for sku in skus],
+                        image_urls=[storage.url(n) for n in image_names])

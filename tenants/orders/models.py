@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tenants.catalog.models import Sku
+from tenants.catalog.models import Product, Sku
 from tenants.members.models import Member
 
 
@@ -17,6 +17,8 @@ class OrderSettings(models.Model):
     merchant_review_days = models.PositiveIntegerField(default=2)  # then a request is approved automatically
     return_days = models.PositiveIntegerField(default=7)  # the shopper ships the return within, or it closes
     return_receive_days = models.PositiveIntegerField(default=10)  # then the return counts as received
+    # Reviews wait for the merchant's approval before they show (off: they show at once, and may be hidden).
+    reviews_need_approval = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return "order settings"
@@ -278,3 +280,34 @@ class AfterSaleLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.after_sale_id}:{self.order_line_id}x{self.quantity}"
+
+
+class Review(models.Model):
+    """A shopper's review of a product they received: one per order line, with a rating (1 to 5), words and
+    photos; shown on the product once published, and answered by the merchant."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        PUBLISHED = "published", _("已展示")
+        HIDDEN = "hidden", _("已隐藏")
+
+    order_line = models.OneToOneField(OrderLine, on_delete=models.PROTECT, related_name="review")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="reviews")
+    rating = models.PositiveSmallIntegerField()
+    text = models.TextField(blank=True)
+    photos = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    reply = models.TextField(blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["product", "status", "-created_at"], name="orders_review_shown")]
+        constraints = [models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5),
+                                              name="orders_review_rating_1_to_5")]
+
+    def __str__(self) -> str:
+        return f"review of line {self.order_line_id}"

@@ -238,12 +238,14 @@ ORDER_RULE_RANGES = {"auto_cancel_minutes": (5, 1440), "auto_receive_days": (3, 
 
 @transaction.atomic
 def order_settings_update(*, auto_cancel_minutes: int, auto_receive_days: int, after_sale_days: int,
-                          merchant_review_days: int, return_days: int, return_receive_days: int) -> OrderSettings:
+                          merchant_review_days: int, return_days: int, return_receive_days: int,
+                          reviews_need_approval: bool) -> OrderSettings:
     """The store's order rules: unpaid orders cancel after ``auto_cancel_minutes``; shipped orders count as
     received after ``auto_receive_days``; shoppers may ask for after-sales ``after_sale_days`` after receipt;
     the merchant reviews a request within ``merchant_review_days`` (else it is approved), the shopper ships a
     return within ``return_days`` (else it closes), the merchant confirms it within ``return_receive_days``
-    (else it counts as received). Apps above may refuse (e.g. a commission freeze shorter than the window)."""
+    (else it counts as received); product reviews show after the merchant approves them when
+    ``reviews_need_approval``. Apps above may refuse (e.g. a commission freeze shorter than the window)."""
     values = {"auto_cancel_minutes": auto_cancel_minutes, "auto_receive_days": auto_receive_days,
               "after_sale_days": after_sale_days, "merchant_review_days": merchant_review_days,
               "return_days": return_days, "return_receive_days": return_receive_days}
@@ -255,6 +257,7 @@ def order_settings_update(*, auto_cancel_minutes: int, auto_receive_days: int, a
     rules = OrderSettings.objects.select_for_update().get(pk=order_settings_get().pk)
     for name, value in values.items():
         setattr(rules, name, value)
+    rules.reviews_need_approval = reviews_need_approval
     rules.save()
     return rules
 

@@ -1,5 +1,5 @@
-"""The order's and the after-sale's allowed transitions (core.transitions): enforced by the services, read by
-the consoles to decide which buttons to show."""
+"""The order's, the after-sale's and the review's allowed transitions (core.transitions): enforced by the
+services, read by the consoles to decide which buttons to show."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.transitions import Transitions
 
-from .models import AfterSale, Order
+from .models import AfterSale, Order, Review
 
 S, A = Order.Status, AfterSale.Status
 
@@ -30,3 +30,9 @@ AFTER_SALE = Transitions({
     "exchange_ship": ([A.AWAITING_EXCHANGE], _("发出换货")),
     "cancel": ([A.REQUESTED, A.AWAITING_RETURN], _("撤销")),
 }, refusal=_("售后状态为“%(status)s”，不能%(action)s。"))
+
+R = Review.Status
+REVIEW = Transitions({
+    "publish": ([R.PENDING, R.HIDDEN], _("展示")),
+    "hide": ([R.PENDING, R.PUBLISHED], _("隐藏")),
+}, refusal=_("评价状态为“%(status)s”，不能%(action)s。"))

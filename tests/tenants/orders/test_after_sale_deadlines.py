@@ -31,7 +31,7 @@ from tenants.orders.tasks import orders_tick
 from tests.conftest import console_login
 
 RULES = {"auto_cancel_minutes": 30, "auto_receive_days": 10, "after_sale_days": 7, "merchant_review_days": 2,
-         "return_days": 5, "return_receive_days": 4}
+         "return_days": 5, "return_receive_days": 4, "reviews_need_approval": True}
 
 
 @pytest.fixture
