@@ -1,5 +1,5 @@
-"""What the console's forms share: a domain error shown on the form it came from, and fields that parse what
-people type (yuan, percent, whole numbers in a range) through ``core.money``, with their errors in place."""
+"""What the console's forms share: a domain error shown on the form it came from, the page's status and message.
+The fields that parse what people type are in ``core.form_fields`` (the H5 storefront's forms use them too)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from core.money import BP_DENOMINATOR, format_fen, parse_percent_bp, parse_yuan
-from core.text import ascii_digits
 
 T = TypeVar("T")
 
@@ -85,69 +83,3 @@ def form_status(form: forms.Form | None) -> int:
         return 200
     status = getattr(form, "refusal_status", 400)
     return status if status in (403, 429) or status >= 500 else 400
-
-
-class _HundredthsField(forms.Field):
-    """Text a person types with at most two decimals, parsed by ``core.money`` into integer hundredths (fen,
-    basis points): never negative, never rounded silently."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal"})
-    parse: Callable[[str], int]  # core.money's parser, set by each field
-
-    def to_python(self, value) -> int | None:
-        text = str(value).strip() if value is not None else ""
-        if text in self.empty_values:
-            return None
-        try:
-            return self.parse(text)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
-class PercentField(_HundredthsField):
-    """A percent ("12", "12.5%") as basis points, at most ``max_bp``."""
-
-    default_error_messages = {"invalid": _("请填写百分比，最多两位小数。"),
-                              "max_bp": _("不能超过 %(top)s%%。")}
-    parse = staticmethod(parse_percent_bp)
-
-    def __init__(self, *, max_bp: int = BP_DENOMINATOR, **kwargs):
-        self.max_bp = max_bp
-        super().__init__(**kwargs)
-
-    def validate(self, value) -> None:
-        super().validate(value)
-        if value is not None and value > self.max_bp:
-            raise forms.ValidationError(self.error_messages["max_bp"], code="max_bp",
-                                        params={"top": format_fen(self.max_bp)})
-
-
-class YuanField(_HundredthsField):
-    """An amount in yuan ("199.9", "1,299.00") as fen."""
-
-    default_error_messages = {"invalid": _("请填写金额（元），最多两位小数。")}
-    parse = staticmethod(parse_yuan)
-
-    def prepare_value(self, value):
-        return format_fen(value) if isinstance(value, int) else value
-
-
-class WholeNumberField(forms.Field):
-    """A whole number from ``low`` to ``high`` in ASCII digits; every refusal (blank, "abc", "1²", out of range)
-    says the range."""
-
-    default_error_messages = {"range": _("请填写 %(low)s 到 %(high)s 之间的整数。")}
-    widget = forms.TextInput(attrs={"inputmode": "numeric"})
-
-    def __init__(self, *, low: int, high: int, **kwargs):
-        self.low, self.high = low, high
-        super().__init__(**kwargs)
-
-    def to_python(self, value) -> int | None:
-        text = str(value).strip() if value is not None else ""
-        if not text and not self.required:
-            return None
-        if not ascii_digits(text) or len(text) > 18 or not self.low <= int(text) <= self.high:
-            raise forms.ValidationError(self.error_messages["range"], code="range",
-                                        params={"low": self.low, "high": self.high})
-        return int(text)

@@ -10,12 +10,11 @@ from rest_framework.views import APIView
 from wechatpy.exceptions import WeChatClientException
 
 from core.errors import Conflict, NotFound
-from tenants.catalog.selectors import product_detail_for_shoppers
 from tenants.distribution.bonuses import bonus_explain
 from tenants.distribution.calculations import explain
 from tenants.distribution.models import Application, Bonus, Commission, Distributor
 from tenants.distribution.network import binding_record_visit, distributor_apply, distributor_share_token
-from tenants.distribution.posters import poster_render, qr_png_for_url
+from tenants.distribution.posters import product_poster_png
 from tenants.distribution.selectors import distributor_balances, earnings_by_day, team_members
 from tenants.distribution.withdrawals import withdrawal_request
 from tenants.members.models import MiniProgram
@@ -175,16 +174,12 @@ class PosterApi(DistributorApi):
 
     def get(self, request: Request, product_id: int) -> HttpResponse:
         distributor = self.distributor(request)
-        product = product_detail_for_shoppers(product_id=product_id)
-        if product is None:
-            raise NotFound("No such product.")
         token = distributor_share_token(distributor=distributor)
-        link = request.build_absolute_uri(f"/?dc={token}&product={product.pk}")
-        image = next(iter(product.images.all()), None)
-        png = poster_render(title=product.title, price_fen=product.min_price_fen,
-                            distributor_name=shopper(request).nickname or distributor.code, qr_png=qr_png_for_url(link),
-                            product_image=image.image.read() if image else None)
+        png = product_poster_png(product_id=product_id, link=request.build_absolute_uri(
+            f"/?dc={token}&src=poster&product={product_id}"), distributor_name=shopper(request).nickname
+            or distributor.code)
+        if png is None:
+            raise NotFound("No such product.")
         response = HttpResponse(png, content_type="image/png")
         response["Cache-Control"] = "private, max-age=300"
         return response
-

@@ -11,8 +11,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from console_frontend.forms import PercentField, WholeNumberField, YuanField
 from core.errors import ValidationFailed
+from core.form_fields import PercentField, WholeNumberField, YuanField
 from core.money import format_fen, parse_yuan
 from core.text import ascii_digits
 from tenants.catalog.editing import MAX_SORT_ORDER, parse_spec_options, spec_matrix

@@ -11,8 +11,8 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from console_frontend.forms import WholeNumberField
 from control_plane.storefront_templates.selectors import template_list_active
+from core.form_fields import WholeNumberField
 from core.storefront_layout import FEATURED_SOURCES, LAYOUT_SCHEMA_VERSION, MAX_BLOCKS, THEME_KEYS
 from tenants.catalog.models import Product
 

@@ -10,10 +10,10 @@ from django.http import QueryDict
 
 from billing.models import Plan
 from billing.services import PLAN_LIMIT_FIELDS, PLAN_RANGES, PlanInput
-from console_frontend.forms import WholeNumberField, YuanField
 from control_plane.storefront_templates.models import StorefrontTemplate
 from control_plane.storefront_templates.services import THEME_KEYS, TemplateInput
 from control_plane.tenancy.models import Tenant
+from core.form_fields import WholeNumberField, YuanField
 from core.money import format_fen
 
 

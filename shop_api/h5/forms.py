@@ -6,27 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from core.money import parse_yuan
+from core.form_fields import YuanField
 from tenants.members.services import AddressInput
 from tenants.orders.reviews import MAX_PHOTOS as MAX_REVIEW_PHOTOS
 
 SORT_CHOICES = [("newest", _("新品")), ("sales", _("销量")), ("price_asc", _("价格从低到高")),
                 ("price_desc", _("价格从高到低"))]
-
-
-class YuanFilterField(forms.Field):
-    """A price bound typed in yuan, as fen."""
-
-    default_error_messages = {"invalid": _("请填写金额（元），最多两位小数。")}
-
-    def to_python(self, value) -> int | None:
-        text = str(value or "").strip()
-        if not text:
-            return None
-        try:
-            return parse_yuan(text)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"]) from None
 
 
 class ListingForm(forms.Form):
@@ -35,8 +20,8 @@ class ListingForm(forms.Form):
 
     q = forms.CharField(max_length=50, required=False)
     category = forms.IntegerField(min_value=1, max_value=2**62, required=False)
-    min_price = YuanFilterField(required=False)
-    max_price = YuanFilterField(required=False)
+    min_price = YuanField(required=False)
+    max_price = YuanField(required=False)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
     page = forms.IntegerField(min_value=1, max_value=1000, required=False)
 
@@ -172,3 +157,26 @@ class ReviewForm(forms.Form):
         if len(photos) > MAX_REVIEW_PHOTOS:  # before any is kept
             raise forms.ValidationError(_("最多上传 %(n)s 张照片。") % {"n": MAX_REVIEW_PHOTOS})
         return photos
+
+
+class ApplyForm(forms.Form):
+    """The distributor application: the store's own questions (``DistributionSettings.application_fields``), each
+    a text field, required where the store says so."""
+
+    def __init__(self, *args, questions: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            self.fields[question["name"]] = forms.CharField(
+                label=question.get("label") or question["name"], max_length=100,
+                required=bool(question.get("required")), error_messages={"required": _("必填。")})
+        self.questions = questions
+
+    def answers(self) -> dict[str, str]:
+        return {q["name"]: self.cleaned_data.get(q["name"], "") for q in self.questions}
+
+
+class WithdrawForm(forms.Form):
+    amount_fen = YuanField(label=_("提现金额（元）"), error_messages={"required": _("请填写提现金额。")})
+    method = forms.ChoiceField(label=_("提现方式"), choices=[("wechat", _("微信零钱")), ("bank", _("银行卡"))],
+                               initial="wechat", widget=forms.RadioSelect)
+    bank_account = forms.CharField(label=_("银行卡（开户行、户名、卡号）"), max_length=200, required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, orders, shopping, views
+from . import accounts, distribution, orders, shopping, views
 
 urlpatterns = [
     path("", views.home, name="h5-home"),
@@ -17,6 +17,13 @@ urlpatterns = [
     path("me/addresses/new/", shopping.address_edit, name="h5-address-new"),
     path("me/addresses/<int:address_id>/", shopping.address_edit, name="h5-address"),
     path("me/addresses/<int:address_id>/delete/", shopping.address_remove, name="h5-address-delete"),
+    path("distribution/", distribution.centre, name="h5-distribution"),
+    path("distribution/commissions/", distribution.commissions, name="h5-distribution-commissions"),
+    path("distribution/team/", distribution.team, name="h5-distribution-team"),
+    path("distribution/withdraw/", distribution.withdraw, name="h5-distribution-withdraw"),
+    path("distribution/share/", distribution.share, name="h5-distribution-share"),
+    path("distribution/share/qr.png", distribution.share_qr, name="h5-distribution-qr"),
+    path("distribution/posters/<int:product_id>.png", distribution.poster, name="h5-distribution-poster"),
     path("regions.json", shopping.regions, name="h5-regions"),
     path("cart/", shopping.cart, name="h5-cart"),
     path("cart/add/", shopping.cart_add_view, name="h5-cart-add"),

@@ -20,6 +20,7 @@ from tenants.catalog.selectors import (
     product_page_shown,
     products_featured,
 )
+from tenants.distribution.selectors import distribution_settings_get
 from tenants.orders.reviews import reviews_published
 from tenants.storefront.selectors import storefront_shown
 
@@ -97,6 +98,7 @@ def product(request: StoreRequest, product_id: int) -> HttpResponse:
         raise Http404("No such product on sale")
     return render(request, "h5/product.html", {
         "store": request.tenant, "layout": storefront_shown(), "product": found, "skus": found.skus,
+        "distribution_on": distribution_settings_get().enabled,
         "reviews": list(reviews_published(product_id=product_id)[:REVIEWS_SHOWN]) if found.rating_count else [],
         "chosen": next((sku for sku in found.skus if sku.stock > 0), found.skus[0] if found.skus else None)})
 

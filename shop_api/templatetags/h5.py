@@ -27,3 +27,9 @@ def spec_label(spec_values: dict | None) -> str:
 def json_attr(value) -> str:
     """A value as JSON for a data attribute (the template's escaping makes it attribute-safe)."""
     return json.dumps(value, ensure_ascii=False)
+
+
+@register.filter
+def percent(rate_bp: int | None) -> str:
+    """Basis points as a rate: 1200 -> "12%", 1250 -> "12.5%"."""
+    return "" if rate_bp is None else f"{format_fen(rate_bp).rstrip('0').rstrip('.')}%"

@@ -52,7 +52,8 @@ def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
 
-def _paid_total_fen(member: Member) -> int:
+def member_spent_fen(member: Member) -> int:
+    """What the member has paid for orders, net of refunds: the spend threshold of recruitment is measured on it."""
     totals = Order.objects.filter(member=member, status__in=PAID_STATUSES).aggregate(
         paid=Sum("paid_fen"), refunded=Sum("refunded_fen"))
     return (totals["paid"] or 0) - (totals["refunded"] or 0)
@@ -102,7 +103,7 @@ def distributor_apply(*, member: Member, answers: dict | None = None, inviter_to
                 product_id=rules.recruitment_product_id).exists()):
         raise Conflict(_("购买指定商品后即可成为分销员。"), code=DistributionCode.PURCHASE_REQUIRED)
     if (rules.recruitment == DistributionSettings.Recruitment.SPEND_THRESHOLD
-            and _paid_total_fen(member) < rules.recruitment_spend_fen):
+            and member_spent_fen(member) < rules.recruitment_spend_fen):
         raise Conflict(_("累计消费未达到成为分销员的门槛。"), code=DistributionCode.SPEND_REQUIRED)
     inviter = _inviter(member, inviter_token)
     try:

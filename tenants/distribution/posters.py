@@ -16,6 +16,7 @@ from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
 
 from core.money import format_fen
+from tenants.catalog.selectors import product_detail_for_shoppers
 
 WIDTH, HEIGHT = 750, 1334
 MARGIN = 40
@@ -93,3 +94,14 @@ def poster_render(*, title: str, price_fen: int, distributor_name: str, qr_png: 
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def product_poster_png(*, product_id: int, link: str, distributor_name: str) -> bytes | None:
+    """The poster of an on-sale product with a QR code of ``link`` (the distributor's share link); None when the
+    product is not on sale."""
+    product = product_detail_for_shoppers(product_id=product_id)
+    if product is None:
+        return None
+    image = next(iter(product.images.all()), None)
+    return poster_render(title=product.title, price_fen=product.min_price_fen, distributor_name=distributor_name,
+                         qr_png=qr_png_for_url(link), product_image=image.image.read() if image else None)

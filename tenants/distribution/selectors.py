@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
 from .calculations import CampaignRate, Override, Rules
-from .models import Binding, Commission, DistributionSettings, Distributor, RuleSet
+from .models import Application, Binding, Commission, DistributionSettings, Distributor, RuleSet
 
 
 def distribution_settings_get() -> DistributionSettings:
@@ -34,12 +35,15 @@ def rule_set_current() -> RuleSet | None:
     return RuleSet.objects.filter(status=RuleSet.Status.PUBLISHED).first()
 
 
+def _bindings_open(now=None):
+    """Bindings in force: not replaced, not expired."""
+    return Binding.objects.filter(ended_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now or timezone.now()))
+
+
 def binding_open_for(*, member_id: int, now=None) -> Binding | None:
     """The member's binding if it has not expired."""
-    now = now or timezone.now()
-    return (Binding.objects.select_related("distributor")
-            .filter(member_id=member_id, ended_at__isnull=True)
-            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)).first())
+    return _bindings_open(now).select_related("distributor").filter(member_id=member_id).first()
 
 
 def upline_chain(*, start: Distributor, levels: int) -> list[Distributor]:
@@ -94,3 +98,46 @@ def team_members(*, distributor: Distributor, level: int):
 
 def distributor_count() -> int:
     return Distributor.objects.count()
+
+
+def distributor_of(*, member_id: int) -> Distributor | None:
+    return Distributor.objects.filter(member_id=member_id).select_related("grade").first()
+
+
+def application_latest(*, member_id: int) -> Application | None:
+    return Application.objects.filter(member_id=member_id).order_by("-created_at", "-id").first()
+
+
+@dataclass(frozen=True)
+class CentreSummary:
+    """What the distributor centre's first screen shows, beside the balances."""
+
+    earned_fen: int  # every commission and bonus ever earned, net of claw-backs
+    team_direct: int
+    team_second: int
+    customers: int  # shoppers bound to the distributor now
+    first_order_bp: int | None  # the level-1 rates for the distributor's grade under the published rules
+    repeat_order_bp: int | None
+
+
+def distributor_summary(*, distributor: Distributor, now=None) -> CentreSummary:
+    from django.db.models import F, Sum
+
+    earned = Commission.objects.filter(distributor=distributor).aggregate(
+        total=Sum(F("amount_fen") - F("clawed_back_fen")))["total"] or 0
+    earned += distributor.bonuses.aggregate(total=Sum("amount_fen"))["total"] or 0
+    rates: tuple[int, int] | None = None
+    rule_set = rule_set_current()
+    if rule_set is not None:
+        found = {r.grade_id: (r.first_order_bp, r.repeat_order_bp) for r in rule_set.level_rates.filter(level=1)}
+        rates = found.get(distributor.grade_id) or found.get(None)
+    return CentreSummary(
+        earned_fen=int(earned), team_direct=Distributor.objects.filter(parent=distributor).count(),
+        team_second=Distributor.objects.filter(upline_ids__1=distributor.pk).count(),
+        customers=_bindings_open(now).filter(distributor=distributor).count(),
+        first_order_bp=rates[0] if rates else None, repeat_order_bp=rates[1] if rates else None)
+
+
+def customers_bound(*, distributor: Distributor, now=None):
+    """The shoppers bound to the distributor now, newest first."""
+    return _bindings_open(now).filter(distributor=distributor).select_related("member")

@@ -2,8 +2,10 @@
 texted code read from the SMS sandbox's outbox (the link the login page shows in sandbox mode), a search in
 Chinese, a SKU sold out meanwhile refused plainly, buy now, a new address picked province / city / county,
 checkout, WeChat's H5 cashier in the WeChat Pay sandbox (its signed notification settles the order), the
-merchant shipping in the console, the tracking timeline, receipt. Another store's link is refused; the code
-button counts down. Runs in stores made for it."""
+merchant shipping in the console, the tracking timeline, receipt, a review with a photo on the product page;
+then the distributor logs in to their centre and finds the frozen commission with its explanation, and the
+product's QR code and poster. Another store's link is refused; the code button counts down. Runs in stores
+made for it."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from tests.tenants.distribution.builders import make_distributor, publish_rates
 pytestmark = pytest.mark.browser
 PASSWORD = "Journey-Pass-2026"
 PHONE = "13812345678"
+SHARER_PHONE = "13812340000"
 
 
 def png(color: str) -> SimpleUploadedFile:
@@ -67,6 +70,8 @@ def journey(live, sandbox_port, sms_sandbox, settings, monkeypatch):
                 SkuInput(spec_values={"容量": "100ml"}, price_fen=29900, stock=2)])
             product_images_add(product=cream, uploads=[png("#f4c2c2")])
             sharer = make_distributor()
+            sharer.member.phone = SHARER_PHONE
+            sharer.member.save(update_fields=["phone"])
             made = {"cream": cream.pk, "token": distributor_share_token(distributor=sharer), "sharer": sharer.pk,
                     "large": cream.skus.get(price_fen=29900).pk, "schema": tenant.schema_name}
     yield made
@@ -157,7 +162,6 @@ def test_a_shopper_comes_through_a_link_logs_in_buys_pays_and_receives(browser, 
     console.fill("#tracking_no", "SF1357924680")
     console.click("#ship-form button[type=submit]")
     console.wait_for_selector("text=SF1357924680")
-    console.context.close()
 
     page.click("text=查看订单")
     page.wait_for_selector(".timeline")
@@ -168,5 +172,56 @@ def test_a_shopper_comes_through_a_link_logs_in_buys_pays_and_receives(browser, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     with schema_context(journey["schema"]):
         assert Order.objects.get().status == Order.Status.RECEIVED
+
+    page.click("text=评价晒单")
+    page.click(".review-form .rate label >> nth=0")  # five stars, the first from the left
+    page.fill(".review-form textarea", "质地清爽，保湿效果很好，会回购。")
+    page.set_input_files(".review-form input[type=file]", files=[{
+        "name": "cream.png", "mimeType": "image/png", "buffer": png("#cfe8ff").read()}])
+    shot(page, "h5-review")
+    page.click("text=发表评价")
+    page.wait_for_selector(".flash >> text=感谢你的评价")
+    console.goto(f"{base}/console/reviews/?status=pending")  # the store reads reviews before they show
+    console.fill("#review-table input[name=reply]", "谢谢支持，期待再次光临！")
+    console.click("#review-table button[value=reply]")
+    with console.expect_navigation():
+        console.click("#review-table button[value=publish]")
+    console.goto(f"{base}/console/reviews/?status=published")
+    assert "谢谢支持" in console.text_content("#review-table tbody")
+    console.context.close()
+    page.goto(f"{base}/products/{journey['cream']}/")
+    reviews = page.text_content("main")
+    assert "质地清爽" in reviews and "5.0" in reviews and "谢谢支持" in reviews
     context.close()
+
+    sharer = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                 has_touch=True).new_page()
+    sharer.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    sharer.goto(f"{base}/login/?next=/distribution/")
+    sharer.fill("#id_phone", SHARER_PHONE)
+    sharer.click("button[value=send]")
+    sharer.wait_for_selector("text=验证码已发送")
+    with sharer.expect_popup() as popup:
+        sharer.click("text=在这里查看验证码")
+    outbox = json.loads(popup.value.text_content("body"))
+    popup.value.close()
+    sharer.fill("#id_code", outbox["messages"][0]["params"][0])
+    sharer.click("button[value=login]")
+    sharer.wait_for_url(f"{base}/distribution/")
+    assert sharer.text_content("[data-balance=frozen]") == "¥19.90"  # 10 % of 199.00, frozen until settled
+    assert "我的客户 1" in sharer.text_content("main") and sharer.locator(".chart rect").count() == 30
+    shot(sharer, "h5-distribution")
+    sharer.click("text=佣金明细")
+    sharer.wait_for_url(f"{base}/distribution/commissions/")
+    assert "一级，首单佣金 10% × 199.00 = 19.90" in sharer.text_content(".commission .explain")
+    assert "冻结中" in sharer.text_content(".commission .status")
+    shot(sharer, "h5-distribution-commissions")
+    sharer.goto(f"{base}/distribution/share/?product={journey['cream']}")
+    assert sharer.evaluate("document.querySelector('img.qr').naturalWidth") > 100
+    with sharer.expect_download() as download:
+        sharer.click("text=下载分享海报")
+    assert download.value.suggested_filename == f"poster-{journey['cream']}.png"
+    shot(sharer, "h5-distribution-share")
+    assert sharer.evaluate("document.documentElement.scrollWidth") <= 390
+    sharer.context.close()
     assert violations == []

@@ -9,7 +9,7 @@ document.addEventListener("click", async (event) => {
   // Share: the phone's share sheet where there is one, else the link copied.
   const button = event.target.closest("[data-share]");
   if (!button) return;
-  const data = {title: button.dataset.shareTitle || document.title, url: location.href};
+  const data = {title: button.dataset.shareTitle || document.title, url: button.dataset.shareUrl || location.href};
   if (navigator.share) {
     try { await navigator.share(data); } catch (error) { /* the shopper closed the sheet */ }
     return;
