@@ -10,6 +10,8 @@ import warnings
 from dataclasses import dataclass
 
 from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -61,6 +63,14 @@ def image_accept(upload: File, *, field: str = "images") -> CheckedImage:
     extension = IMAGE_FORMATS[detected][0]
     return CheckedImage(file=File(upload, name=f"{uuid.uuid4().hex}.{extension}"), format=detected,
                         width=width, height=height)
+
+
+def images_store(uploads: list, *, folder: str, field: str) -> list[str]:
+    """Check every upload, then keep them all in the store's media under ``folder/<yyyy>/<mm>/``; their URLs in
+    order. One refused upload refuses them all before any is kept."""
+    checked = [image_accept(upload, field=field) for upload in uploads]
+    return [default_storage.url(default_storage.save(f"{folder}/{timezone.localdate():%Y/%m}/{image.file.name}",
+                                                     image.file)) for image in checked]
 
 
 def _too_many_pixels(field: str) -> ValidationFailed:

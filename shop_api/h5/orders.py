@@ -18,7 +18,7 @@ from control_plane.tenancy.requests import StoreRequest
 from core.errors import DomainError
 from tenants.members.models import Member
 from tenants.orders.models import CARRIERS, Order
-from tenants.orders.reviews import lines_to_review, review_create, review_photo_store
+from tenants.orders.reviews import lines_to_review, review_create, review_photos_store
 from tenants.orders.selectors import order_of_member, orders_for_member
 from tenants.orders.services import order_cancel, order_confirm_receipt
 from tenants.orders.transitions import ORDER
@@ -116,7 +116,7 @@ def order_review(request: StoreRequest, member: Member, number: str) -> HttpResp
             forms_by_line[posted] = form
             if form.is_valid() and form.cleaned_data["line"] == posted:
                 try:
-                    photos = [review_photo_store(upload=upload) for upload in form.cleaned_data["photos"]]
+                    photos = review_photos_store(uploads=form.cleaned_data["photos"])
                     review_create(member=member, order_line_id=posted, rating=form.cleaned_data["rating"],
                                   text=form.cleaned_data["text"], photos=photos)
                 except DomainError as error:

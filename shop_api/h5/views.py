@@ -14,6 +14,7 @@ from control_plane.tenancy.requests import StoreRequest
 from core.money import format_fen
 from tenants.catalog.selectors import (
     LISTING_COLUMNS,
+    ProductShown,
     category_name_shown,
     category_tree_shown,
     product_page_for_shoppers,
@@ -89,13 +90,18 @@ def products(request: StoreRequest) -> HttpResponse:
         "sorts": SORT_CHOICES, "sort": criteria["sort"], "tab": "categories" if category else "search"})
 
 
+def _on_sale(product_id: int) -> ProductShown:
+    found = product_page_shown(product_id=product_id)
+    if found is None:
+        raise Http404("No such product on sale")
+    return found
+
+
 @require_GET
 @h5_page
 def product(request: StoreRequest, product_id: int) -> HttpResponse:
     """A product: its images, every SKU with its price and stock to choose from, its description."""
-    found = product_page_shown(product_id=product_id)
-    if found is None:
-        raise Http404("No such product on sale")
+    found = _on_sale(product_id)
     return render(request, "h5/product.html", {
         "store": request.tenant, "layout": storefront_shown(), "product": found, "skus": found.skus,
         "distribution_on": distribution_settings_get().enabled,
@@ -107,9 +113,7 @@ def product(request: StoreRequest, product_id: int) -> HttpResponse:
 @h5_page
 def product_reviews(request: StoreRequest, product_id: int) -> HttpResponse:
     """Every published review of a product, newest first, ten a page."""
-    found = product_page_shown(product_id=product_id)
-    if found is None:
-        raise Http404("No such product on sale")
+    found = _on_sale(product_id)
     page = Paginator(reviews_published(product_id=product_id), 10).get_page(request.GET.get("page"))
     return render(request, "h5/reviews.html", {"store": request.tenant, "layout": storefront_shown(),
                                                "product": found, "page": page})

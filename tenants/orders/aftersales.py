@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.errors import IllegalTransition, ValidationFailed
 from core.events import publish
 from core.ids import sortable_number
-from core.images import image_accept
+from core.images import images_store
 from tenants.catalog.models import StockMovement
 from tenants.catalog.stock import stock_release, stock_reserve
 
@@ -203,9 +202,7 @@ def after_sale_cancel(*, after_sale: AfterSale, actor: str, now: datetime | None
 def after_sale_photo_store(*, upload: UploadedFile) -> str:
     """Keep a shopper's photo for an after-sale request (checked to be an image) in the store's own media;
     returns its URL, which the request then lists."""
-    image = image_accept(upload, field="photo")
-    name = default_storage.save(f"aftersales/{timezone.localdate():%Y/%m}/{image.file.name}", image.file)
-    return default_storage.url(name)
+    return images_store([upload], folder="aftersales", field="photo")[0]
 
 
 @transaction.atomic

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, ValidationFailed
-from core.images import image_accept
+from core.images import images_store
 from tenants.catalog.models import Product
 from tenants.members.models import Member
 
@@ -29,11 +28,10 @@ MAX_REPLY = 300
 REVIEWABLE = (Order.Status.RECEIVED, Order.Status.COMPLETED)
 
 
-def review_photo_store(*, upload: UploadedFile) -> str:
-    """Keep a review's photo (checked to be an image) in the store's own media; returns its URL."""
-    image = image_accept(upload, field="photos")
-    name = default_storage.save(f"reviews/{timezone.localdate():%Y/%m}/{image.file.name}", image.file)
-    return default_storage.url(name)
+def review_photos_store(*, uploads: list[UploadedFile]) -> list[str]:
+    """Keep a review's photos (each checked to be an image, all before any is kept) in the store's own media;
+    returns their URLs."""
+    return images_store(uploads, folder="reviews", field="photos")
 
 
 def _count(review: Review, sign: int) -> None:
