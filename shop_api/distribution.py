@@ -149,9 +149,11 @@ class WithdrawApi(DistributorApi):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        withdrawal = withdrawal_request(distributor=self.distributor(request), **data.validated_data)
+        withdrawal, created = withdrawal_request(
+            distributor=self.distributor(request), idempotency_key=request.headers.get("Idempotency-Key", ""),
+            **data.validated_data)
         return Response({"number": withdrawal.number, "status": withdrawal.status, "fee_fen": withdrawal.fee_fen,
-                         "net_fen": withdrawal.net_fen}, status=201)
+                         "net_fen": withdrawal.net_fen}, status=201 if created else 200)
 
 
 class MiniProgramCodeApi(DistributorApi):

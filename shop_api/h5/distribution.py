@@ -7,6 +7,7 @@ store's rules with their history."""
 from __future__ import annotations
 
 import functools
+import secrets
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -175,12 +176,14 @@ def team(request: StoreRequest, member: Member, distributor: Distributor) -> Htt
 @distributor_required
 def withdraw(request: StoreRequest, member: Member, distributor: Distributor) -> HttpResponse:
     """Withdraw available commission, with the store's rules shown; the history below."""
-    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    form = WithdrawForm(request.POST) if request.method == "POST" else \
+        WithdrawForm(initial={"key": secrets.token_urlsafe(24)})
     if form.is_bound and form.is_valid():
         try:
-            made = withdrawal_request(distributor=distributor, amount_fen=form.cleaned_data["amount_fen"],
-                                      method=form.cleaned_data["method"],
-                                      bank_account=form.cleaned_data["bank_account"])
+            made, _created = withdrawal_request(
+                distributor=distributor, idempotency_key=form.cleaned_data["key"],
+                amount_fen=form.cleaned_data["amount_fen"], method=form.cleaned_data["method"],
+                bank_account=form.cleaned_data["bank_account"])
         except DomainError as error:
             form_refusal(form, error)
         else:

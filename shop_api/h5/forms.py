@@ -180,3 +180,5 @@ class WithdrawForm(forms.Form):
     method = forms.ChoiceField(label=_("提现方式"), choices=[("wechat", _("微信零钱")), ("bank", _("银行卡"))],
                                initial="wechat", widget=forms.RadioSelect)
     bank_account = forms.CharField(label=_("银行卡（开户行、户名、卡号）"), max_length=200, required=False)
+    # One key per withdraw page shown: a double tap or a resent form takes the money out once.
+    key = forms.CharField(min_length=8, max_length=64, widget=forms.HiddenInput)

@@ -11,6 +11,7 @@ class DistributionCode(StrEnum):
     APPLICATION_PENDING = "application_pending"
     DISTRIBUTION_DISABLED = "distribution_disabled"
     DISTRIBUTOR_FROZEN = "distributor_frozen"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     INVALID_SHARE_TOKEN = "invalid_share_token"
     PURCHASE_REQUIRED = "purchase_required"
     RATES_EXCEED_SALE = "rates_exceed_sale"

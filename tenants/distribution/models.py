@@ -368,6 +368,10 @@ class Withdrawal(models.Model):
     # Also the WeChat transfer's out_bill_no: deterministic, never re-issued under another number.
     number = models.CharField(max_length=40, unique=True)
     distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="withdrawals")
+    # The client's key for this request: a retried or double-tapped 申请提现 finds this row instead of
+    # taking the money out twice. The fingerprint is what was asked, so a reused key for another request is refused.
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    fingerprint = models.CharField(max_length=32, blank=True)
     amount_fen = models.PositiveBigIntegerField()
     fee_fen = models.PositiveBigIntegerField(default=0)
     net_fen = models.PositiveBigIntegerField()
@@ -386,6 +390,9 @@ class Withdrawal(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["distributor", "idempotency_key"],
+                                               condition=~models.Q(idempotency_key=""),
+                                               name="withdrawals_idempotent_per_distributor")]
 
     def __str__(self) -> str:
         return self.number

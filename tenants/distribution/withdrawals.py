@@ -10,7 +10,9 @@ another number, so a retried transfer can never pay twice.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from datetime import datetime
 
 from django.conf import settings as django_settings
@@ -43,11 +45,32 @@ def _day_start(now: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def _fingerprint(amount_fen: int, method: str, bank_account: str) -> str:
+    """What was asked: the same key with any of it different is another request, not a retry."""
+    return hashlib.sha256(json.dumps([amount_fen, method, bank_account]).encode()).hexdigest()[:32]
+
+
+def _replayed(distributor: Distributor, key: str, fingerprint: str) -> Withdrawal | None:
+    existing = Withdrawal.objects.filter(distributor=distributor, idempotency_key=key).first()
+    if existing is not None and existing.fingerprint != fingerprint:
+        raise Conflict(_("该幂等键已用于另一笔提现。"), code=DistributionCode.IDEMPOTENCY_KEY_REUSED)
+    return existing
+
+
 @transaction.atomic
-def withdrawal_request(*, distributor: Distributor, amount_fen: int, method: str, bank_account: str = "",
-                       now: datetime | None = None) -> Withdrawal:
-    """Ask to withdraw. Checks the minimum, the available balance (locked, so two requests cannot both
-    spend it), the daily cap; computes the fee; approves at once below the store's threshold."""
+def withdrawal_request(*, distributor: Distributor, idempotency_key: str, amount_fen: int, method: str,
+                       bank_account: str = "", now: datetime | None = None) -> tuple[Withdrawal, bool]:
+    """Ask to withdraw. Returns (withdrawal, created): the same idempotency key returns the same withdrawal,
+    so a retried or double-tapped request takes the money out once. Checks the minimum, the available balance
+    (locked, so two requests cannot both spend it), the daily cap; computes the fee; approves at once below
+    the store's threshold."""
+    key = (idempotency_key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise ValidationFailed(_("缺少幂等键。"), fields={"idempotency_key": [_("需要 8 到 64 个字符的幂等键。")]})
+    bank_account = bank_account.strip()
+    fingerprint = _fingerprint(amount_fen, method, bank_account)
+    if (existing := _replayed(distributor, key, fingerprint)) is not None:
+        return existing, False
     now = now or timezone.now()
     rules = distribution_settings_get()
     fields: dict[str, list[str]] = {}
@@ -55,7 +78,7 @@ def withdrawal_request(*, distributor: Distributor, amount_fen: int, method: str
         raise Conflict(_("分销员账户已冻结，暂不能提现。"), code=DistributionCode.DISTRIBUTOR_FROZEN)
     if method not in Withdrawal.Method.values:
         fields["method"] = [_("请选择提现方式。")]
-    if method == Withdrawal.Method.BANK and not bank_account.strip():
+    if method == Withdrawal.Method.BANK and not bank_account:
         fields["bank_account"] = [_("请填写银行卡信息。")]
     if amount_fen < rules.withdrawal_min_fen:
         fields["amount_fen"] = [_("最低提现金额为 %(min)s 元。") % {"min": format_fen(rules.withdrawal_min_fen)}]
@@ -63,6 +86,9 @@ def withdrawal_request(*, distributor: Distributor, amount_fen: int, method: str
         raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
     available = Account.objects.select_for_update().get(pk=account_for(kind=K.DISTRIBUTOR_AVAILABLE,
                                                                         owner_id=distributor.pk).pk)
+    # The lock serialises this distributor's requests: a twin that held it first has committed by now.
+    if (existing := _replayed(distributor, key, fingerprint)) is not None:
+        return existing, False
     if available.balance_fen < amount_fen:
         raise ValidationFailed(_("可提现余额不足。"), fields={"amount_fen": [
             _("可提现余额为 %(balance)s 元。") % {"balance": format_fen(max(available.balance_fen, 0))}]})
@@ -74,9 +100,9 @@ def withdrawal_request(*, distributor: Distributor, amount_fen: int, method: str
     fee = apply_rate_bp(amount_fen, rules.withdrawal_fee_bp)
     withdrawal = Withdrawal.objects.create(
         number=f"W{sortable_number(now, random_digits=6)}", distributor=distributor, amount_fen=amount_fen,
-        fee_fen=fee, net_fen=amount_fen - fee, method=method,
-        bank_account_encrypted=crypto.encrypt(bank_account.strip(), keys=django_settings.FIELD_ENCRYPTION_KEYS)
-        if bank_account.strip() else "",
+        fee_fen=fee, net_fen=amount_fen - fee, method=method, idempotency_key=key, fingerprint=fingerprint,
+        bank_account_encrypted=crypto.encrypt(bank_account, keys=django_settings.FIELD_ENCRYPTION_KEYS)
+        if bank_account else "",
     )
     journal_post(kind=Journal.Kind.WITHDRAWAL, idempotency_key=f"withdrawal:{withdrawal.number}",
                  reference=withdrawal.number,
@@ -86,7 +112,7 @@ def withdrawal_request(*, distributor: Distributor, amount_fen: int, method: str
         withdrawal.status, withdrawal.reviewed_by, withdrawal.reviewed_at = Withdrawal.Status.APPROVED, "auto", now
         withdrawal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
         _schedule_payout(withdrawal)
-    return withdrawal
+    return withdrawal, True
 
 
 def _schedule_payout(withdrawal: Withdrawal) -> None:

@@ -55,7 +55,8 @@ def console_store(live):
                          lines=[Line(account_for(kind=Account.Kind.DISTRIBUTOR_AVAILABLE, owner_id=distributor.pk),
                                      12000),
                                 Line(account_for(kind=Account.Kind.STORE_COMMISSION_EXPENSE), -12000)])
-            withdrawal_request(distributor=distributor, amount_fen=8800, method="wechat")
+            withdrawal_request(distributor=distributor, idempotency_key="console-withdrawal", amount_fen=8800,
+                               method="wechat")
             for _n in range(2):  # a small team with a commission, for the distributor's page
                 make_distributor(parent=make_distributor(parent=distributor))
             Commission.objects.create(order_id=order.pk, order_number=order.number, order_line_id=order.lines.get().pk,

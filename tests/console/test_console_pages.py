@@ -79,8 +79,9 @@ def test_finance_approves_pays_and_exports(owner, store_a):
         journal_post(kind=Journal.Kind.RELEASE, idempotency_key="fund-console",
                      lines=[Line(account_for(kind=Account.Kind.DISTRIBUTOR_AVAILABLE, owner_id=distributor.pk), 9000),
                             Line(account_for(kind=Account.Kind.STORE_COMMISSION_EXPENSE), -9000)])
-        withdrawal = withdrawal_request(distributor=distributor, amount_fen=5000, method="bank",
-                                        bank_account="建设银行 6217 0000 9999")
+        withdrawal, _created = withdrawal_request(
+            distributor=distributor, idempotency_key="console-bank-1", amount_fen=5000, method="bank",
+            bank_account="建设银行 6217 0000 9999")
     connection.set_schema_to_public()
     assert owner.post("/console/finance/withdrawals/", {"withdrawal_id": withdrawal.pk, "action": "approve"}
                       ).status_code == 302

@@ -73,10 +73,18 @@ def test_distribution_end_to_end(gateway, store_a):
     assert post_notification(api(store_a.host), *gateway.refund_notification(after_sale.number)).status_code == 204
     assert sharer.get("/api/v1/distribution/me/").json()["available_fen"] == 2388
 
-    withdrawal = sharer.post("/api/v1/distribution/withdrawals/", {"amount_fen": 2000, "method": "bank",
-                                                                   "bank_account": "工商银行 6222 0000 1111"},
-                             format="json")
+    asked = {"amount_fen": 2000, "method": "bank", "bank_account": "工商银行 6222 0000 1111"}
+    withdrawal = sharer.post("/api/v1/distribution/withdrawals/", asked, format="json",
+                             HTTP_IDEMPOTENCY_KEY="withdraw-flow-1")
     assert withdrawal.status_code == 201
+    retried = sharer.post("/api/v1/distribution/withdrawals/", asked, format="json",
+                          HTTP_IDEMPOTENCY_KEY="withdraw-flow-1")
+    assert retried.status_code == 200 and retried.json()["number"] == withdrawal.json()["number"]
+    reused = sharer.post("/api/v1/distribution/withdrawals/", {**asked, "amount_fen": 100}, format="json",
+                         HTTP_IDEMPOTENCY_KEY="withdraw-flow-1")
+    assert (reused.status_code, reused.json()["code"]) == (409, "idempotency_key_reused")
+    unkeyed = sharer.post("/api/v1/distribution/withdrawals/", asked, format="json")
+    assert unkeyed.status_code == 400 and "idempotency_key" in unkeyed.json()["fields"]
     with schema_context(store_a.schema):
         pending = Withdrawal.objects.get()
         withdrawal_mark_paid(withdrawal=withdrawal_approve(withdrawal=pending, actor="finance"), actor="finance")

@@ -157,16 +157,24 @@ def test_withdrawing_shows_the_rules_and_refuses_in_place(client_a, store_a, sha
     page = client_a.get("/distribution/withdraw/").content.decode()
     assert "单笔最低 ¥10.00" in page and "手续费 1%" in page and "每日最多 ¥50.00" in page
     assert 'data-balance="available">¥60.00' in page
-    too_small = client_a.post("/distribution/withdraw/", {"amount_fen": "5", "method": "wechat"})
+    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    too_small = client_a.post("/distribution/withdraw/", {"amount_fen": "5", "method": "wechat", "key": key})
     assert too_small.status_code == 400 and "最低提现金额为 10.00 元" in too_small.content.decode()
-    no_bank = client_a.post("/distribution/withdraw/", {"amount_fen": "20", "method": "bank"})
+    assert f'value="{key}"' in too_small.content.decode()  # the corrected form is still the same request
+    no_bank = client_a.post("/distribution/withdraw/", {"amount_fen": "20", "method": "bank", "key": key})
     assert "请填写银行卡信息" in no_bank.content.decode()
-    bad = client_a.post("/distribution/withdraw/", {"amount_fen": "20.123", "method": "wechat"})
+    bad = client_a.post("/distribution/withdraw/", {"amount_fen": "20.123", "method": "wechat", "key": key})
     assert "最多两位小数" in bad.content.decode()
-    done = client_a.post("/distribution/withdraw/", {"amount_fen": "40", "method": "wechat"}, follow=True)
-    shown = done.content.decode()
-    assert "提现申请已提交" in shown and "手续费 ¥0.40，到账 ¥39.60" in shown
-    over_cap = client_a.post("/distribution/withdraw/", {"amount_fen": "15", "method": "wechat"})
+    for _tap in range(2):  # a double tap: one withdrawal, the same confirmation
+        done = client_a.post("/distribution/withdraw/", {"amount_fen": "40", "method": "wechat", "key": key},
+                             follow=True)
+        shown = done.content.decode()
+        assert "提现申请已提交" in shown and shown.count("手续费 ¥0.40，到账 ¥39.60") == 1
+    assert re.search(r'name="key" value="([^"]+)"', shown).group(1) != key  # the next page is a new request
+    reused = client_a.post("/distribution/withdraw/", {"amount_fen": "10", "method": "wechat", "key": key})
+    assert reused.status_code == 400 and "该幂等键已用于另一笔提现" in reused.content.decode()
+    over_cap = client_a.post("/distribution/withdraw/", {"amount_fen": "15", "method": "wechat",
+                                                         "key": "another-page-key"})
     assert "今日还可提现 10.00 元" in over_cap.content.decode()
     with schema_context(store_a.schema):
         assert list(Withdrawal.objects.values_list("amount_fen", flat=True)) == [4000]

@@ -22,7 +22,8 @@ def _withdrawal(amount: int) -> Withdrawal:
     journal_post(kind=Journal.Kind.RELEASE, idempotency_key=f"fund-payout-{distributor.pk}",
                  lines=[Line(account_for(kind=Account.Kind.DISTRIBUTOR_AVAILABLE, owner_id=distributor.pk), 10000),
                         Line(account_for(kind=Account.Kind.STORE_COMMISSION_EXPENSE), -10000)])
-    return withdrawal_request(distributor=distributor, amount_fen=amount, method="wechat")
+    return withdrawal_request(distributor=distributor, idempotency_key=f"payout-{distributor.pk}", amount_fen=amount,
+                              method="wechat")[0]
 
 
 def test_transfer_pays_once_under_the_withdrawal_number(gateway, store_a):

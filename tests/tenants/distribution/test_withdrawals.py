@@ -1,6 +1,7 @@
 """Withdrawals: limits, fees, review, payout and reversal, every step a balanced journal."""
 
 import io
+import uuid
 
 import pytest
 from openpyxl import load_workbook
@@ -29,6 +30,11 @@ def fund(distributor, amount):
                         Line(account_for(kind=K.STORE_COMMISSION_EXPENSE), -amount)])
 
 
+def ask(distributor, **fields):
+    """A new request (a fresh idempotency key), returning the withdrawal."""
+    return withdrawal_request(distributor=distributor, idempotency_key=uuid.uuid4().hex, **fields)[0]
+
+
 def bal(kind, distributor):
     return Account.objects.get(kind=kind, owner_id=distributor.pk if distributor else None).balance_fen
 
@@ -41,7 +47,7 @@ def test_request_moves_money_to_withdrawing_and_payout_clears_it_with_fee(in_alp
     configure(withdrawal_fee_bp=60, withdrawal_min_fen=100)
     d = make_distributor()
     fund(d, 50000)
-    w = withdrawal_request(distributor=d, amount_fen=10000, method="wechat")
+    w = ask(d, amount_fen=10000, method="wechat")
     assert (w.status, w.fee_fen, w.net_fen) == (Withdrawal.Status.REQUESTED, 60, 9940)
     assert (bal(K.DISTRIBUTOR_AVAILABLE, d), bal(K.DISTRIBUTOR_WITHDRAWING, d)) == (40000, 10000)
     withdrawal_approve(withdrawal=w, actor="finance@alpha")
@@ -58,14 +64,14 @@ def test_limits_are_clear_field_errors(in_alpha):
     d = make_distributor()
     fund(d, 100000)
     with pytest.raises(ValidationFailed) as below_min:
-        withdrawal_request(distributor=d, amount_fen=999, method="wechat")
+        ask(d, amount_fen=999, method="wechat")
     assert "10.00" in below_min.value.fields["amount_fen"][0]
-    withdrawal_request(distributor=d, amount_fen=10000, method="wechat")
+    ask(d, amount_fen=10000, method="wechat")
     with pytest.raises(ValidationFailed) as over_cap:
-        withdrawal_request(distributor=d, amount_fen=6000, method="wechat")
+        ask(d, amount_fen=6000, method="wechat")
     assert "50.00" in over_cap.value.fields["amount_fen"][0]
     with pytest.raises(ValidationFailed) as no_bank:
-        withdrawal_request(distributor=d, amount_fen=1000, method="bank")
+        ask(d, amount_fen=1000, method="bank")
     assert "bank_account" in no_bank.value.fields
 
 
@@ -74,7 +80,7 @@ def test_cannot_withdraw_more_than_available(in_alpha):
     d = make_distributor()
     fund(d, 5000)
     with pytest.raises(ValidationFailed) as exc:
-        withdrawal_request(distributor=d, amount_fen=5001, method="wechat")
+        ask(d, amount_fen=5001, method="wechat")
     assert "50.00" in exc.value.fields["amount_fen"][0]
 
 
@@ -84,26 +90,26 @@ def test_frozen_distributors_cannot_withdraw(in_alpha):
     Distributor.objects.filter(pk=d.pk).update(status=Distributor.Status.FROZEN)
     d.refresh_from_db()
     with pytest.raises(Conflict):
-        withdrawal_request(distributor=d, amount_fen=1000, method="wechat")
+        ask(d, amount_fen=1000, method="wechat")
 
 
 def test_small_requests_are_approved_automatically(in_alpha):
     configure(withdrawal_auto_approve_below_fen=2000, withdrawal_min_fen=100)
     d = make_distributor()
     fund(d, 5000)
-    assert withdrawal_request(distributor=d, amount_fen=1999, method="wechat").status == Withdrawal.Status.APPROVED
-    assert withdrawal_request(distributor=d, amount_fen=2000, method="wechat").status == Withdrawal.Status.REQUESTED
+    assert ask(d, amount_fen=1999, method="wechat").status == Withdrawal.Status.APPROVED
+    assert ask(d, amount_fen=2000, method="wechat").status == Withdrawal.Status.REQUESTED
 
 
 def test_reject_and_failed_transfer_give_the_money_back(in_alpha):
     configure(withdrawal_min_fen=100)
     d = make_distributor()
     fund(d, 10000)
-    rejected = withdrawal_request(distributor=d, amount_fen=3000, method="wechat")
+    rejected = ask(d, amount_fen=3000, method="wechat")
     with pytest.raises(ValidationFailed):
         withdrawal_reject(withdrawal=rejected, reason=" ", actor="f")
     withdrawal_reject(withdrawal=rejected, reason="信息不符", actor="f")
-    failed = withdrawal_request(distributor=d, amount_fen=4000, method="wechat")
+    failed = ask(d, amount_fen=4000, method="wechat")
     withdrawal_approve(withdrawal=failed, actor="f")
     withdrawal_mark_failed(withdrawal=failed, reason="NAME_MISMATCH")
     assert bal(K.DISTRIBUTOR_AVAILABLE, d) == 10000
@@ -117,7 +123,7 @@ def test_bank_export_is_a_readable_sheet(in_alpha):
     configure(withdrawal_min_fen=100)
     d = make_distributor()
     fund(d, 10000)
-    w = withdrawal_request(distributor=d, amount_fen=8800, method="bank",
+    w = ask(d, amount_fen=8800, method="bank",
                            bank_account="招商银行 6225 8888 0000 1234 张三")
     w = withdrawal_approve(withdrawal=w, actor="f")
     sheet = load_workbook(io.BytesIO(withdrawals_bank_export(withdrawals=[w]))).active
