@@ -4,24 +4,28 @@
 from __future__ import annotations
 
 from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.errors import NotFound
+from core.errors import CoreCode, NotFound
 from core.schema import current_schema
 from tenants.orders.aftersales import (
+    MAX_PHOTOS,
     after_sale_cancel,
-    after_sale_photo_store,
+    after_sale_photos_store,
     after_sale_request,
     after_sale_return_ship,
 )
+from tenants.orders.error_codes import OrdersCode
 from tenants.orders.models import AfterSale
 
 from .auth import shopper
 from .orders import MemberApi, _my_order
 from .pagination import paginate
+from .schema import paginated, refusals
 
 
 class AfterSaleOutput(serializers.Serializer):
@@ -79,8 +83,11 @@ class OrderAfterSaleApi(MemberApi):
         reason = serializers.CharField(max_length=200)
         description = serializers.CharField(required=False, allow_blank=True, max_length=500)
         photos = serializers.ListField(child=serializers.CharField(max_length=300, validators=[_own_photo]),
-                                       required=False, max_length=9)
+                                       required=False, max_length=MAX_PHOTOS)
 
+    @extend_schema(summary="Ask for a refund, a return or an exchange of lines of a received order",
+                   request=InputSerializer, responses={201: AfterSaleOutput, **refusals(
+                       http_409=[OrdersCode.AFTER_SALE_EXPIRED, CoreCode.ILLEGAL_TRANSITION])})
     def post(self, request: Request, number: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -94,11 +101,15 @@ class OrderAfterSaleApi(MemberApi):
 
 
 class AfterSaleListApi(MemberApi):
+    @extend_schema(operation_id="after_sales_list", summary="The shopper's after-sales, newest first",
+                   responses=paginated(AfterSaleOutput),
+                   parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)])
     def get(self, request: Request) -> Response:
         return paginate(self, _mine(request), AfterSaleOutput)
 
 
 class AfterSaleDetailApi(MemberApi):
+    @extend_schema(summary="One after-sale", responses=AfterSaleOutput)
     def get(self, request: Request, number: str) -> Response:
         return Response(AfterSaleOutput(_my_after_sale(request, number)).data)
 
@@ -108,6 +119,9 @@ class AfterSaleReturnApi(MemberApi):
         carrier_code = serializers.CharField(max_length=20)
         tracking_no = serializers.CharField(max_length=40)
 
+    @extend_schema(summary="Send the goods back: the carrier and tracking number of the return parcel",
+                   request=InputSerializer, responses={200: AfterSaleOutput, **refusals(
+                       http_409=[CoreCode.ILLEGAL_TRANSITION])})
     def post(self, request: Request, number: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -116,6 +130,8 @@ class AfterSaleReturnApi(MemberApi):
 
 
 class AfterSaleCancelApi(MemberApi):
+    @extend_schema(summary="Withdraw an after-sale request", request=None, responses={
+        200: AfterSaleOutput, **refusals(http_409=[CoreCode.ILLEGAL_TRANSITION])})
     def post(self, request: Request, number: str) -> Response:
         after_sale_cancel(after_sale=_my_after_sale(request, number), actor=f"member:{shopper(request).pk}")
         return Response(AfterSaleOutput(_my_after_sale(request, number)).data)
@@ -124,8 +140,17 @@ class AfterSaleCancelApi(MemberApi):
 class AfterSalePhotoApi(MemberApi):
     parser_classes = [MultiPartParser]
 
+    class InputSerializer(serializers.Serializer):
+        photo = serializers.ImageField(help_text="JPEG, PNG or WebP")
+
+    class OutputSerializer(serializers.Serializer):
+        url = serializers.CharField(help_text="attach it to the request's photos")
+
+    @extend_schema(summary="Upload a photo for an after-sale request", request=InputSerializer, responses={
+        201: OutputSerializer, **refusals(http_400=[CoreCode.IMAGE_FORMAT, CoreCode.IMAGE_TOO_LARGE,
+                                                    CoreCode.IMAGE_TOO_MANY_PIXELS])})
     def post(self, request: Request) -> Response:
         upload = request.FILES.get("photo")
         if upload is None:
             raise serializers.ValidationError({"photo": ["choose a photo"]})
-        return Response({"url": after_sale_photo_store(upload=upload)}, status=201)
+        return Response({"url": after_sale_photos_store(uploads=[upload], field="photo")[0]}, status=201)

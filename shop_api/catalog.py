@@ -49,6 +49,21 @@ def _criteria(params) -> dict:
     return criteria
 
 
+class ProductCardOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    subtitle = serializers.CharField()
+    min_price_fen = serializers.IntegerField()
+    sales_count = serializers.IntegerField()
+    image = serializers.CharField(source="cover_image")
+
+
+class ProductPageOutput(serializers.Serializer):
+    page = serializers.IntegerField()
+    next = serializers.IntegerField(allow_null=True, help_text="the next page's number, or null on the last")
+    results = ProductCardOutput(many=True)
+
+
 class ProductListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         q = serializers.CharField(required=False, allow_blank=True, max_length=50)
@@ -61,15 +76,9 @@ class ProductListApi(APIView):
         page = serializers.IntegerField(required=False, min_value=1)
         page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        title = serializers.CharField()
-        subtitle = serializers.CharField()
-        min_price_fen = serializers.IntegerField()
-        sales_count = serializers.IntegerField()
-        image = serializers.CharField(source="cover_image")
-
-    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer(many=True))
+    @extend_schema(operation_id="catalog_products_list",
+                   summary="Products on sale: search, filter, sort, a page at a time", parameters=[FilterSerializer],
+                   responses=ProductPageOutput)
     def get(self, request: Request) -> HttpResponse:
         # The hottest endpoint: the filters are checked by hand, each statement is built once per process
         # (product_page_for_shoppers) and the body is written by DRF's JSON renderer without the response
@@ -85,17 +94,18 @@ class ProductListApi(APIView):
         return HttpResponse(body, content_type="application/json")
 
 
+class SkuOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    spec_values = serializers.DictField(child=serializers.CharField(), help_text="spec name -> value")
+    price_fen = serializers.IntegerField()
+    original_price_fen = serializers.IntegerField(allow_null=True)
+    in_stock = serializers.SerializerMethodField()
+
+    def get_in_stock(self, sku) -> bool:
+        return sku.stock > 0
+
+
 class ProductDetailApi(APIView):
-    class SkuSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        spec_values = serializers.JSONField()
-        price_fen = serializers.IntegerField()
-        original_price_fen = serializers.IntegerField(allow_null=True)
-        in_stock = serializers.SerializerMethodField()
-
-        def get_in_stock(self, sku) -> bool:
-            return sku.stock > 0
-
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         title = serializers.CharField()
@@ -104,14 +114,13 @@ class ProductDetailApi(APIView):
         specs = serializers.JSONField()
         min_price_fen = serializers.IntegerField()
         images = serializers.SerializerMethodField()
-        skus = serializers.SerializerMethodField()
+        skus = SkuOutput(many=True)
 
         def get_images(self, product) -> list[str]:
             return [image.image.url for image in product.images.all()]
 
-        def get_skus(self, product) -> list[dict]:
-            return list(ProductDetailApi.SkuSerializer(product.skus.all(), many=True).data)
-
+    @extend_schema(summary="One product on sale with its SKUs (seen by a signed-in shopper, it joins their history)",
+                   responses=OutputSerializer)
     def get(self, request: Request, product_id: int) -> Response:
         product = product_detail_for_shoppers(product_id=product_id)
         if product is None:
@@ -122,5 +131,17 @@ class ProductDetailApi(APIView):
 
 
 class CategoryTreeApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        class ChildOutput(serializers.Serializer):
+            id = serializers.IntegerField()
+            name = serializers.CharField()
+            icon = serializers.CharField()
+
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        icon = serializers.CharField()
+        children = ChildOutput(many=True)
+
+    @extend_schema(summary="The store's categories, two levels", responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(category_tree())

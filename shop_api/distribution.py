@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,6 +14,7 @@ from wechatpy.exceptions import WeChatClientException
 from core.errors import Conflict, NotFound
 from tenants.distribution.bonuses import bonus_explain
 from tenants.distribution.calculations import explain
+from tenants.distribution.error_codes import DistributionCode
 from tenants.distribution.models import Application, Bonus, Commission, Distributor
 from tenants.distribution.network import binding_record_visit, distributor_apply, distributor_share_token
 from tenants.distribution.posters import product_poster_png
@@ -23,6 +26,7 @@ from tenants.members.wechat import miniprogram_code_png
 from .auth import IsMember, shopper
 from .errors import ShopApiCode
 from .pagination import paginate, query_int
+from .schema import IDEMPOTENCY_KEY, paginated, refusals
 
 
 class DistributorApi(APIView):
@@ -42,6 +46,14 @@ class ApplyApi(APIView):
         answers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
         inviter = serializers.CharField(required=False, allow_blank=True, max_length=32)
 
+    class OutputSerializer(serializers.Serializer):
+        application_status = serializers.CharField(help_text="approved at once where the store recruits openly")
+
+    @extend_schema(summary="Apply to become a distributor (answers to the store's own questions)",
+                   request=InputSerializer, responses={201: OutputSerializer, **refusals(http_409=[
+                       DistributionCode.ALREADY_DISTRIBUTOR, DistributionCode.APPLICATION_PENDING,
+                       DistributionCode.DISTRIBUTION_DISABLED, DistributionCode.PURCHASE_REQUIRED,
+                       DistributionCode.SPEND_REQUIRED])})
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -60,6 +72,13 @@ class BindApi(APIView):
         source = serializers.ChoiceField(choices=["link", "qr", "poster"])  # type: ignore[assignment]  # a field, not Field.source
         scene = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
+    class OutputSerializer(serializers.Serializer):
+        bound = serializers.BooleanField(help_text="false where the store's binding rules keep the shopper's "
+                                                   "current distributor")
+        distributor_code = serializers.CharField(allow_null=True)
+
+    @extend_schema(summary="Record a visit through a distributor's share link or QR code", request=InputSerializer,
+                   responses={200: OutputSerializer, **refusals(http_400=[DistributionCode.INVALID_SHARE_TOKEN])})
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -68,7 +87,24 @@ class BindApi(APIView):
                          "distributor_code": binding.distributor.code if binding else None})
 
 
-class MeApi(DistributorApi):
+class DistributorMeApi(DistributorApi):
+    class OutputSerializer(serializers.Serializer):
+        is_distributor = serializers.BooleanField()
+        application_status = serializers.CharField(required=False, allow_null=True,
+                                                   help_text="not a distributor: the latest application's")
+        reject_reason = serializers.CharField(required=False)
+        code = serializers.CharField(required=False)
+        status = serializers.CharField(required=False)
+        grade = serializers.CharField(required=False, allow_null=True)
+        share_token = serializers.CharField(required=False)
+        share_link = serializers.URLField(required=False)
+        frozen_fen = serializers.IntegerField(required=False)
+        available_fen = serializers.IntegerField(required=False)
+        withdrawing_fen = serializers.IntegerField(required=False)
+        team_direct = serializers.IntegerField(required=False)
+
+    @extend_schema(summary="The shopper's distributor account, or where their application stands",
+                   responses=OutputSerializer)
     def get(self, request: Request) -> Response:
         application = Application.objects.filter(member=shopper(request)).order_by("-created_at").first()
         distributor = Distributor.objects.filter(member=shopper(request)).select_related("grade").first()
@@ -102,6 +138,8 @@ class CommissionListApi(DistributorApi):
                            fixed_fen=c.fixed_fen, base_fen=c.base_fen, amount_fen=c.amount_fen,
                            rate_source=c.rate_source, is_first_order=c.is_first_order)
 
+    @extend_schema(summary="Commissions, newest first, each explained", responses=paginated(OutputSerializer),
+                   parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)])
     def get(self, request: Request) -> Response:
         return paginate(self, Commission.objects.filter(distributor=self.distributor(request)), self.OutputSerializer)
 
@@ -117,11 +155,20 @@ class BonusListApi(DistributorApi):
         def get_explanation(self, bonus: Bonus) -> str:
             return bonus_explain(bonus)
 
+    @extend_schema(summary="Monthly bonuses, each explained", responses=paginated(OutputSerializer),
+                   parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)])
     def get(self, request: Request) -> Response:
         return paginate(self, Bonus.objects.filter(distributor=self.distributor(request)), self.OutputSerializer)
 
 
 class EarningsTrendApi(DistributorApi):
+    class OutputSerializer(serializers.Serializer):
+        date = serializers.DateField()
+        amount_fen = serializers.IntegerField(help_text="earned that day, net of claw-backs")
+
+    @extend_schema(summary="Commission earned per day, oldest first, days with none included",
+                   parameters=[OpenApiParameter("days", int, description="1 to 90; 30 by default")],
+                   responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         days = query_int(request, "days", default=30, low=1, high=90)
         return Response(earnings_by_day(distributor=self.distributor(request), days=days))
@@ -135,6 +182,9 @@ class TeamApi(DistributorApi):
         sales_fen = serializers.IntegerField()
         created_at = serializers.DateTimeField()
 
+    @extend_schema(summary="The team: direct recruits (level 1) or theirs (level 2), with the sales each brought",
+                   parameters=[OpenApiParameter("level", int, enum=[1, 2]), OpenApiParameter("page", int),
+                               OpenApiParameter("page_size", int)], responses=paginated(OutputSerializer))
     def get(self, request: Request) -> Response:
         level = 2 if request.query_params.get("level") == "2" else 1
         return paginate(self, team_members(distributor=self.distributor(request), level=level), self.OutputSerializer)
@@ -146,6 +196,16 @@ class WithdrawApi(DistributorApi):
         method = serializers.ChoiceField(choices=["wechat", "bank"])
         bank_account = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
+    class OutputSerializer(serializers.Serializer):
+        number = serializers.CharField()
+        status = serializers.CharField(help_text="requested, or approved where the store approves small amounts")
+        fee_fen = serializers.IntegerField()
+        net_fen = serializers.IntegerField(help_text="what reaches the distributor")
+
+    @extend_schema(summary="Withdraw available commission under the store's rules (minimum, fee, daily cap)",
+                   request=InputSerializer, parameters=[IDEMPOTENCY_KEY], responses={
+                       201: OutputSerializer, 200: OutputSerializer, **refusals(http_409=[
+                           DistributionCode.DISTRIBUTOR_FROZEN, DistributionCode.IDEMPOTENCY_KEY_REUSED])})
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -159,6 +219,10 @@ class WithdrawApi(DistributorApi):
 class MiniProgramCodeApi(DistributorApi):
     """The distributor's mini-program code: its scene is the share token (WeChat allows 32 characters)."""
 
+    @extend_schema(summary="The distributor's mini-program code (PNG)", parameters=[
+        OpenApiParameter("page", str, description="the mini-program page it opens")],
+        responses={(200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="image/png"),
+                   **refusals(http_409=[ShopApiCode.WXACODE_UNAVAILABLE])})
     def get(self, request: Request) -> HttpResponse:
         token = distributor_share_token(distributor=self.distributor(request))
         try:
@@ -174,6 +238,8 @@ class MiniProgramCodeApi(DistributorApi):
 class PosterApi(DistributorApi):
     """A PNG poster for one product, with a QR code of the distributor's H5 share link."""
 
+    @extend_schema(summary="A product poster with the distributor's QR code (PNG, 750 × 1334)",
+                   responses={(200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="image/png")})
     def get(self, request: Request, product_id: int) -> HttpResponse:
         distributor = self.distributor(request)
         token = distributor_share_token(distributor=distributor)

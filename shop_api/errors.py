@@ -5,7 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.apps import apps
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -80,6 +81,14 @@ def exception_handler(exc, context):
     return response
 
 
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The store host's 404 for a path no route takes (``/api/v1/me/addresses/-1/``): the API's error body
+    under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": CoreCode.NOT_FOUND, "message": "Not found.", "fields": {}}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
 ERROR_STATUSES = {"400": "Bad input: the fields say what", "401": "Not signed in", "403": "Not allowed",
                   "404": "Not found", "409": "Conflict with the current state", "429": "Too many requests"}
 
@@ -103,5 +112,8 @@ def document_errors(result: dict, generator, request, public) -> dict:
         for operation in path.values():
             responses = operation.setdefault("responses", {})
             for code, description in ERROR_STATUSES.items():
-                responses.setdefault(code, {"description": description, **reference})
+                responses.setdefault(code, {"description": description})
+            for code, response in responses.items():
+                if code[0] in "45":  # the views' own refusals (shop_api.schema.refusals) say which codes
+                    response.update(reference)
     return result

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.client_ip import client_ip
+from tenants.members.error_codes import MembersCode
 from tenants.members.phone_login import login_code_send, member_login_phone
 from tenants.members.services import (
     AddressInput,
@@ -21,6 +23,7 @@ from tenants.members.services import (
 )
 
 from .auth import IsMember, shopper
+from .schema import refusals
 from .throttling import AnonThrottle, LoginThrottle
 
 
@@ -35,6 +38,20 @@ class MemberOutput(serializers.Serializer):
         return bool(member.phone)
 
 
+class LoginOutput(serializers.Serializer):
+    token = serializers.CharField(help_text="send as ``Authorization: Bearer <token>``; good for this store only")
+    is_new = serializers.BooleanField()
+    member = MemberOutput()
+
+
+class SmsSentOutput(serializers.Serializer):
+    sent = serializers.BooleanField()
+    retry_after_s = serializers.IntegerField(help_text="seconds before another code may be asked for")
+
+
+_WECHAT_REFUSALS = [MembersCode.WECHAT_REFUSED, MembersCode.WECHAT_UNREACHABLE, MembersCode.MINIPROGRAM_NOT_CONFIGURED]
+
+
 class WechatLoginApi(APIView):
     authentication_classes: list = []
     throttle_classes = [AnonThrottle, LoginThrottle]
@@ -42,6 +59,10 @@ class WechatLoginApi(APIView):
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=128)
 
+    @extend_schema(summary="Log in from the mini-program with wx.login's code", request=InputSerializer,
+                   responses={201: LoginOutput, 200: LoginOutput, **refusals(http_400=[MembersCode.INVALID_CODE],
+                                                                              http_409=_WECHAT_REFUSALS)},
+                   auth=[])
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -59,6 +80,9 @@ class SmsCodeApi(APIView):
     class InputSerializer(serializers.Serializer):
         phone = serializers.CharField(max_length=11)
 
+    @extend_schema(summary="Text a login code", request=InputSerializer, auth=[], responses={
+        202: SmsSentOutput, **refusals(http_400=[MembersCode.SMS_TOO_SOON], http_429=[MembersCode.SMS_TOO_MANY],
+                                       http_409=[MembersCode.SMS_UNAVAILABLE])})
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -76,6 +100,9 @@ class SmsLoginApi(APIView):
         phone = serializers.CharField(max_length=11)
         code = serializers.CharField(max_length=6)
 
+    @extend_schema(summary="Log in with a texted code", request=InputSerializer, auth=[], responses={
+        201: LoginOutput, 200: LoginOutput, **refusals(http_400=[MembersCode.SMS_CODE_WRONG,
+                                                                 MembersCode.SMS_CODE_EXPIRED])})
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -91,9 +118,11 @@ class MeApi(APIView):
         nickname = serializers.CharField(required=False, allow_blank=True, max_length=100)
         avatar_url = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
+    @extend_schema(summary="The signed-in shopper", responses=MemberOutput)
     def get(self, request: Request) -> Response:
         return Response(MemberOutput(shopper(request)).data)
 
+    @extend_schema(summary="Change the nickname or avatar", request=InputSerializer, responses=MemberOutput)
     def patch(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -106,6 +135,9 @@ class PhoneBindApi(APIView):
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=128)
 
+    @extend_schema(summary="Bind the phone number WeChat gives for getPhoneNumber's code", request=InputSerializer,
+                   responses={200: MemberOutput, **refusals(http_400=[MembersCode.INVALID_CODE],
+                                                            http_409=_WECHAT_REFUSALS)})
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -121,6 +153,7 @@ class ProductRefOutput(serializers.Serializer):
 class FavouriteListApi(APIView):
     permission_classes = [IsMember]
 
+    @extend_schema(summary="Favourite products", responses=ProductRefOutput(many=True))
     def get(self, request: Request) -> Response:
         return Response(ProductRefOutput(shopper(request).favourites.select_related("product"), many=True).data)
 
@@ -128,10 +161,12 @@ class FavouriteListApi(APIView):
 class FavouriteApi(APIView):
     permission_classes = [IsMember]
 
+    @extend_schema(summary="Favourite a product", request=None, responses={204: None})
     def put(self, request: Request, product_id: int) -> Response:
         favourite_set(member=shopper(request), product_id=product_id, on=True)
         return Response(status=204)
 
+    @extend_schema(summary="Unfavourite a product", responses={204: None})
     def delete(self, request: Request, product_id: int) -> Response:
         favourite_set(member=shopper(request), product_id=product_id, on=False)
         return Response(status=204)
@@ -140,6 +175,7 @@ class FavouriteApi(APIView):
 class HistoryApi(APIView):
     permission_classes = [IsMember]
 
+    @extend_schema(summary="Products seen lately, newest first (at most 100)", responses=ProductRefOutput(many=True))
     def get(self, request: Request) -> Response:
         return Response(ProductRefOutput(shopper(request).history.select_related("product")[:100], many=True).data)
 
@@ -161,9 +197,12 @@ class AddressSerializer(serializers.Serializer):
 class AddressListCreateApi(APIView):
     permission_classes = [IsMember]
 
+    @extend_schema(summary="The address book", responses=AddressSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(AddressSerializer(shopper(request).addresses.all(), many=True).data)
 
+    @extend_schema(summary="Add an address (province, city and district are named from region_code)",
+                   request=AddressSerializer, responses={201: AddressSerializer})
     def post(self, request: Request) -> Response:
         data = AddressSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -174,6 +213,7 @@ class AddressListCreateApi(APIView):
 class AddressApi(APIView):
     permission_classes = [IsMember]
 
+    @extend_schema(summary="Change an address", request=AddressSerializer, responses=AddressSerializer)
     def put(self, request: Request, address_id: int) -> Response:
         data = AddressSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -181,6 +221,7 @@ class AddressApi(APIView):
                                  values=AddressInput(**data.validated_data))
         return Response(AddressSerializer(address).data)
 
+    @extend_schema(summary="Delete an address", responses={204: None})
     def delete(self, request: Request, address_id: int) -> Response:
         address_delete(member=shopper(request), address_id=address_id)
         return Response(status=204)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.client_ip import client_ip
-from core.errors import NotFound
+from core.errors import CoreCode, NotFound
+from tenants.catalog.error_codes import CatalogCode
+from tenants.orders.error_codes import OrdersCode
 from tenants.orders.filters import MemberOrderFilter
 from tenants.orders.models import Order
 from tenants.orders.selectors import cart_items_for, orders_for_member
@@ -24,6 +27,7 @@ from tenants.orders.services import (
 
 from .auth import IsMember, shopper
 from .pagination import paginate
+from .schema import IDEMPOTENCY_KEY, paginated, refusals
 
 
 class ItemSerializer(serializers.Serializer):
@@ -98,9 +102,13 @@ class CartApi(MemberApi):
         quantity = serializers.IntegerField()
         selected = serializers.BooleanField()
 
+    @extend_schema(summary="The shopper's cart", responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(cart_items_for(member=shopper(request)), many=True).data)
 
+    @extend_schema(summary="Put a SKU in the cart (adds to the quantity already there)", request=ItemSerializer,
+                   responses={201: OutputSerializer, **refusals(http_409=[OrdersCode.NOT_SELLABLE,
+                                                                          CatalogCode.INSUFFICIENT_STOCK])})
     def post(self, request: Request) -> Response:
         data = ItemSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -113,12 +121,15 @@ class CartItemApi(MemberApi):
         quantity = serializers.IntegerField(required=False, min_value=1, max_value=999)
         selected = serializers.BooleanField(required=False)
 
+    @extend_schema(summary="Change a cart row's quantity or selection", request=InputSerializer,
+                   responses={200: CartApi.OutputSerializer, **refusals(http_409=[CatalogCode.INSUFFICIENT_STOCK])})
     def patch(self, request: Request, item_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cart_update(member=shopper(request), item_id=item_id, **data.validated_data)
         return Response(CartApi.OutputSerializer(cart_items_for(member=shopper(request)).get(pk=item_id)).data)
 
+    @extend_schema(summary="Remove a cart row", responses={204: None})
     def delete(self, request: Request, item_id: int) -> Response:
         cart_remove(member=shopper(request), item_ids=[item_id])
         return Response(status=204)
@@ -130,6 +141,32 @@ class CheckoutInput(serializers.Serializer):
 
 
 class CheckoutPreviewApi(MemberApi):
+    class OutputSerializer(serializers.Serializer):
+        class AdjustmentOutput(serializers.Serializer):
+            label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+            amount_fen = serializers.IntegerField()
+            line = serializers.IntegerField(allow_null=True, help_text="the line's index, or null for the order")
+
+        class LineOutput(serializers.Serializer):
+            sku_id = serializers.IntegerField()
+            title = serializers.CharField()
+            unit_price_fen = serializers.IntegerField()
+            quantity = serializers.IntegerField()
+            discount_fen = serializers.IntegerField()
+            paid_fen = serializers.IntegerField()
+
+        goods_fen = serializers.IntegerField()
+        discount_fen = serializers.IntegerField()
+        shipping_fen = serializers.IntegerField()
+        payable_fen = serializers.IntegerField()
+        adjustments = AdjustmentOutput(many=True)
+        lines = LineOutput(many=True)
+
+    @extend_schema(summary="Price an order before placing it (the total placing it will charge)",
+                   description="Without ``items``, the cart's selected rows.", request=CheckoutInput,
+                   responses={200: OutputSerializer, **refusals(
+                       http_409=[OrdersCode.NOT_SELLABLE, OrdersCode.UNREACHABLE_REGION,
+                                 CatalogCode.INSUFFICIENT_STOCK])})
     def post(self, request: Request) -> Response:
         data = CheckoutInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -146,12 +183,22 @@ class OrderListCreateApi(MemberApi):
         remark = serializers.CharField(required=False, allow_blank=True, max_length=200)
         device_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
+    @extend_schema(operation_id="orders_list", summary="The shopper's orders, newest first",
+                   responses=paginated(OrderOutput), parameters=[
+        OpenApiParameter("status", str, description="only orders in this status"),
+        OpenApiParameter("page", int), OpenApiParameter("page_size", int)])
     def get(self, request: Request) -> Response:
         orders = MemberOrderFilter(request.query_params, queryset=orders_for_member(member=shopper(request)))
         if not orders.is_valid():
             raise serializers.ValidationError(orders.errors)
         return paginate(self, orders.qs, OrderOutput)
 
+    @extend_schema(summary="Place an order: priced as the preview, stock reserved, the bought cart rows emptied",
+                   request=CreateInput, parameters=[IDEMPOTENCY_KEY],
+                   responses={201: OrderOutput, 200: OrderOutput, **refusals(
+                       http_409=[OrdersCode.IDEMPOTENCY_KEY_REUSED, OrdersCode.NOT_SELLABLE,
+                                 OrdersCode.UNREACHABLE_REGION, CatalogCode.INSUFFICIENT_STOCK],
+                       http_403=[CoreCode.PLAN_LIMIT_REACHED])})
     def post(self, request: Request) -> Response:
         data = self.CreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -165,18 +212,29 @@ class OrderListCreateApi(MemberApi):
 
 
 class OrderDetailApi(MemberApi):
+    @extend_schema(summary="One order, with its shipments and their tracking", responses=OrderDetailOutput)
     def get(self, request: Request, number: str) -> Response:
         return Response(OrderDetailOutput(_my_order(request, number)).data)
 
 
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
 class OrderCancelApi(MemberApi):
+    @extend_schema(summary="Cancel an unpaid order (its stock is released)", request=CancelInput,
+                   responses={200: OrderOutput, **refusals(http_409=[CoreCode.ILLEGAL_TRANSITION])})
     def post(self, request: Request, number: str) -> Response:
-        order = order_cancel(order=_my_order(request, number), reason=str(request.data.get("reason", ""))[:200],
+        data = CancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = order_cancel(order=_my_order(request, number), reason=data.validated_data.get("reason", ""),
                              actor=f"member:{shopper(request).pk}")
         return Response(OrderOutput(order).data)
 
 
 class OrderReceiptApi(MemberApi):
+    @extend_schema(summary="Confirm a shipped order received", request=None,
+                   responses={200: OrderOutput, **refusals(http_409=[CoreCode.ILLEGAL_TRANSITION])})
     def post(self, request: Request, number: str) -> Response:
         order = order_confirm_receipt(order=_my_order(request, number), actor=f"member:{shopper(request).pk}")
         return Response(OrderOutput(order).data)

@@ -7,14 +7,16 @@ import logging
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.client_ip import client_ip
-from core.errors import NotFound
+from core.errors import CoreCode, NotFound
 from tenants.orders.models import Order
+from tenants.payments.error_codes import PaymentsCode
 from tenants.payments.models import Payment
 from tenants.payments.services import (
     NotificationRejected,
@@ -24,6 +26,7 @@ from tenants.payments.services import (
 )
 
 from .auth import IsMember, shopper
+from .schema import refusals
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +40,24 @@ class PaymentPrepareApi(APIView):
         # official account's openid); h5: the h5_url of WeChat's cashier for a phone browser.
         channel = serializers.ChoiceField(choices=Payment.Channel.choices, default=Payment.Channel.MINIPROGRAM)
 
+    class BridgeOutput(serializers.Serializer):
+        """wx.requestPayment's / WeixinJSBridge's parameters, signed with the merchant's key."""
+
+        appId = serializers.CharField()
+        timeStamp = serializers.CharField()
+        nonceStr = serializers.CharField()
+        package = serializers.CharField()
+        signType = serializers.CharField()
+        paySign = serializers.CharField()
+
+    class CashierOutput(serializers.Serializer):
+        h5_url = serializers.URLField(help_text="WeChat's cashier page, opened in the phone's browser")
+
+    @extend_schema(summary="Prepare paying an order with WeChat Pay", request=InputSerializer, responses={
+        200: PolymorphicProxySerializer(component_name="PaymentParameters", resource_type_field_name=None,
+                                        serializers=[BridgeOutput, CashierOutput]),
+        **refusals(http_409=[PaymentsCode.WECHATPAY_NOT_CONFIGURED, PaymentsCode.PAYER_UNKNOWN,
+                             PaymentsCode.GATEWAY_ERROR, CoreCode.ILLEGAL_TRANSITION])})
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +24,8 @@ class StorefrontLayoutApi(APIView):
         theme = serializers.JSONField()
         layout = serializers.JSONField()
 
+    @extend_schema(summary="The store's home-page layout (its template's blocks as the merchant arranged them)",
+                   responses=OutputSerializer, auth=[])
     def get(self, request: Request) -> Response:
         layout = storefront_layout_get()
         if layout is None:

@@ -18,3 +18,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
 ]
+
+handler404 = "shop_api.errors.not_found"

@@ -36,10 +36,34 @@ def refund_share_fen(*, line: OrderLine, quantity: int, already_requested_quanti
     return line.paid_fen * quantity // line.quantity
 
 
+MAX_PHOTOS = 9
+# What a shopper may ask for in each order status: a refund before the parcel arrives, a return or exchange
+# once it has been sent.
+KINDS_BY_STATUS = {AfterSale.Kind.REFUND_ONLY: (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.RECEIVED),
+                   AfterSale.Kind.RETURN_REFUND: (Order.Status.SHIPPED, Order.Status.RECEIVED),
+                   AfterSale.Kind.EXCHANGE: (Order.Status.SHIPPED, Order.Status.RECEIVED)}
+
+
 def _open_quantities(order: Order) -> dict[int, int]:
     rows = (AfterSaleLine.objects.filter(after_sale__order=order, after_sale__status__in=AfterSale.OPEN_STATUSES)
             .values("order_line_id").annotate(total=Sum("quantity")))
     return {row["order_line_id"]: row["total"] for row in rows}
+
+
+def _expired(order: Order, now: datetime) -> bool:
+    return bool(order.received_at) and now > order.received_at + timedelta(days=order_settings_get().after_sale_days)
+
+
+def after_sale_options(*, order: Order, now: datetime | None = None) -> tuple[list[str], dict[int, int]]:
+    """What the shopper may ask for on this order now: the kinds (none outside the store's window) and, per
+    line, how many units are not yet refunded or in an open request."""
+    if _expired(order, now or timezone.now()):
+        return [], {}
+    kinds = [kind for kind, statuses in KINDS_BY_STATUS.items() if order.status in statuses]
+    open_quantities = _open_quantities(order)
+    left = {line.pk: line.quantity - line.refunded_quantity - open_quantities.get(line.pk, 0)
+            for line in order.lines.all()}
+    return (kinds, {line_id: n for line_id, n in left.items() if n > 0}) if kinds else ([], {})
 
 
 @transaction.atomic
@@ -51,15 +75,12 @@ def after_sale_request(*, order: Order, kind: str, lines: dict[int, int], reason
     now = now or timezone.now()
     order = Order.objects.select_for_update().get(pk=order.pk)
     rules = order_settings_get()
-    allowed = {AfterSale.Kind.REFUND_ONLY: (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.RECEIVED),
-               AfterSale.Kind.RETURN_REFUND: (Order.Status.SHIPPED, Order.Status.RECEIVED),
-               AfterSale.Kind.EXCHANGE: (Order.Status.SHIPPED, Order.Status.RECEIVED)}
-    if kind not in allowed:
+    if kind not in KINDS_BY_STATUS:
         raise ValidationFailed(_("请选择售后类型。"), fields={"kind": [_("请选择售后类型。")]})
-    allowed_now = allowed[AfterSale.Kind(kind)] + ((Order.Status.COMPLETED,) if by_merchant else ())
+    allowed_now = KINDS_BY_STATUS[AfterSale.Kind(kind)] + ((Order.Status.COMPLETED,) if by_merchant else ())
     if order.status not in allowed_now:
         raise IllegalTransition(_("订单状态为“%(status)s”，不能申请该售后。") % {"status": order.get_status_display()})
-    if not by_merchant and order.received_at and now > order.received_at + timedelta(days=rules.after_sale_days):
+    if not by_merchant and _expired(order, now):
         raise IllegalTransition(_("已超过售后期限。"), code=OrdersCode.AFTER_SALE_EXPIRED)
     if not reason.strip():
         raise ValidationFailed(_("请填写售后原因。"), fields={"reason": [_("请填写售后原因。")]})
@@ -74,7 +95,7 @@ def after_sale_request(*, order: Order, kind: str, lines: dict[int, int], reason
             raise ValidationFailed(_("售后数量超出可申请数量。"), fields={"lines": [str(line_id)]})
     after_sale = AfterSale.objects.create(
         order=order, number=f"AS{sortable_number(now, random_digits=6)}", kind=kind, reason=reason.strip()[:200],
-        description=description[:500], photos=(photos or [])[:9],
+        description=description[:500], photos=(photos or [])[:MAX_PHOTOS],
         review_deadline_at=now + timedelta(days=rules.merchant_review_days),
     )
     for line_id, quantity in sorted(lines.items()):
@@ -199,10 +220,10 @@ def after_sale_cancel(*, after_sale: AfterSale, actor: str, now: datetime | None
     return after_sale
 
 
-def after_sale_photo_store(*, upload: UploadedFile) -> str:
-    """Keep a shopper's photo for an after-sale request (checked to be an image) in the store's own media;
-    returns its URL, which the request then lists."""
-    return images_store([upload], folder="aftersales", field="photo")[0]
+def after_sale_photos_store(*, uploads: list[UploadedFile], field: str = "photos") -> list[str]:
+    """Keep a shopper's photos for an after-sale request (each checked to be an image, all before any is
+    kept) in the store's own media; returns their URLs, which the request then lists."""
+    return images_store(uploads, folder="aftersales", field=field)
 
 
 @transaction.atomic

@@ -197,7 +197,7 @@ STORAGES = {
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shop_api.schema.ShopAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["shop_api.auth.MemberTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [],
     "EXCEPTION_HANDLER": "shop_api.errors.exception_handler",
