@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 from core.form_fields import YuanField
 from tenants.members.services import AddressInput
+from tenants.orders.aftersales import MAX_PHOTOS as MAX_AFTER_SALE_PHOTOS
+from tenants.orders.models import CARRIERS, AfterSale, OrderLine
 from tenants.orders.reviews import MAX_PHOTOS as MAX_REVIEW_PHOTOS
 
 SORT_CHOICES = [("newest", _("新品")), ("sales", _("销量")), ("price_asc", _("价格从低到高")),
@@ -157,6 +159,67 @@ class ReviewForm(forms.Form):
         if len(photos) > MAX_REVIEW_PHOTOS:  # before any is kept
             raise forms.ValidationError(_("最多上传 %(n)s 张照片。") % {"n": MAX_REVIEW_PHOTOS})
         return photos
+
+
+AFTER_SALE_REASONS = [_("不想要了"), _("拍错了 / 多拍了"), _("质量问题"), _("商品与描述不符"), _("收到商品破损"),
+                      _("少件 / 漏发"), _("尺码或规格不合适"), _("其他")]
+
+
+class AfterSaleForm(forms.Form):
+    """An after-sale request on one order: the kind (those the order's state allows), how many units of each
+    line, why, a note and photos."""
+
+    kind = forms.ChoiceField(label=_("售后类型"), widget=forms.RadioSelect,
+                             error_messages={"required": _("请选择售后类型。")})
+    reason = forms.ChoiceField(label=_("售后原因"), choices=[("", _("请选择")), *[(r, r) for r in AFTER_SALE_REASONS]],
+                               error_messages={"required": _("请选择售后原因。")})
+    description = forms.CharField(label=_("补充说明"), max_length=500, required=False, widget=forms.Textarea(attrs={
+        "rows": 3, "placeholder": _("选填，说明问题能让商家更快处理")}))
+    photos = MultipleImageField(label=_("照片凭证"), required=False,
+                                widget=MultipleImageInput(attrs={"accept": "image/*"}))
+
+    def __init__(self, *args, kinds: list[str], lines: list[tuple[OrderLine, int]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, AfterSale.Kind(kind).label) for kind in kinds]  # type: ignore[attr-defined]
+        self.entries = []
+        for line, left in lines:
+            name = f"q{line.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=_("数量"), min_value=0, max_value=left, required=False, initial=left if len(lines) == 1 else 0,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                error_messages={"max_value": _("最多可申请 %(limit_value)s 件。")})
+            self.entries.append((line, left, name))
+
+    def bound_entries(self) -> list:
+        return [(line, left, self[name]) for line, left, name in self.entries]
+
+    def clean_photos(self) -> list:
+        photos = self.cleaned_data["photos"]
+        if len(photos) > MAX_AFTER_SALE_PHOTOS:  # before any is kept
+            raise forms.ValidationError(_("最多上传 %(n)s 张照片。") % {"n": MAX_AFTER_SALE_PHOTOS})
+        return photos
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        cleaned["lines"] = {line.pk: cleaned[name] for line, _left, name in self.entries if cleaned.get(name)}
+        if not cleaned["lines"] and not any(name in self.errors for _line, _left, name in self.entries):
+            raise forms.ValidationError(_("请填写要售后的商品数量。"))
+        return cleaned
+
+
+class ReturnShipmentForm(forms.Form):
+    """The parcel a shopper sends back for an approved return or exchange."""
+
+    carrier_code = forms.ChoiceField(label=_("快递公司"), choices=[("", _("请选择")), *CARRIERS.items()],
+                                     error_messages={"required": _("请选择快递公司。")})
+    tracking_no = forms.CharField(label=_("快递单号"), max_length=40, error_messages={
+        "required": _("请填写快递单号。")}, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
+class ProfileForm(forms.Form):
+    nickname = forms.CharField(label=_("昵称"), max_length=64, error_messages={"required": _("请填写昵称。")})
+    avatar = forms.FileField(label=_("头像"), required=False, widget=forms.ClearableFileInput(attrs={
+        "accept": "image/*"}))
 
 
 class ApplyForm(forms.Form):

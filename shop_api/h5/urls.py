@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, distribution, orders, shopping, views
+from . import accounts, distribution, me, orders, shopping, views
 
 urlpatterns = [
     path("", views.home, name="h5-home"),
@@ -13,6 +13,10 @@ urlpatterns = [
     path("login/wechat/done/", accounts.login_wechat_done, name="h5-login-wechat-done"),
     path("logout/", accounts.logout, name="h5-logout"),
     path("me/", accounts.me, name="h5-me"),
+    path("me/profile/", me.profile, name="h5-profile"),
+    path("me/favourites/", me.favourites, name="h5-favourites"),
+    path("me/history/", me.history, name="h5-history"),
+    path("products/<int:product_id>/favourite/", me.favourite_toggle, name="h5-favourite"),
     path("me/addresses/", shopping.addresses, name="h5-addresses"),
     path("me/addresses/new/", shopping.address_edit, name="h5-address-new"),
     path("me/addresses/<int:address_id>/", shopping.address_edit, name="h5-address"),
@@ -34,6 +38,10 @@ urlpatterns = [
     path("orders/<str:number>/cancel/", orders.order_cancel_view, name="h5-order-cancel"),
     path("orders/<str:number>/receipt/", orders.order_receipt_view, name="h5-order-receipt"),
     path("orders/<str:number>/review/", orders.order_review, name="h5-order-review"),
+    path("orders/<str:number>/after-sale/", orders.order_after_sale, name="h5-order-after-sale"),
+    path("after-sales/", orders.after_sales, name="h5-after-sales"),
+    path("after-sales/<str:number>/", orders.after_sale, name="h5-after-sale"),
+    path("after-sales/<str:number>/cancel/", orders.after_sale_cancel_view, name="h5-after-sale-cancel"),
     path("orders/<str:number>/pay/", shopping.order_pay, name="h5-order-pay"),
     path("orders/<str:number>/result/", shopping.order_result, name="h5-order-result"),
 ]

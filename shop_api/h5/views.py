@@ -22,11 +22,13 @@ from tenants.catalog.selectors import (
     products_featured,
 )
 from tenants.distribution.selectors import distribution_settings_get
+from tenants.members.selectors import is_favourite
+from tenants.members.services import history_record
 from tenants.orders.reviews import reviews_published
 from tenants.storefront.selectors import storefront_shown
 
 from .forms import SORT_CHOICES, ListingForm
-from .session import h5_page
+from .session import h5_member, h5_page
 
 PAGE_SIZE = 20
 REVIEWS_SHOWN = 3
@@ -100,10 +102,15 @@ def _on_sale(product_id: int) -> ProductShown:
 @require_GET
 @h5_page
 def product(request: StoreRequest, product_id: int) -> HttpResponse:
-    """A product: its images, every SKU with its price and stock to choose from, its description."""
+    """A product: its images, every SKU with its price and stock to choose from, its description. A signed-in
+    shopper's view joins their browsing history."""
     found = _on_sale(product_id)
+    member = h5_member(request)
+    if member is not None:
+        history_record(member=member, product_id=product_id)
     return render(request, "h5/product.html", {
         "store": request.tenant, "layout": storefront_shown(), "product": found, "skus": found.skus,
+        "member": member, "favourite": member is not None and is_favourite(member_id=member.pk, product_id=product_id),
         "distribution_on": distribution_settings_get().enabled,
         "reviews": list(reviews_published(product_id=product_id)[:REVIEWS_SHOWN]) if found.rating_count else [],
         "chosen": next((sku for sku in found.skus if sku.stock > 0), found.skus[0] if found.skus else None)})

@@ -13,6 +13,7 @@ from wechatpy.exceptions import WeChatClientException, WeChatOAuthException
 
 from core import crypto
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.images import images_store
 from core.regions import region_names
 from core.text import ascii_digits
 from tenants.catalog.models import Product
@@ -279,6 +280,16 @@ def favourite_set(*, member: Member, product_id: int, on: bool) -> bool:
     else:
         Favourite.objects.filter(member=member, product_id=product_id).delete()
     return on
+
+
+def member_avatar_store(*, member: Member, upload) -> Member:
+    """A photo the shopper uploaded as their avatar (checked to be an image), kept in the store's media."""
+    return member_update_profile(member=member, avatar_url=images_store([upload], folder="avatars",
+                                                                        field="avatar")[0])
+
+
+def history_clear(*, member: Member) -> None:
+    BrowsingHistory.objects.filter(member=member).delete()
 
 
 def history_record(*, member: Member, product_id: int) -> None:

@@ -51,7 +51,8 @@ def _open_quantities(order: Order) -> dict[int, int]:
 
 
 def _expired(order: Order, now: datetime) -> bool:
-    return bool(order.received_at) and now > order.received_at + timedelta(days=order_settings_get().after_sale_days)
+    received = order.received_at
+    return received is not None and now > received + timedelta(days=order_settings_get().after_sale_days)
 
 
 def after_sale_options(*, order: Order, now: datetime | None = None) -> tuple[list[str], dict[int, int]]:
@@ -59,7 +60,7 @@ def after_sale_options(*, order: Order, now: datetime | None = None) -> tuple[li
     line, how many units are not yet refunded or in an open request."""
     if _expired(order, now or timezone.now()):
         return [], {}
-    kinds = [kind for kind, statuses in KINDS_BY_STATUS.items() if order.status in statuses]
+    kinds = [str(kind) for kind, statuses in KINDS_BY_STATUS.items() if order.status in statuses]
     open_quantities = _open_quantities(order)
     left = {line.pk: line.quantity - line.refunded_quantity - open_quantities.get(line.pk, 0)
             for line in order.lines.all()}

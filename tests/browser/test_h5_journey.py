@@ -192,6 +192,18 @@ def test_a_shopper_comes_through_a_link_logs_in_buys_pays_and_receives(browser, 
     page.goto(f"{base}/products/{journey['cream']}/")
     reviews = page.text_content("main")
     assert "质地清爽" in reviews and "5.0" in reviews and "谢谢支持" in reviews
+    page.goto(f"{base}/orders/{order.number}/")  # the cream's pump is broken: an exchange, with a photo
+    page.click("text=申请售后")
+    page.check("input[value=exchange]")
+    page.select_option("#id_reason", "收到商品破损")
+    page.set_input_files(".after-sale-form input[type=file]", files=[{
+        "name": "pump.png", "mimeType": "image/png", "buffer": png("#ffd6cc").read()}])
+    shot(page, "h5-after-sale-form")
+    page.click("text=提交申请")
+    page.wait_for_selector(".flash >> text=售后申请已提交")
+    assert "待审核" in page.text_content(".order-head") and page.locator(".photos img").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "h5-after-sale")
     context.close()
 
     sharer = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,

@@ -1,0 +1,79 @@
+"""The shopper's own pages beyond orders: the profile (nickname, avatar), favourite products (favourited on the
+product page) and the products seen lately (recorded by the product page for a signed-in shopper)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from control_plane.tenancy.requests import StoreRequest
+from core.errors import DomainError
+from tenants.members.models import Member
+from tenants.members.services import favourite_set, history_clear, member_avatar_store, member_update_profile
+from tenants.storefront.selectors import storefront_shown
+
+from .forms import ProfileForm, form_refusal
+from .session import h5_login_required, safe_next
+
+PAGE_SIZE = 20
+
+
+def _page(request: StoreRequest, template: str, status: int = 200, **context) -> HttpResponse:
+    return render(request, template, {"store": request.tenant, "layout": storefront_shown(), "tab": "me", **context},
+                  status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@h5_login_required
+def profile(request: StoreRequest, member: Member) -> HttpResponse:
+    form = ProfileForm(request.POST or None, request.FILES or None, initial={"nickname": member.nickname})
+    if form.is_bound and form.is_valid():
+        try:
+            if form.cleaned_data["avatar"]:
+                member_avatar_store(member=member, upload=form.cleaned_data["avatar"])
+            member_update_profile(member=member, nickname=form.cleaned_data["nickname"])
+        except DomainError as error:
+            form_refusal(form, error)
+        else:
+            messages.success(request, _("资料已保存。"))
+            return HttpResponseRedirect(reverse("h5-me"))
+    return _page(request, "h5/profile.html", status=400 if form.is_bound and form.errors else 200, member=member,
+                 form=form)
+
+
+@require_GET
+@h5_login_required
+def favourites(request: StoreRequest, member: Member) -> HttpResponse:
+    found = member.favourites.select_related("product").order_by("-created_at")
+    return _page(request, "h5/favourites.html", page=Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")))
+
+
+@require_POST
+@h5_login_required
+def favourite_toggle(request: StoreRequest, member: Member, product_id: int) -> HttpResponse:
+    """Favourite a product (``on=1``) or no longer (``on=0``); back to where the shopper pressed it."""
+    on = request.POST.get("on") == "1"
+    try:
+        favourite_set(member=member, product_id=product_id, on=on)
+    except DomainError as error:  # no longer on sale: its page is gone, the favourites are not
+        messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("h5-favourites"))
+    messages.success(request, _("已收藏") if on else _("已取消收藏"))
+    return HttpResponseRedirect(safe_next(request, reverse("h5-product", kwargs={"product_id": product_id})))
+
+
+@require_http_methods(["GET", "POST"])
+@h5_login_required
+def history(request: StoreRequest, member: Member) -> HttpResponse:
+    """Products seen lately, newest first; POST clears them."""
+    if request.method == "POST":
+        history_clear(member=member)
+        messages.success(request, _("浏览记录已清空。"))
+        return HttpResponseRedirect(reverse("h5-history"))
+    found = member.history.select_related("product").order_by("-viewed_at")
+    return _page(request, "h5/history.html", page=Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")))
