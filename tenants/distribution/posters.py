@@ -1,46 +1,22 @@
 """Share posters: a PNG composed with Pillow from the product image, its price, the distributor's name and
 a QR code (a mini-program code from WeChat, or a plain QR code of the H5 link).
 
-Chinese text needs a CJK font; the project's setup installs Noto Sans CJK (fonts-noto-cjk), and
-POSTER_FONT_PATHS lets a deployment point elsewhere.
+Chinese text needs a CJK font (core.fonts).
 """
 
 from __future__ import annotations
 
 import io
-from functools import lru_cache
-from pathlib import Path
 
 import segno
-from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
 
+from core.fonts import cjk_font
 from core.money import format_fen
 from tenants.catalog.selectors import product_detail_for_shoppers
 
 WIDTH, HEIGHT = 750, 1334
 MARGIN = 40
-DEFAULT_FONT_PATHS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-)
-SC_INDEX = 2  # the Simplified Chinese face inside the Noto CJK collection
-
-
-class FontMissing(RuntimeError):
-    pass
-
-
-@lru_cache(maxsize=16)
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    for path in getattr(settings, "POSTER_FONT_PATHS", ()) or DEFAULT_FONT_PATHS:
-        if Path(path).exists():
-            return ImageFont.truetype(path, size=size, index=SC_INDEX if path.endswith(".ttc") else 0)
-    raise FontMissing("No CJK font found for posters; install fonts-noto-cjk (make run does) "
-                      "or set POSTER_FONT_PATHS.")
-
-
 def qr_png_for_url(url: str, *, scale: int = 8) -> bytes:
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=2)
@@ -81,16 +57,16 @@ def poster_render(*, title: str, price_fen: int, distributor_name: str, qr_png: 
     else:
         draw.rounded_rectangle((MARGIN, MARGIN, MARGIN + box, MARGIN + box), radius=24, fill=primary_colour)
     y = MARGIN + box + 36
-    draw.text((MARGIN, y), "¥" + format_fen(price_fen), font=_font(64), fill=primary_colour)
+    draw.text((MARGIN, y), "¥" + format_fen(price_fen), font=cjk_font(64), fill=primary_colour)
     y += 96
-    for line in _wrap(draw, title, _font(34), box, 2):
-        draw.text((MARGIN, y), line, font=_font(34), fill="#222222")
+    for line in _wrap(draw, title, cjk_font(34), box, 2):
+        draw.text((MARGIN, y), line, font=cjk_font(34), fill="#222222")
         y += 50
     code = Image.open(io.BytesIO(qr_png)).convert("RGB").resize((220, 220))
     code_top = HEIGHT - MARGIN - 220
     canvas.paste(code, (WIDTH - MARGIN - 220, code_top))
-    draw.text((MARGIN, code_top + 40), f"{distributor_name} 为你推荐", font=_font(32), fill="#333333")
-    draw.text((MARGIN, code_top + 100), "长按识别二维码 立即购买", font=_font(26), fill="#888888")
+    draw.text((MARGIN, code_top + 40), f"{distributor_name} 为你推荐", font=cjk_font(32), fill="#333333")
+    draw.text((MARGIN, code_top + 100), "长按识别二维码 立即购买", font=cjk_font(26), fill="#888888")
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

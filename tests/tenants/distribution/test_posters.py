@@ -6,13 +6,14 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw
 
-from tenants.distribution.posters import HEIGHT, WIDTH, _font, poster_render, qr_png_for_url
+from core.fonts import cjk_font
+from tenants.distribution.posters import HEIGHT, WIDTH, poster_render, qr_png_for_url
 
 REPO = Path(__file__).resolve().parents[3]
 
 
 def test_cjk_font_draws_real_glyphs_not_boxes():
-    font = _font(40)
+    font = cjk_font(40)
     images = []
     for text in ("分销", "商城"):
         image = Image.new("L", (120, 60), 0)
