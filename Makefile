@@ -30,6 +30,7 @@ migrate: services
 run: fonts migrate
 	@$(SERVICES_ENV); $(PY) manage.py seed_demo
 	@$(SERVICES_ENV); $(PY) infra/demo_sandbox.py
+	@$(SERVICES_ENV); $(PY) manage.py seed_demo_history
 	@$(SERVICES_ENV); $(PY) infra/run.py
 
 lint: venv

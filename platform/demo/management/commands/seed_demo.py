@@ -1,4 +1,5 @@
-"""Seed a demo platform: an operator and two demo stores with their owners. Idempotent."""
+"""Seed a demo platform: an operator and two demo stores with their owners and catalogs (demo.catalog).
+Idempotent. Their history is ``seed_demo_history``'s."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from control_plane.operators.services import operator_create
 from control_plane.storefront_templates.selectors import template_get_active
 from control_plane.tenancy.models import Tenant
 from control_plane.tenancy.services import tenant_provision
-from tenants.catalog.services import SkuInput, product_create
+from demo.catalog import catalog_seed
 from tenants.orders.models import ShippingTemplate
 from tenants.staff.services import staff_create_owner
 from tenants.storefront.services import storefront_apply_template
@@ -22,19 +23,6 @@ DEMO_STORES = [
     ("demo-beauty", "美丽日记旗舰店", "beauty"),
     ("demo-fresh", "鲜果园生鲜", "fresh_produce"),
 ]
-DEMO_PRODUCTS = {
-    "demo-beauty": [
-        ("玻尿酸保湿面霜", "深层补水 敏感肌可用", ["护肤", "补水"],
-         [({"规格": "50ml"}, 19900, 120), ({"规格": "100ml"}, 29900, 60)]),
-        ("丝绒哑光口红", "显白不拔干", ["彩妆"],
-         [({"色号": "正红"}, 12900, 80), ({"色号": "豆沙"}, 12900, 80), ({"色号": "枫叶"}, 12900, 5)]),
-        ("氨基酸洁面乳", "温和清洁", ["清洁"], [({}, 5900, 200)]),
-    ],
-    "demo-fresh": [
-        ("赣南脐橙 5斤装", "现摘现发 果园直供", ["水果", "产地直发"], [({"规格": "5斤"}, 3990, 300)]),
-        ("有机菠菜", "当日采摘", ["蔬菜"], [({"规格": "500g"}, 890, 100), ({"规格": "1kg"}, 1590, 50)]),
-    ],
-}
 
 
 class Command(BaseCommand):
@@ -57,9 +45,11 @@ class Command(BaseCommand):
                     staff_create_owner(login=owner, password=OWNER_PASSWORD)
                     ShippingTemplate.objects.create(name="全国包邮满99", mode=ShippingTemplate.Mode.FLAT,
                                                     flat_fee_fen=800, free_over_fen=9900, is_default=True)
-                    for title, subtitle, tags, skus in DEMO_PRODUCTS[slug]:
-                        product_create(title=title, subtitle=subtitle, tags=tags, publish=True, actor="demo",
-                                       skus=[SkuInput(spec_values=spec, price_fen=price, stock=stock,
-                                              weight_g=500) for spec, price, stock in skus])
             self.stdout.write(f"store {slug} created")
+        for slug, _name, template_code in DEMO_STORES:
+            tenant = Tenant.objects.get(slug=slug)
+            with schema_context(tenant.schema_name), transaction.atomic():
+                made = catalog_seed(template_code=template_code, theme=template_get_active(code=template_code).theme)
+            if made:
+                self.stdout.write(f"store {slug}: {made} products with pictures")
         self.stdout.write(self.style.SUCCESS("demo data ready"))
