@@ -69,9 +69,9 @@ def _flash_round(port: int, sku_id: int, address_ids: list[int], tokens: list[st
 
 PRODUCTS_SQL = """
 INSERT INTO catalog_product (title, subtitle, description, specs, status, published_at, min_price_fen, cover_image,
-                             sales_count, search_tokens, created_at, updated_at)
+                             sales_count, search_tokens, rating_count, rating_total, created_at, updated_at)
 SELECT '商品 ' || g, '副标题', '', '[]', 'on_sale', now() - g * interval '1 second', 100 + g, '', g %% 50, '{}',
-       now(), now()
+       0, 0, now(), now()
   FROM generate_series(1, %(count)s) g
 """
 

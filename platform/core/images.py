@@ -1,13 +1,18 @@
 """The one checker every image upload goes through: really an image (decoded by Pillow, never trusted by its
 name, extension or declared type), in an allowed format, under a byte and a pixel limit (a decompression
 bomb is refused before any pixel is decoded). What is kept is named from the detected format only: an upload
-called ``promo.html`` is stored as ``<random>.png`` and served as ``image/png``."""
+called ``promo.html`` is stored as ``<random>.png`` and served as ``image/png``.
+
+Pages show kept images as thumbnails: ``<name>.w400.webp`` is the image scaled to 400 pixels wide (never up),
+made from the original the first time it is asked for and kept beside it; only THUMBNAIL_WIDTHS exist."""
 
 from __future__ import annotations
 
+import re
 import uuid
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.files.base import File
 from django.core.files.storage import default_storage
@@ -76,3 +81,34 @@ def images_store(uploads: list, *, folder: str, field: str) -> list[str]:
 def _too_many_pixels(field: str) -> ValidationFailed:
     message = _("图片尺寸过大：最多 %(pixels)s 像素。") % {"pixels": f"{MAX_IMAGE_PIXELS:,}"}
     return ValidationFailed(message, code=CoreCode.IMAGE_TOO_MANY_PIXELS, fields={field: [message]})
+
+
+THUMBNAIL_WIDTHS = (400, 800)  # a listing card's picture (two columns on a phone, 2x pixels); a product page's
+_THUMBNAIL = re.compile(r"^(?P<original>.+\.(?:jpg|png|webp))\.w(?P<width>\d+)\.webp$")
+
+
+def thumbnail_url(url: str, width: int) -> str:
+    """The URL of the ``width`` thumbnail of a kept image's URL (the empty URL stays empty)."""
+    assert width in THUMBNAIL_WIDTHS
+    return f"{url}.w{width}.webp" if url else ""
+
+
+def thumbnail_make(path: Path) -> Path | None:
+    """Make the thumbnail file ``path`` names from its original beside it; None when ``path`` names no
+    thumbnail of an existing original. Written to a temporary name first: a reader never sees half a file."""
+    match = _THUMBNAIL.match(path.name)
+    original = path.with_name(match["original"]) if match else None
+    if match is None or int(match["width"]) not in THUMBNAIL_WIDTHS or not original or not original.is_file() \
+            or _THUMBNAIL.match(original.name):  # no thumbnail of a thumbnail
+        return None
+    width = int(match["width"])
+    with Image.open(original) as image:
+        image.draft("RGB", (width, width * 4))  # JPEG: decode at a reduced scale straight away
+        picture = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+        if picture.width > width:
+            picture = picture.resize((width, max(1, round(picture.height * width / picture.width))),
+                                     Image.Resampling.LANCZOS)
+        partial = path.with_name(f".{uuid.uuid4().hex}.part")
+        picture.save(partial, "WEBP", quality=80, method=4)
+    partial.replace(path)
+    return path

@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.images import thumbnail_url
+
 from .models import Product, ProductImage, Sku
 from .search import query_tokens
 
@@ -188,4 +190,4 @@ def product_page_shown(*, product_id: int) -> ProductShown | None:
     storage = ProductImage._meta.get_field("image").storage
     return ProductShown(id=pk, title=title, subtitle=subtitle, description=description, sales_count=sales_count,
                         rating_count=rating_count, rating_total=rating_total, skus=[SkuShown(**sku) for sku in skus],
-                        image_urls=[storage.url(n) for n in image_names])
+                        image_urls=[thumbnail_url(storage.url(n), 800) for n in image_names])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from billing.limits import plan_limit_check
 from core.errors import IllegalTransition, ValidationFailed
+from core.images import thumbnail_url
 
 from .models import CatalogSettings, Product, Sku, StockMovement, Tag
 from .search import tokenize
@@ -21,7 +22,7 @@ def product_refresh_listing_fields(*, product: Product) -> None:
     tags = " ".join(product.tags.values_list("name", flat=True))
     first_image = product.images.order_by("position", "id").first()
     product.min_price_fen = min(prices) if prices else 0
-    product.cover_image = first_image.image.url if first_image else ""
+    product.cover_image = thumbnail_url(first_image.image.url, 400) if first_image else ""
     product.search_tokens = tokenize(f"{product.title} {product.subtitle} {tags}")
     product.save(update_fields=["min_price_fen", "cover_image", "search_tokens", "updated_at"])
 

@@ -54,7 +54,9 @@ def test_a_shopper_browses_searches_and_chooses_a_sku_on_a_phone(browser, live, 
     base = f"http://h5-shop.localhost:{live}"
     page.goto(f"{base}/")
     page.wait_for_selector("[data-block=featured] .card")
-    assert image_width(page, "[data-block=featured] .card img") == 600
+    # the 600-pixel upload, shown as its 400-pixel thumbnail (made on first request, WebP)
+    assert image_width(page, "[data-block=featured] .card img") == 400
+    assert page.get_attribute("[data-block=featured] .card img", "src").endswith(".w400.webp")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     shot(page, "h5-home")
 
