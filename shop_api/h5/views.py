@@ -24,7 +24,7 @@ from tenants.catalog.selectors import (
     product_page_shown,
     products_featured,
 )
-from tenants.distribution.selectors import distribution_settings_get
+from tenants.distribution.selectors import distribution_on_shown
 from tenants.members.selectors import is_favourite
 from tenants.members.services import history_record
 from tenants.orders.reviews import reviews_published
@@ -122,7 +122,7 @@ def product(request: StoreRequest, product_id: int) -> HttpResponse:
     return render(request, "h5/product.html", {
         "store": request.tenant, "layout": storefront_shown(), "product": found, "skus": found.skus,
         "member": member, "favourite": member is not None and is_favourite(member_id=member.pk, product_id=product_id),
-        "distribution_on": distribution_settings_get().enabled,
+        "distribution_on": distribution_on_shown(),
         "reviews": list(reviews_published(product_id=product_id)[:REVIEWS_SHOWN]) if found.rating_count else [],
         "chosen": next((sku for sku in found.skus if sku.stock > 0), found.skus[0] if found.skus else None)})
 

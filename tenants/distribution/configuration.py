@@ -8,13 +8,14 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.cache import forget_on_commit
 from core.errors import ValidationFailed
 from core.money import format_fen
 from tenants.catalog.models import Product
 from tenants.orders.selectors import order_settings_get
 
 from .models import MAX_LEVELS, DistributionSettings
-from .selectors import distribution_settings_get
+from .selectors import DISTRIBUTION_ON_KEY, distribution_settings_get
 
 S = DistributionSettings
 MAX_TEAM_BONUS_BP = 2_000  # 20% of team sales
@@ -110,4 +111,5 @@ def distribution_settings_update(*, rules: DistributionRules) -> DistributionSet
     for name, value in values.items():
         setattr(settings, name, value)
     settings.save()
+    forget_on_commit(DISTRIBUTION_ON_KEY)  # shoppers' product pages read it afresh
     return settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -15,6 +16,20 @@ from .models import Application, Binding, Commission, DistributionSettings, Dist
 def distribution_settings_get() -> DistributionSettings:
     settings, _ = DistributionSettings.objects.get_or_create(singleton=1)
     return settings
+
+
+DISTRIBUTION_ON_KEY = "distribution-on-shown"  # the cache's keys carry the store's schema already
+DISTRIBUTION_ON_SECONDS = 300  # a change deletes it once committed; this bounds a page that put the old one back
+
+
+def distribution_on_shown() -> bool:
+    """Whether the store runs distribution, as its product pages ask on every view: kept in the cache until
+    the merchant changes the rules (``distribution_settings_update``)."""
+    on = cache.get(DISTRIBUTION_ON_KEY)
+    if on is None:
+        on = distribution_settings_get().enabled
+        cache.set(DISTRIBUTION_ON_KEY, on, timeout=DISTRIBUTION_ON_SECONDS)
+    return on
 
 
 def rules_for(rule_set: RuleSet) -> Rules:

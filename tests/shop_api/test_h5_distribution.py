@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import timedelta
 from html import unescape
 
@@ -18,8 +19,10 @@ from django_tenants.utils import schema_context
 from PIL import Image
 
 from tenants.catalog.services import SkuInput, product_create
+from tenants.distribution.configuration import DistributionRules, distribution_settings_update
 from tenants.distribution.models import Application, Binding, DistributionSettings, Distributor, Withdrawal
 from tenants.distribution.network import application_reject, binding_record_visit, distributor_share_token
+from tenants.distribution.selectors import distribution_settings_get
 from tenants.distribution.services import commission_accrue_for_order
 from tenants.distribution.settlement import settle_matured
 from tenants.ledger.selectors import ledger_reconcile
@@ -180,3 +183,17 @@ def test_withdrawing_shows_the_rules_and_refuses_in_place(client_a, store_a, sha
         assert list(Withdrawal.objects.values_list("amount_fen", flat=True)) == [4000]
         assert ledger_reconcile().ok
     connection.set_schema_to_public()
+
+
+def test_the_product_page_follows_the_store_turning_distribution_off(client_a, store_a,
+                                                                      django_capture_on_commit_callbacks):
+    """Whether distribution is on is kept in the cache for the product page; changing the rules forgets it."""
+    with schema_context(store_a.schema):
+        product = product_create(title="玫瑰精油", publish=True, skus=[SkuInput(price_fen=8800, stock=3)])
+        DistributionSettings.objects.update_or_create(singleton=1, defaults={"enabled": True})
+    connection.set_schema_to_public()
+    assert "推广赚佣金" in client_a.get(f"/products/{product.pk}/").content.decode()
+    with schema_context(store_a.schema), django_capture_on_commit_callbacks(execute=True):
+        distribution_settings_update(rules=replace(DistributionRules.of(distribution_settings_get()), enabled=False))
+    connection.set_schema_to_public()
+    assert "推广赚佣金" not in client_a.get(f"/products/{product.pk}/").content.decode()
