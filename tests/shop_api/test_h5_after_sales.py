@@ -15,14 +15,10 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tenants.catalog.services import SkuInput, product_create
-from tenants.members.models import Member
 from tenants.orders.aftersales import after_sale_approve
 from tenants.orders.models import AfterSale, Order
-from tenants.orders.services import order_confirm_receipt, order_create, order_mark_paid, order_ship
-from tests.factories import AddressFactory
 from tests.shop_api.test_h5_login import phone_login
-from tests.shop_api.test_h5_reviews import photo
+from tests.shop_api.test_h5_reviews import paid_order, photo
 
 PHONE = "13500135000"
 
@@ -33,21 +29,10 @@ def shopper(client_a, store_a, sms_sandbox):
     return client_a
 
 
-def _order(store, *, key: str, quantity: int = 2, receive: bool = False) -> tuple[str, int]:
-    """A paid order of one line (¥99.00 each), shipped and received where asked; (number, line id)."""
-    with schema_context(store.schema):
-        member = Member.objects.get(phone=PHONE)
-        sku = product_create(title="保湿面霜", publish=True, skus=[SkuInput(price_fen=9900, stock=50)]).skus.get()
-        order, _ = order_create(member=member, idempotency_key=key, address_id=AddressFactory(member=member).pk,
-                                items=[{"sku_id": sku.pk, "quantity": quantity}])
-        order_mark_paid(order_id=order.pk, paid_fen=order.payable_fen, transaction_id=f"42{key}",
-                        paid_at=timezone.now())
-        if receive:
-            order_ship(order=order, carrier_code="SF", tracking_no=f"SF{key}", actor="staff")
-            order_confirm_receipt(order=order, actor="member")
-        line = order.lines.get()
-    connection.set_schema_to_public()
-    return order.number, line.pk
+def _order(store, *, key: str, receive: bool = False) -> tuple[str, int]:
+    """A paid order of two units of one line (¥99.00 each); (number, line id)."""
+    number, line, _product = paid_order(store, key=key, receive=receive, phone=PHONE, quantity=2)
+    return number, line
 
 
 def _text(response) -> str:

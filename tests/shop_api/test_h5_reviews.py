@@ -32,14 +32,16 @@ def photo() -> SimpleUploadedFile:
     return SimpleUploadedFile("me.png", buffer.getvalue(), content_type="image/png")
 
 
-def _order(store, *, receive: bool, key: str):
+def paid_order(store, *, key: str, receive: bool, phone: str = PHONE, quantity: int = 1):
+    """A paid order of the shopper with ``phone``: one line of 保湿面霜 (¥99.00 each), shipped and received
+    where asked; (number, line id, product id)."""
     with schema_context(store.schema):
-        member = Member.objects.get(phone=PHONE)
+        member = Member.objects.get(phone=phone)
         product = Product.objects.filter(title="保湿面霜").first() or product_create(
             title="保湿面霜", publish=True, skus=[SkuInput(price_fen=9900, stock=50)])
         address = member.addresses.first() or AddressFactory(member=member)
         order, _ = order_create(member=member, idempotency_key=key, address_id=address.pk,
-                                items=[{"sku_id": product.skus.get().pk, "quantity": 1}])
+                                items=[{"sku_id": product.skus.get().pk, "quantity": quantity}])
         order_mark_paid(order_id=order.pk, paid_fen=order.payable_fen, transaction_id=f"42{key}",
                         paid_at=timezone.now())
         if receive:
@@ -62,11 +64,11 @@ def _review(client: Client, number: str, line: int, **data):
 
 
 def test_a_review_waits_for_receipt_then_for_the_merchant(client_a, store_a, store_b, shopper):
-    paid, _paid_line, _product = _order(store_a, receive=False, key="rv000001")
+    paid, _paid_line, _product = paid_order(store_a, receive=False, key="rv000001")
     assert "评价晒单" not in client_a.get(f"/orders/{paid}/").content.decode()
     assert client_a.get(f"/orders/{paid}/review/")["Location"] == f"/orders/{paid}/"  # nothing to review yet
 
-    number, line, product = _order(store_a, receive=True, key="rv000002")
+    number, line, product = paid_order(store_a, receive=True, key="rv000002")
     assert "评价晒单" in client_a.get(f"/orders/{number}/").content.decode()
     bad = _review(client_a, number, line, text="好" * 501)
     assert bad.status_code == 400 and "请选择 1 到 5 星" in bad.content.decode()
@@ -102,8 +104,8 @@ def test_the_average_follows_publish_and_hide_and_a_line_is_reviewed_once(client
     with schema_context(store_a.schema):
         OrderSettings.objects.update_or_create(singleton=1, defaults={"reviews_need_approval": False})
     connection.set_schema_to_public()
-    first, first_line, product = _order(store_a, receive=True, key="rv000003")
-    second, second_line, _product = _order(store_a, receive=True, key="rv000004")
+    first, first_line, product = paid_order(store_a, receive=True, key="rv000003")
+    second, second_line, _product = paid_order(store_a, receive=True, key="rv000004")
     _review(client_a, first, first_line, rating=5, text="回购第三次")
     _review(client_a, second, second_line, rating=2)
     twice = _review(client_a, first, first_line, rating=1)
@@ -128,7 +130,7 @@ def test_the_average_follows_publish_and_hide_and_a_line_is_reviewed_once(client
 
 
 def test_a_photo_that_is_not_an_image_is_refused_in_place(client_a, store_a, shopper):
-    number, line, _product = _order(store_a, receive=True, key="rv000005")
+    number, line, _product = paid_order(store_a, receive=True, key="rv000005")
     fake = SimpleUploadedFile("x.png", b"<html>not an image</html>", content_type="image/png")
     refused = _review(client_a, number, line, rating=5, photos=[fake])
     assert refused.status_code == 400 and "请上传 JPG、PNG 或 WebP 图片" in refused.content.decode()
