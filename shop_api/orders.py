@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from core.client_ip import client_ip
 from core.errors import CoreCode, NotFound
 from tenants.catalog.error_codes import CatalogCode
+from tenants.marketing.error_codes import MarketingCode
 from tenants.orders.error_codes import OrdersCode
 from tenants.orders.filters import MemberOrderFilter
 from tenants.orders.models import Order
@@ -138,6 +139,9 @@ class CartItemApi(MemberApi):
 class CheckoutInput(serializers.Serializer):
     address_id = serializers.IntegerField(min_value=1)
     items = ItemSerializer(many=True, required=False, min_length=1)  # type: ignore[call-arg]  # for the list; stubs lag
+    coupon_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False, max_length=2,
+        help_text="the member's coupons (GET /me/coupons/ ids) to use; left out, the best ones are used; [] for none")
 
 
 class CheckoutPreviewApi(MemberApi):
@@ -155,27 +159,45 @@ class CheckoutPreviewApi(MemberApi):
             discount_fen = serializers.IntegerField()
             paid_fen = serializers.IntegerField()
 
+        class CouponOfferOutput(serializers.Serializer):
+            id = serializers.IntegerField(help_text="the member coupon's id, for coupon_ids")
+            name = serializers.CharField()
+            summary = serializers.CharField()
+            kind = serializers.CharField()
+            discount_fen = serializers.IntegerField(help_text="what it would take off this cart")
+            usable = serializers.BooleanField()
+            reason = serializers.CharField(help_text="why it cannot be used, when it cannot")
+            valid_until = serializers.DateTimeField()
+
+        class PromotionsOutput(serializers.Serializer):
+            coupons = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                            help_text="the member coupons applied")
+
         goods_fen = serializers.IntegerField()
         discount_fen = serializers.IntegerField()
         shipping_fen = serializers.IntegerField()
         payable_fen = serializers.IntegerField()
         adjustments = AdjustmentOutput(many=True)
+        promotions = PromotionsOutput()
         lines = LineOutput(many=True)
+        coupons = CouponOfferOutput(many=True, help_text="every coupon the member holds, usable ones first")
 
     @extend_schema(summary="Price an order before placing it (the total placing it will charge)",
                    description="Without ``items``, the cart's selected rows.", request=CheckoutInput,
                    responses={200: OutputSerializer, **refusals(
+                       http_400=[MarketingCode.COUPON_NOT_USABLE, MarketingCode.COUPONS_DO_NOT_STACK],
                        http_409=[OrdersCode.NOT_SELLABLE, OrdersCode.UNREACHABLE_REGION,
                                  CatalogCode.INSUFFICIENT_STOCK])})
     def post(self, request: Request) -> Response:
         data = CheckoutInput(data=request.data)
         data.is_valid(raise_exception=True)
         ctx = checkout_preview(member=shopper(request), address_id=data.validated_data["address_id"],
-                               items=data.validated_data.get("items"))
+                               items=data.validated_data.get("items"),
+                               coupon_ids=data.validated_data.get("coupon_ids"))
         lines = [{"sku_id": line.sku_id, "title": line.title, "unit_price_fen": line.unit_price_fen,
                   "quantity": line.quantity, "discount_fen": line.discount_fen, "paid_fen": line.paid_fen}
                  for line in ctx.lines]
-        return Response({**ctx.breakdown(), "lines": lines})
+        return Response({**ctx.breakdown(), "lines": lines, "coupons": ctx.offers.get("coupons", [])})
 
 
 class OrderListCreateApi(MemberApi):
@@ -196,8 +218,10 @@ class OrderListCreateApi(MemberApi):
     @extend_schema(summary="Place an order: priced as the preview, stock reserved, the bought cart rows emptied",
                    request=CreateInput, parameters=[IDEMPOTENCY_KEY],
                    responses={201: OrderOutput, 200: OrderOutput, **refusals(
+                       http_400=[MarketingCode.COUPON_NOT_USABLE, MarketingCode.COUPONS_DO_NOT_STACK],
                        http_409=[OrdersCode.IDEMPOTENCY_KEY_REUSED, OrdersCode.NOT_SELLABLE,
-                                 OrdersCode.UNREACHABLE_REGION, CatalogCode.INSUFFICIENT_STOCK],
+                                 MarketingCode.COUPON_NOT_USABLE, OrdersCode.UNREACHABLE_REGION,
+                                 CatalogCode.INSUFFICIENT_STOCK],
                        http_403=[CoreCode.PLAN_LIMIT_REACHED])})
     def post(self, request: Request) -> Response:
         data = self.CreateInput(data=request.data)
@@ -206,7 +230,7 @@ class OrderListCreateApi(MemberApi):
             member=shopper(request), idempotency_key=request.headers.get("Idempotency-Key", ""),
             address_id=data.validated_data["address_id"], items=data.validated_data.get("items"),
             remark=data.validated_data.get("remark", ""), device_id=data.validated_data.get("device_id", ""),
-            client_ip=client_ip(request),
+            client_ip=client_ip(request), coupon_ids=data.validated_data.get("coupon_ids"),
         )
         return Response(OrderOutput(order).data, status=201 if created else 200)
 

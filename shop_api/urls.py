@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import aftersales, catalog, distribution, members, orders, payments
+from . import aftersales, catalog, distribution, marketing, members, orders, payments
 from .storefront import StorefrontLayoutApi
 
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("catalog/categories/", catalog.CategoryTreeApi.as_view(), name="api-categories"),
     path("catalog/products/", catalog.ProductListApi.as_view(), name="api-products"),
     path("catalog/products/<int:product_id>/", catalog.ProductDetailApi.as_view(), name="api-product"),
+    path("coupons/", marketing.CouponCentreApi.as_view(), name="api-coupons"),
+    path("coupons/<int:coupon_id>/claim/", marketing.CouponClaimApi.as_view(), name="api-coupon-claim"),
+    path("me/coupons/", marketing.MyCouponsApi.as_view(), name="api-my-coupons"),
     path("cart/", orders.CartApi.as_view(), name="api-cart"),
     path("cart/<int:item_id>/", orders.CartItemApi.as_view(), name="api-cart-item"),
     path("checkout/preview/", orders.CheckoutPreviewApi.as_view(), name="api-checkout-preview"),

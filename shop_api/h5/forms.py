@@ -111,6 +111,15 @@ class CheckoutForm(forms.Form):
         "placeholder": _("选填，给商家的话")}))
     # One key per checkout page shown: submitting twice (a double tap, a retry) places one order.
     key = forms.CharField(min_length=8, max_length=64, widget=forms.HiddenInput)
+    # "" lets the store pick the best coupons, "none" uses none, a number is the member coupon chosen.
+    coupon = forms.RegexField(regex=r"^(|none|[1-9][0-9]{0,17})$", required=False)
+
+
+def coupon_ids(choice: str | None) -> list[int] | None:
+    """The checkout's coupon choice as ``checkout_preview`` takes it."""
+    if not choice:
+        return None
+    return [] if choice == "none" else [int(choice)] if choice.isdigit() and len(choice) < 19 else None
 
 
 class AddressForm(forms.Form):

@@ -29,7 +29,7 @@ from tenants.payments.services import payment_prepare, payment_refresh
 from tenants.storefront.selectors import storefront_shown
 
 from .accounts import in_wechat
-from .forms import AddressForm, AddToCartForm, CartLineForm, CheckoutForm, form_refusal, items_text
+from .forms import AddressForm, AddToCartForm, CartLineForm, CheckoutForm, coupon_ids, form_refusal, items_text
 from .session import device_id, h5_login_required, h5_member, h5_page, login_url
 
 NOTIFY_PATH = "/api/v1/payments/wechatpay/notify/"
@@ -128,6 +128,7 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
                 order, _created = order_create(
                     member=member, idempotency_key=form.cleaned_data["key"], address_id=form.cleaned_data["address"],
                     items=form.cleaned_data["items"], remark=form.cleaned_data["remark"],
+                    coupon_ids=coupon_ids(form.cleaned_data["coupon"]),
                     device_id=device_id(request), client_ip=client_ip(request))
             except DomainError as error:
                 form_refusal(form, error)
@@ -135,6 +136,7 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
                 return HttpResponseRedirect(reverse("h5-order-pay", kwargs={"number": order.number}))
         items = form.cleaned_data.get("items") or []
         address_id = form.cleaned_data.get("address")
+        choice = form.cleaned_data.get("coupon") or ""
     else:
         items = _checkout_items(request, member)
         if not items:
@@ -143,18 +145,23 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
         chosen = request.GET.get("address", "")
         address_id = next((a.pk for a in addresses if str(a.pk) == chosen), None) or \
             next((a.pk for a in addresses if a.is_default), None)
+        choice = request.GET.get("coupon", "") if coupon_ids(request.GET.get("coupon")) is not None else ""
         form = CheckoutForm(initial={"items": items_text(items), "address": address_id,
-                                     "key": secrets.token_urlsafe(24)})
+                                     "key": secrets.token_urlsafe(24), "coupon": choice})
     preview, problem = None, ""
     if address_id and items:
         try:
-            preview = checkout_preview(member=member, address_id=address_id, items=items)
+            preview = checkout_preview(member=member, address_id=address_id, items=items,
+                                       coupon_ids=coupon_ids(choice))
         except DomainError as error:
             problem = error.message
     status = 400 if form.is_bound and form.errors else 200
     response = render(request, "h5/checkout.html", _context(
         request, form=form, preview=preview, problem=problem, addresses=addresses,
-        address=next((a for a in addresses if a.pk == address_id), None), items=items_text(items),
+        address=next((a for a in addresses if a.pk == address_id), None), items=items_text(items), coupon=choice,
+        items_q=quote(items_text(items)), address_q=str(address_id or ""),
+        coupons=preview.offers.get("coupons", []) if preview else [],
+        applied=preview.promotions.get("coupons", []) if preview else [],
         new_address=f"{reverse('h5-address-new')}?next={quote(request.get_full_path())}"), status=status)
     device_id(request, response)
     return response

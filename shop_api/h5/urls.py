@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, distribution, me, orders, shopping, views
+from . import accounts, coupons, distribution, me, orders, shopping, views
 
 urlpatterns = [
     path("", views.home, name="h5-home"),
@@ -14,6 +14,9 @@ urlpatterns = [
     path("logout/", accounts.logout, name="h5-logout"),
     path("me/", accounts.me, name="h5-me"),
     path("me/profile/", me.profile, name="h5-profile"),
+    path("coupons/", coupons.centre, name="h5-coupons"),
+    path("coupons/<int:coupon_id>/claim/", coupons.claim, name="h5-coupon-claim"),
+    path("me/coupons/", coupons.mine, name="h5-my-coupons"),
     path("me/favourites/", me.favourites, name="h5-favourites"),
     path("me/history/", me.history, name="h5-history"),
     path("products/<int:product_id>/favourite/", me.favourite_toggle, name="h5-favourite"),

@@ -62,6 +62,14 @@ class PriceContext:
     member_id: int | None = None
     adjustments: list[Adjustment] = field(default_factory=list)
     shipping_fen: int = 0
+    # What the shopper chose for the steps (``{"coupon_ids": [...]}``; a missing choice lets a step pick the best).
+    choices: dict = field(default_factory=dict)
+    # What the steps applied, kept on the order (``{"coupons": [member coupon ids]}``), and what they offered
+    # the shopper to choose from (the checkout shows it).
+    promotions: dict = field(default_factory=dict)
+    offers: dict = field(default_factory=dict)
+    free_shipping: bool = False  # the shipping fee, once computed, is waived (shown as an adjustment)
+    free_shipping_label: str = ""
 
     def discount_line(self, index: int, amount_fen: int, label: str) -> None:
         line = self.lines[index]
@@ -71,14 +79,18 @@ class PriceContext:
         line.discount_fen += amount_fen
         self.adjustments.append(Adjustment(label=label, amount_fen=amount_fen, line_index=index))
 
-    def discount_order(self, amount_fen: int, label: str) -> None:
-        payable = [line.paid_fen for line in self.lines]
+    def discount_order(self, amount_fen: int, label: str, *, line_indexes: list[int] | None = None) -> int:
+        """Take ``amount_fen`` off the order (or off the lines ``line_indexes`` only), allocated by largest
+        remainder over what each line still costs; never more than they cost. Returns what was taken."""
+        indexes = list(range(len(self.lines))) if line_indexes is None else line_indexes
+        payable = [self.lines[i].paid_fen for i in indexes]
         amount_fen = min(amount_fen, sum(payable))
         if amount_fen <= 0:
-            return
-        for line, share in zip(self.lines, split_largest_remainder(amount_fen, payable), strict=True):
-            line.discount_fen += share
+            return 0
+        for i, share in zip(indexes, split_largest_remainder(amount_fen, payable), strict=True):
+            self.lines[i].discount_fen += share
         self.adjustments.append(Adjustment(label=label, amount_fen=amount_fen))
+        return amount_fen
 
     @property
     def goods_fen(self) -> int:
@@ -98,6 +110,7 @@ class PriceContext:
             "payable_fen": self.payable_fen,
             "adjustments": [{"label": a.label, "amount_fen": a.amount_fen, "line": a.line_index}
                             for a in self.adjustments],
+            "promotions": self.promotions,
         }
 
 
@@ -145,4 +158,7 @@ def price(ctx: PriceContext) -> PriceContext:
         template=template, region_code=ctx.region_code, goods_after_discount_fen=ctx.goods_fen - ctx.discount_fen,
         weight_g=sum(line.weight_g * line.quantity for line in ctx.lines),
     )
+    if ctx.free_shipping and ctx.shipping_fen:  # a free-shipping coupon (the region must still be reachable)
+        ctx.adjustments.append(Adjustment(label=str(ctx.free_shipping_label or _("包邮")), amount_fen=ctx.shipping_fen))
+        ctx.shipping_fen = 0
     return ctx

@@ -11,6 +11,16 @@ class OrderPaid:
 
 
 @dataclass(frozen=True)
+class OrderPlaced:
+    """An order was placed (inside its transaction): what the pricing steps applied is to be taken (a coupon is
+    used up). A subscriber that cannot take it raises, and the order is not placed."""
+
+    order_id: int
+    member_id: int
+    promotions: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class OrderCancelled:
     order_id: int
 

@@ -1,0 +1,14 @@
+"""The marketing app's error codes: what its refusals say to clients, stable and documented."""
+
+from enum import StrEnum
+
+from core.errors import error_codes
+
+
+@error_codes
+class MarketingCode(StrEnum):
+    COUPON_GONE = "coupon_gone"
+    COUPON_LIMIT_REACHED = "coupon_limit_reached"
+    COUPON_NOT_CLAIMABLE = "coupon_not_claimable"
+    COUPON_NOT_USABLE = "coupon_not_usable"
+    COUPONS_DO_NOT_STACK = "coupons_do_not_stack"
