@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
+from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from django import forms
@@ -21,6 +22,8 @@ from tenants.catalog.services import SkuInput, spec_key
 from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONUS_BP, DistributionRules
 from tenants.distribution.grades import MAX_RANK, RULE_FIELDS
 from tenants.distribution.models import Application, DistributionSettings, Distributor, Grade, Withdrawal
+from tenants.marketing.models import Coupon
+from tenants.marketing.services import CouponInput
 from tenants.orders.models import Order, Review, ShippingTemplate
 from tenants.orders.services import ORDER_RULE_RANGES
 from tenants.orders.shipping import (
@@ -625,3 +628,51 @@ class ReviewActionForm(forms.Form):
     review = forms.ModelChoiceField(queryset=Review.objects.all(), widget=forms.HiddenInput)
     action = forms.ChoiceField(choices=[("publish", _("展示")), ("hide", _("隐藏")), ("reply", _("回复"))])
     reply = forms.CharField(max_length=300, required=False)
+
+
+class CouponForm(forms.Form):
+    """A new coupon. Amounts in yuan, the discount in 折 as merchants say it (8.5 = 15% off); the service checks
+    how the fields go together and says so by field (tenants.marketing.services.coupon_problems)."""
+
+    name = forms.CharField(label=_("名称"), max_length=40)
+    kind = forms.ChoiceField(label=_("类型"), choices=Coupon.Kind.choices)
+    amount_fen = YuanField(label=_("优惠金额（元）"), required=False)
+    percent_off_bp = forms.DecimalField(label=_("折扣（折）"), required=False, min_value=Decimal("0.1"),
+                                        max_value=Decimal("9.9"), decimal_places=1,
+                                        help_text=_("8.5 即八五折"))
+    max_discount_fen = YuanField(label=_("最多优惠（元）"), required=False)
+    threshold_fen = YuanField(label=_("使用门槛（元）"), required=False, help_text=_("不填为无门槛"))
+    scope = forms.ChoiceField(label=_("适用范围"), choices=Coupon.Scope.choices, initial=Coupon.Scope.ALL)
+    categories = forms.ModelMultipleChoiceField(label=_("适用分类"), required=False,
+                                                queryset=Category.objects.filter(is_active=True))
+    products = forms.ModelMultipleChoiceField(label=_("适用商品"), required=False,
+                                              queryset=Product.objects.exclude(status=Product.Status.DRAFT))
+    valid_days = WholeNumberField(label=_("领取后有效天数"), low=1, high=365, required=False)
+    valid_from = forms.DateTimeField(label=_("有效期开始"), required=False,
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    valid_until = forms.DateTimeField(label=_("有效期结束"), required=False,
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    total_quantity = WholeNumberField(label=_("发行数量"), low=1, high=10_000_000)
+    per_member_limit = WholeNumberField(label=_("每人限领"), low=1, high=100, initial=1)
+    claimable = forms.BooleanField(label=_("在领券中心展示"), required=False, initial=True)
+
+    def clean_percent_off_bp(self) -> int:
+        zhe = self.cleaned_data["percent_off_bp"]
+        return 0 if zhe is None else 10000 - int(zhe * 1000)
+
+    def values(self) -> CouponInput:
+        data = self.cleaned_data
+        scope = data["scope"]
+        ids = [c.pk for c in data["categories"]] if scope == Coupon.Scope.CATEGORIES else \
+            [p.pk for p in data["products"]] if scope == Coupon.Scope.PRODUCTS else []
+        return CouponInput(
+            name=data["name"], kind=data["kind"], total_quantity=data["total_quantity"],
+            amount_fen=data["amount_fen"] or 0, percent_off_bp=data["percent_off_bp"],
+            max_discount_fen=data["max_discount_fen"], threshold_fen=data["threshold_fen"] or 0, scope=scope,
+            scope_ids=ids, valid_from=data["valid_from"], valid_until=data["valid_until"],
+            valid_days=data["valid_days"], per_member_limit=data["per_member_limit"], claimable=data["claimable"])
+
+
+class CouponActionForm(forms.Form):
+    coupon = forms.ModelChoiceField(queryset=Coupon.objects.all(), widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[("pause", _("暂停发放")), ("resume", _("恢复发放")), ("end", _("结束发放"))])

@@ -4,7 +4,7 @@ from django.urls import path
 
 from console_frontend import previews
 
-from . import billing, catalog, distribution, home, orders, payments, reviews, simulator, store
+from . import billing, catalog, distribution, home, marketing, orders, payments, reviews, simulator, store
 
 urlpatterns = [
     path("login/", home.console_login, name="console-login"),
@@ -29,6 +29,7 @@ urlpatterns = [
     path("after-sales/", orders.after_sale_list, name="console-after-sales"),
     path("after-sales/export.xlsx", orders.after_sale_export, name="console-after-sales-export"),
     path("reviews/", reviews.reviews, name="console-reviews"),
+    path("marketing/coupons/", marketing.coupons, name="console-coupons"),
     path("orders/<str:number>/", orders.order_detail, name="console-order"),
     path("distribution/", distribution.distribution_home, name="console-distribution"),
     path("distribution/settings/", distribution.distribution_settings, name="console-distribution-settings"),

@@ -34,3 +34,9 @@ def member_coupons(*, member: Member, state: str, now: datetime | None = None) -
         return mine.filter(status=MemberCoupon.Status.UNUSED, valid_until__lte=now).order_by("-valid_until")
     return mine.filter(status=MemberCoupon.Status.UNUSED, valid_until__gt=now).exclude(
         coupon__status=Coupon.Status.ENDED).order_by("valid_until", "id")
+
+
+def coupons_for_console() -> QuerySet[Coupon]:
+    """Every coupon with how many were claimed and used."""
+    return Coupon.objects.annotate(
+        used=Count("issued", filter=Q(issued__status=MemberCoupon.Status.USED))).order_by("-created_at", "-id")

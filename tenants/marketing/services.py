@@ -10,9 +10,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.money import format_fen
+from core.transitions import Transitions
 from tenants.members.models import Member
 
 from .error_codes import MarketingCode
@@ -159,3 +161,22 @@ def coupons_return(*, order_id: int) -> int:
     """A cancelled order gives its coupons back (still within their validity, they can be used again)."""
     return MemberCoupon.objects.filter(order_id=order_id, status=MemberCoupon.Status.USED).update(
         status=MemberCoupon.Status.UNUSED, order_id=None, used_at=None)
+
+
+COUPON = Transitions({
+    "pause": ([Coupon.Status.ACTIVE], gettext_lazy("暂停发放")),
+    "resume": ([Coupon.Status.PAUSED], gettext_lazy("恢复发放")),
+    "end": ([Coupon.Status.ACTIVE, Coupon.Status.PAUSED], gettext_lazy("结束发放")),
+}, refusal=gettext_lazy("优惠券状态为“%(status)s”，不能%(action)s。"))
+_TARGET = {"pause": Coupon.Status.PAUSED, "resume": Coupon.Status.ACTIVE, "end": Coupon.Status.ENDED}
+
+
+@transaction.atomic
+def coupon_act(*, coupon: Coupon, action: str) -> Coupon:
+    """Pause claiming (held coupons stay usable), resume it, or end the coupon (no more claims, and held ones
+    can no longer be used)."""
+    coupon = Coupon.objects.select_for_update().get(pk=coupon.pk)
+    COUPON.check(action, coupon.status, status_label=coupon.get_status_display())
+    coupon.status = _TARGET[action]
+    coupon.save(update_fields=["status"])
+    return coupon

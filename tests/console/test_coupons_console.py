@@ -1,0 +1,49 @@
+"""The merchant's coupons screen: a new coupon from the form (refusals by field, in place), listed with what was
+claimed and used; paused, resumed and ended; a customer-service login cannot open it."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from tenants.marketing.models import Coupon
+from tenants.marketing.services import coupon_claim
+from tests.conftest import console_login
+from tests.factories import MemberFactory
+
+URL = "/console/marketing/coupons/"
+
+
+def test_create_list_pause_and_end(client_a, store_a):
+    console_login(client_a, store_a.owner_login)
+    assert "新建优惠券" in client_a.get(URL).content.decode()
+    bad = client_a.post(URL, {"name": "", "kind": "amount_off", "amount_fen": "30", "threshold_fen": "20",
+                              "scope": "all", "total_quantity": "0", "per_member_limit": "1"})
+    page = bad.content.decode()
+    assert bad.status_code == 400 and 'data-field="name"' in page and 'data-field="total_quantity"' in page
+    wrong = client_a.post(URL, {"name": "满99减10", "kind": "amount_off", "amount_fen": "10", "threshold_fen": "99",
+                                "scope": "all", "total_quantity": "100", "per_member_limit": "1"})
+    assert wrong.status_code == 400 and "二选一" in wrong.content.decode()  # neither validity given
+    made = client_a.post(URL, {"name": "满99减10", "kind": "amount_off", "amount_fen": "10", "threshold_fen": "99",
+                               "scope": "all", "total_quantity": "100", "per_member_limit": "2", "valid_days": "7",
+                               "claimable": "on"})
+    assert made.status_code == 302
+    percent = client_a.post(URL, {"name": "八五折", "kind": "percent_off", "percent_off_bp": "8.5",
+                                  "max_discount_fen": "50", "scope": "all", "total_quantity": "10",
+                                  "per_member_limit": "1", "valid_days": "3"})
+    assert percent.status_code == 302
+    with schema_context(store_a.schema):
+        coupon = Coupon.objects.get(name="满99减10")
+        assert (coupon.amount_fen, coupon.threshold_fen, coupon.per_member_limit) == (1000, 9900, 2)
+        assert Coupon.objects.get(name="八五折").percent_off_bp == 1500
+        coupon_claim(member=MemberFactory(), coupon_id=coupon.pk)
+    connection.set_schema_to_public()
+    listed = client_a.get(URL).content.decode()
+    assert "满 99.00 减 10.00" in listed and "1 / 100" in listed and "8.5 折，最多减 50.00" in listed
+    assert client_a.post(URL, {"coupon": coupon.pk, "action": "pause"}).status_code == 302
+    again = client_a.post(URL, {"coupon": coupon.pk, "action": "pause"})
+    assert again.status_code == 400 and "不能暂停" in again.content.decode()
+    client_a.post(URL, {"coupon": coupon.pk, "action": "end"})
+    with schema_context(store_a.schema):
+        assert Coupon.objects.get(pk=coupon.pk).status == "ended"
+    connection.set_schema_to_public()
