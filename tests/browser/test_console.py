@@ -115,6 +115,17 @@ def test_merchant_ships_reviews_and_pays_out(page, live, console_store):
     assert "¥32.00" in page.text_content("#balances")  # 120.00 released, 88.00 withdrawn and paid
     assert "12% × 398.00 = 47.76" in page.text_content("#commissions")
     shot(page, "console-distributor-detail")
+    page.click("nav >> text=营销")  # a coupon made from the form, listed with its offer
+    page.fill("#id_name", "满199减30")
+    page.fill("#id_amount_fen", "30")
+    page.fill("#id_threshold_fen", "199")
+    page.fill("#id_valid_days", "7")
+    page.fill("#id_total_quantity", "500")
+    with page.expect_navigation():
+        page.click("#coupon-form button[type=submit]")
+    assert "满 199.00 减 30.00" in page.text_content("#coupon-table") and "0 / 500" in page.text_content(
+        "#coupon-table")
+    shot(page, "console-coupons")
 
 
 def test_operations_staff_is_refused_the_finance_page(page, live, console_store):
