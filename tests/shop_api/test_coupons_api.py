@@ -15,7 +15,7 @@ from tests.factories import AddressFactory
 from tests.shop_api.conftest import api, login
 
 
-def test_claim_then_checkout_with_the_coupon(store_a, wechat_sandbox):
+def test_claim_then_checkout_with_the_coupon(store_a, store_b, wechat_sandbox):
     token = login(store_a.host, "coupon-shopper")
     with schema_context(store_a.schema):
         ShippingTemplate.objects.create(name="运费", mode="flat", flat_fee_fen=600, is_default=True)
@@ -53,3 +53,6 @@ def test_claim_then_checkout_with_the_coupon(store_a, wechat_sandbox):
     used = client.get("/api/v1/me/coupons/", {"state": "used"}).json()["results"]
     assert used[0]["status"] == "used"
     assert client.get("/api/v1/me/coupons/", {"state": "nope"}).status_code == 400
+    other_store = api(store_b.host, login(store_b.host, "coupon-shopper"))
+    assert other_store.get("/api/v1/coupons/").json()["results"] == []  # store alpha's coupon is not there
+    assert other_store.post(f"/api/v1/coupons/{coupon.pk}/claim/").status_code == 404
