@@ -212,15 +212,8 @@ def catalog_benchmark(*, stores: int, products: int, workers: int, rounds: int =
     print(f"catalog_db_roundtrips={roundtrips}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--buyers", type=int, nargs="+", default=[200, 1000])
-    parser.add_argument("--units", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--stores", type=int, default=100, help="stores for the catalog benchmark")
-    parser.add_argument("--products", type=int, default=1000, help="products per store")
-    args = parser.parse_args()
-
+def flash_store():
+    """The benchmarks' database, migrated, and its "flash" store (free shipping), made the first time."""
     sys.path.insert(0, str(REPO / "infra"))
     from wait_for import createdb
 
@@ -234,10 +227,7 @@ def main() -> int:
 
     from control_plane.tenancy.models import Tenant
     from control_plane.tenancy.services import tenant_provision
-    from tenants.catalog.services import SkuInput, product_create
-    from tenants.members.models import Address, Member
-    from tenants.members.tokens import member_token_issue
-    from tenants.orders.models import Order, ShippingTemplate
+    from tenants.orders.models import ShippingTemplate
 
     call_command("migrate_fleet", no_progress=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
     tenant = Tenant.objects.filter(slug="flash").first()
@@ -246,6 +236,25 @@ def main() -> int:
             tenant = tenant_provision(slug="flash", name="Flash", template_code="beauty")
         with schema_context(tenant.schema_name):
             ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
+    return tenant
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--buyers", type=int, nargs="+", default=[200, 1000])
+    parser.add_argument("--units", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--stores", type=int, default=100, help="stores for the catalog benchmark")
+    parser.add_argument("--products", type=int, default=1000, help="products per store")
+    args = parser.parse_args()
+
+    tenant = flash_store()
+    from django_tenants.utils import schema_context
+
+    from tenants.catalog.services import SkuInput, product_create
+    from tenants.members.models import Address, Member
+    from tenants.members.tokens import member_token_issue
+    from tenants.orders.models import Order
 
     port = _free_port()
     server = subprocess.Popen(

@@ -12,7 +12,6 @@ claim_requests_per_s.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import threading
 import time
@@ -25,7 +24,7 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "platform")]
 
-from bench.checkout import _free_port, _gunicorn, _wait_until_up  # noqa: E402
+from bench.checkout import _free_port, _gunicorn, _wait_until_up, flash_store  # noqa: E402
 
 
 def _claim_round(port: int, coupon_id: int, tokens: list[str]) -> list[tuple[int, str]]:
@@ -53,30 +52,15 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(REPO / "infra"))
-    from wait_for import createdb
-
-    createdb(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import transaction
+    tenant = flash_store()
     from django.db.models import F
     from django_tenants.utils import schema_context
 
-    from control_plane.tenancy.models import Tenant
-    from control_plane.tenancy.services import tenant_provision
     from tenants.marketing.models import Coupon, MemberCoupon
     from tenants.marketing.services import CouponInput, coupon_create
     from tenants.members.models import Member
     from tenants.members.tokens import member_token_issue
 
-    call_command("migrate_fleet", no_progress=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    tenant = Tenant.objects.filter(slug="flash").first()
-    if tenant is None:
-        with transaction.atomic():
-            tenant = tenant_provision(slug="flash", name="Flash", template_code="beauty")
     with schema_context(tenant.schema_name):
         quantity = 1000
         coupon = coupon_create(values=CouponInput(name=f"最后几张 {uuid.uuid4().hex[:6]}", kind="amount_off",
