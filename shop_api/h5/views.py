@@ -19,6 +19,7 @@ from tenants.catalog.selectors import (
     LISTING_COLUMNS,
     ProductShown,
     category_name_shown,
+    category_subtree,
     category_tree_shown,
     product_page_for_shoppers,
     product_page_shown,
@@ -91,13 +92,16 @@ def products(request: StoreRequest) -> HttpResponse:
     of 20 with a link to the next."""
     form = ListingForm(request.GET)
     criteria, page = form.criteria(), form.page_number()
+    category_id, category = criteria.pop("category_id", None), None
+    if category_id:  # the kept tree, read once, names the category and gives its children
+        tree = category_tree_shown()
+        category, criteria["category_ids"] = category_name_shown(category_id, tree), category_subtree(category_id, tree)
     rows = product_page_for_shoppers(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1, **criteria)
-    category = category_name_shown(criteria["category_id"]) if "category_id" in criteria else None
     query = request.GET.copy()
     query["page"] = str(page + 1)
     return render(request, "h5/products.html", {
         "store": request.tenant, "layout": storefront_shown(), "form": form, "category": category,
-        "category_id": criteria.get("category_id"),
+        "category_id": category_id,
         "cards": _cards(rows[:PAGE_SIZE], _("没有找到相关商品")),
         "next_query": query.urlencode() if len(rows) > PAGE_SIZE else "",
         "sorts": SORT_CHOICES, "sort": criteria["sort"], "tab": "categories" if category else "search"})
