@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,8 +15,8 @@ from core.errors import DomainError
 from tenants.marketing.selectors import coupons_claimable, member_coupons
 from tenants.marketing.services import coupon_claim, coupon_summary
 from tenants.members.models import Member
-from tenants.storefront.selectors import storefront_shown
 
+from .pages import render_page
 from .session import h5_login_required, h5_member, h5_page, safe_next
 
 STATES = {"usable": gettext_lazy("可使用"), "used": gettext_lazy("已使用"), "expired": gettext_lazy("已过期")}
@@ -29,9 +28,8 @@ PAGE_SIZE = 20
 def centre(request: StoreRequest) -> HttpResponse:
     member = h5_member(request)
     page = Paginator(coupons_claimable(member=member), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "h5/coupons.html", {"store": request.tenant, "layout": storefront_shown(), "tab": "me",
-                                               "page": page, "member": member,
-                                               "rows": [(c, coupon_summary(c)) for c in page]})
+    return render_page(request, "h5/coupons.html", tab="me", page=page, member=member,
+                       rows=[(c, coupon_summary(c)) for c in page])
 
 
 @require_POST
@@ -52,6 +50,5 @@ def mine(request: StoreRequest, member: Member) -> HttpResponse:
     state = str(request.GET.get("state", ""))
     state = state if state in STATES else "usable"
     page = Paginator(member_coupons(member=member, state=state), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "h5/my_coupons.html", {"store": request.tenant, "layout": storefront_shown(), "tab": "me",
-                                                  "page": page, "state": state, "states": STATES.items(),
-                                                  "rows": [(h, coupon_summary(h.coupon)) for h in page]})
+    return render_page(request, "h5/my_coupons.html", tab="me", page=page, state=state, states=STATES.items(),
+                       rows=[(h, coupon_summary(h.coupon)) for h in page])

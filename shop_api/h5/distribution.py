@@ -38,9 +38,9 @@ from tenants.distribution.selectors import (
 )
 from tenants.distribution.withdrawals import withdrawal_request
 from tenants.members.models import Member
-from tenants.storefront.selectors import storefront_shown
 
 from .forms import ApplyForm, WithdrawForm, form_refusal
+from .pages import store_context
 from .session import h5_login_required
 
 PAGE_SIZE = 20
@@ -54,7 +54,7 @@ COMMISSION_TABS = {
 
 
 def _context(request: StoreRequest, **values) -> dict:
-    return {"store": request.tenant, "layout": storefront_shown(), "tab": "me", **values}
+    return store_context(request, tab="me", **values)
 
 
 def distributor_required(view):

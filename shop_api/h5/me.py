@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,17 +14,13 @@ from control_plane.tenancy.requests import StoreRequest
 from core.errors import DomainError
 from tenants.members.models import Member
 from tenants.members.services import favourite_set, history_clear, member_avatar_store, member_update_profile
-from tenants.storefront.selectors import storefront_shown
 
 from .forms import ProfileForm, form_refusal
+from .pages import render_page
 from .session import h5_login_required, safe_next
 
 PAGE_SIZE = 20
 
-
-def _page(request: StoreRequest, template: str, status: int = 200, **context) -> HttpResponse:
-    return render(request, template, {"store": request.tenant, "layout": storefront_shown(), "tab": "me", **context},
-                  status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,15 +37,16 @@ def profile(request: StoreRequest, member: Member) -> HttpResponse:
         else:
             messages.success(request, _("资料已保存。"))
             return HttpResponseRedirect(reverse("h5-me"))
-    return _page(request, "h5/profile.html", status=400 if form.is_bound and form.errors else 200, member=member,
-                 form=form)
+    return render_page(request, "h5/profile.html", tab="me", status=400 if form.is_bound and form.errors else 200,
+                       member=member, form=form)
 
 
 @require_GET
 @h5_login_required
 def favourites(request: StoreRequest, member: Member) -> HttpResponse:
     found = member.favourites.select_related("product").order_by("-created_at")
-    return _page(request, "h5/favourites.html", page=Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")))
+    return render_page(request, "h5/favourites.html", tab="me",
+                       page=Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")))
 
 
 @require_POST
@@ -76,4 +72,5 @@ def history(request: StoreRequest, member: Member) -> HttpResponse:
         messages.success(request, _("浏览记录已清空。"))
         return HttpResponseRedirect(reverse("h5-history"))
     found = member.history.select_related("product").order_by("-viewed_at")
-    return _page(request, "h5/history.html", page=Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")))
+    return render_page(request, "h5/history.html", tab="me",
+                       page=Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")))

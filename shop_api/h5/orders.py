@@ -33,6 +33,7 @@ from tenants.orders.transitions import AFTER_SALE, ORDER
 from tenants.storefront.selectors import storefront_shown
 
 from .forms import AfterSaleForm, ReturnShipmentForm, ReviewForm, form_refusal
+from .pages import render_page
 from .session import h5_login_required
 
 S = Order.Status
@@ -139,10 +140,6 @@ def order_review(request: StoreRequest, member: Member, number: str) -> HttpResp
         "entries": [(line, forms_by_line[line.pk]) for line in lines]}, status=status)
 
 
-def _page(request: StoreRequest, template: str, status: int = 200, **context) -> HttpResponse:
-    return render(request, template, {"store": request.tenant, "layout": storefront_shown(), "tab": "me", **context},
-                  status=status)
-
 
 @require_http_methods(["GET", "POST"])
 @h5_login_required
@@ -170,8 +167,8 @@ def order_after_sale(request: StoreRequest, member: Member, number: str) -> Http
         else:
             messages.success(request, _("售后申请已提交，请等待商家处理。"))
             return HttpResponseRedirect(reverse("h5-after-sale", kwargs={"number": made.number}))
-    return _page(request, "h5/after_sale_form.html", status=400 if form.is_bound and form.errors else 200,
-                 order=found, form=form)
+    return render_page(request, "h5/after_sale_form.html", tab="me",
+                       status=400 if form.is_bound and form.errors else 200, order=found, form=form)
 
 
 def _my_after_sale(member: Member, number: str) -> AfterSale:
@@ -187,7 +184,8 @@ def _my_after_sale(member: Member, number: str) -> AfterSale:
 def after_sales(request: StoreRequest, member: Member) -> HttpResponse:
     found = (AfterSale.objects.filter(order__member=member).select_related("order")
              .prefetch_related("lines__order_line"))
-    return _page(request, "h5/after_sales.html", page=Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")))
+    return render_page(request, "h5/after_sales.html", tab="me",
+                       page=Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -205,10 +203,11 @@ def after_sale(request: StoreRequest, member: Member, number: str) -> HttpRespon
         else:
             messages.success(request, _("退货物流已提交，商家收到后会尽快处理。"))
             return HttpResponseRedirect(reverse("h5-after-sale", kwargs={"number": number}))
-    return _page(request, "h5/after_sale.html", status=400 if shipment is not None and shipment.errors else 200,
-                 after_sale=found, can=can, shipment=shipment,
-                 carriers={"return": CARRIERS.get(found.return_carrier_code, found.return_carrier_code),
-                           "exchange": CARRIERS.get(found.exchange_carrier_code, found.exchange_carrier_code)})
+    return render_page(request, "h5/after_sale.html", tab="me",
+                       status=400 if shipment is not None and shipment.errors else 200,
+                       after_sale=found, can=can, shipment=shipment,
+                       carriers={"return": CARRIERS.get(found.return_carrier_code, found.return_carrier_code),
+                                 "exchange": CARRIERS.get(found.exchange_carrier_code, found.exchange_carrier_code)})
 
 
 @require_POST

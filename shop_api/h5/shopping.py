@@ -26,17 +26,13 @@ from tenants.orders.selectors import cart_shown, order_of_member
 from tenants.orders.services import cart_add, cart_remove, cart_update, checkout_preview, order_create
 from tenants.payments.models import Payment
 from tenants.payments.services import payment_prepare, payment_refresh
-from tenants.storefront.selectors import storefront_shown
 
 from .accounts import in_wechat
 from .forms import AddressForm, AddToCartForm, CartLineForm, CheckoutForm, coupon_ids, form_refusal, items_text
+from .pages import store_context
 from .session import device_id, h5_login_required, h5_member, h5_page, login_url
 
 NOTIFY_PATH = "/api/v1/payments/wechatpay/notify/"
-
-
-def _context(request: StoreRequest, **values) -> dict:
-    return {"store": request.tenant, "layout": storefront_shown(), **values}
 
 
 @require_POST
@@ -73,7 +69,7 @@ def cart_add_view(request: StoreRequest) -> HttpResponse:
 def cart(request: StoreRequest, member: Member) -> HttpResponse:
     lines = cart_shown(member=member)
     chosen = [line for line in lines if line.selected and line.buyable]
-    return render(request, "h5/cart.html", _context(
+    return render(request, "h5/cart.html", store_context(
         request, lines=lines, chosen_count=sum(line.quantity for line in chosen),
         chosen_fen=sum(line.amount_fen for line in chosen), tab="cart"))
 
@@ -156,7 +152,7 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
         except DomainError as error:
             problem = error.message
     status = 400 if form.is_bound and form.errors else 200
-    response = render(request, "h5/checkout.html", _context(
+    response = render(request, "h5/checkout.html", store_context(
         request, form=form, preview=preview, problem=problem, addresses=addresses,
         address=next((a for a in addresses if a.pk == address_id), None), items=items_text(items), coupon=choice,
         items_q=quote(items_text(items)), address_q=str(address_id or ""),
@@ -191,7 +187,7 @@ def order_pay(request: StoreRequest, member: Member, number: str) -> HttpRespons
                 return HttpResponseRedirect(f"{cashier['h5_url']}&redirect_url={quote(result, safe='')}")
         except DomainError as error:
             problem = error.message
-    return render(request, "h5/pay.html", _context(request, order=order, jsapi=jsapi, result_url=result,
+    return render(request, "h5/pay.html", store_context(request, order=order, jsapi=jsapi, result_url=result,
                                                    problem=problem), status=400 if problem else 200)
 
 
@@ -206,7 +202,7 @@ def order_result(request: StoreRequest, member: Member, number: str) -> HttpResp
         status = payment_refresh(order=order)
     except DomainError:
         status = order.status
-    return render(request, "h5/pay_result.html", _context(
+    return render(request, "h5/pay_result.html", store_context(
         request, order=order, paid=status not in (Order.Status.PENDING_PAYMENT, Order.Status.CANCELLED)))
 
 
@@ -215,7 +211,7 @@ def order_result(request: StoreRequest, member: Member, number: str) -> HttpResp
 @require_GET
 @h5_login_required
 def addresses(request: StoreRequest, member: Member) -> HttpResponse:
-    return render(request, "h5/addresses.html", _context(request, addresses=_addresses(member), tab="me"))
+    return render(request, "h5/addresses.html", store_context(request, addresses=_addresses(member), tab="me"))
 
 
 def _after_address(request: StoreRequest) -> str:
@@ -250,7 +246,7 @@ def address_edit(request: StoreRequest, member: Member, address_id: int | None =
     else:
         form = AddressForm(initial={name: getattr(address, name) for name in AddressForm.base_fields} if address
                            else {})
-    return render(request, "h5/address_form.html", _context(
+    return render(request, "h5/address_form.html", store_context(
         request, form=form, address=address, next=_after_address(request), tab="me"),
         status=400 if form.is_bound and form.errors else 200)
 
