@@ -1,4 +1,4 @@
-"""Coupons for shoppers: the coupon centre, claiming one, the member's own."""
+"""Promotions for shoppers: the coupon centre, claiming one, the member's own; flash sales and buying in one."""
 
 from __future__ import annotations
 
@@ -8,14 +8,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.client_ip import client_ip
+from core.errors import CoreCode
+from tenants.catalog.error_codes import CatalogCode
 from tenants.marketing.error_codes import MarketingCode
-from tenants.marketing.selectors import coupons_claimable, member_coupons
+from tenants.marketing.flash import flash_buy
+from tenants.marketing.selectors import coupons_claimable, flash_items_on_show, member_coupons
 from tenants.marketing.services import coupon_claim, coupon_summary
 from tenants.members.models import Member
+from tenants.orders.error_codes import OrdersCode
 
 from .auth import IsMember, shopper
+from .orders import OrderOutput
 from .pagination import paginate
-from .schema import paginated, refusals
+from .schema import IDEMPOTENCY_KEY, paginated, refusals
 
 
 class CouponOutput(serializers.Serializer):
@@ -81,3 +87,56 @@ class MyCouponsApi(APIView):
         if state not in ("usable", "used", "expired"):
             raise serializers.ValidationError({"state": ["one of usable, used, expired"]})
         return paginate(self, member_coupons(member=shopper(request), state=state), MemberCouponOutput)
+
+
+class FlashItemOutput(serializers.Serializer):
+    id = serializers.IntegerField(help_text="what POST /flash-sales/items/{id}/orders/ takes")
+    sku_id = serializers.IntegerField()
+    product_id = serializers.IntegerField(source="sku.product_id")
+    title = serializers.CharField(source="sku.product.title")
+    cover_image = serializers.CharField(source="sku.product.cover_image")
+    price_fen = serializers.IntegerField(source="sku.price_fen", help_text="the usual price")
+    flash_price_fen = serializers.IntegerField(source="price_fen")
+    quota = serializers.IntegerField()
+    left = serializers.IntegerField()
+    per_member_limit = serializers.IntegerField(source="flash_sale.per_member_limit")
+    sale_name = serializers.CharField(source="flash_sale.name")
+    starts_at = serializers.DateTimeField(source="flash_sale.starts_at")
+    ends_at = serializers.DateTimeField(source="flash_sale.ends_at")
+
+
+class FlashSalesApi(APIView):
+    @extend_schema(summary="Flash sales running now or starting within a week, soonest first",
+                   responses=FlashItemOutput(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(FlashItemOutput(flash_items_on_show(), many=True).data)
+
+
+class FlashBuyInput(serializers.Serializer):
+    address_id = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=99, default=1)
+    remark = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    device_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
+
+
+class FlashBuyApi(APIView):
+    permission_classes = [IsMember]
+
+    @extend_schema(summary="Buy a flash-sale item: sold-out, over-limit, early and late requests are refused at "
+                           "once; an admitted one places the order at the flash price (pay it as any order)",
+                   request=FlashBuyInput, parameters=[IDEMPOTENCY_KEY],
+                   responses={201: OrderOutput, 200: OrderOutput, **refusals(
+                       http_404=[CoreCode.NOT_FOUND],
+                       http_409=[MarketingCode.FLASH_SOLD_OUT, MarketingCode.FLASH_LIMIT_REACHED,
+                                 MarketingCode.FLASH_NOT_STARTED, MarketingCode.FLASH_CLOSED,
+                                 OrdersCode.IDEMPOTENCY_KEY_REUSED, OrdersCode.UNREACHABLE_REGION,
+                                 CatalogCode.INSUFFICIENT_STOCK])})
+    def post(self, request: Request, item_id: int) -> Response:
+        data = FlashBuyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        order, created = flash_buy(
+            member=shopper(request), item_id=item_id, quantity=data.validated_data["quantity"],
+            address_id=data.validated_data["address_id"], idempotency_key=request.headers.get("Idempotency-Key", ""),
+            remark=data.validated_data.get("remark", ""), device_id=data.validated_data.get("device_id", ""),
+            client_ip=client_ip(request))
+        return Response(OrderOutput(order).data, status=201 if created else 200)

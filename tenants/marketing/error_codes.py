@@ -12,3 +12,8 @@ class MarketingCode(StrEnum):
     COUPON_NOT_CLAIMABLE = "coupon_not_claimable"
     COUPON_NOT_USABLE = "coupon_not_usable"
     COUPONS_DO_NOT_STACK = "coupons_do_not_stack"
+    DISCOUNT_LIMIT_REACHED = "discount_limit_reached"
+    FLASH_LIMIT_REACHED = "flash_limit_reached"
+    FLASH_SOLD_OUT = "flash_sold_out"
+    FLASH_NOT_STARTED = "flash_not_started"
+    FLASH_CLOSED = "flash_closed"

@@ -1,5 +1,6 @@
-"""Coupons: what a store offers (Coupon, with its quantity counted like stock) and what each member holds
-(MemberCoupon, used by one order at most)."""
+"""Promotions. Coupons: what a store offers (Coupon, with its quantity counted like stock) and what each member holds
+(MemberCoupon, used by one order at most). Campaigns: timed discounts, full reductions and flash sales (whose quotas
+are counted like stock too), with the purchases their per-member limits count."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.catalog.models import Product, Sku
 from tenants.members.models import Member
 
 
@@ -85,3 +87,126 @@ class MemberCoupon(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coupon_id} -> {self.member_id} ({self.status})"
+
+
+class Campaign(models.Model):
+    """What every time-boxed promotion has: a window, and a status the merchant moves (pause, resume, end)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("进行中")
+        PAUSED = "paused", _("已暂停")
+        ENDED = "ended", _("已结束")
+
+    name = models.CharField(max_length=40)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TimedDiscount(Campaign):
+    """限时折扣: its products (or single SKUs) sell at a price or a percent off inside the window, up to
+    ``per_member_limit`` units per member across the campaign (beyond it, the usual price)."""
+
+    per_member_limit = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta(Campaign.Meta):
+        pass
+
+
+class TimedDiscountItem(models.Model):
+    discount = models.ForeignKey(TimedDiscount, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, null=True, blank=True, related_name="+")  # None: all
+    price_fen = models.PositiveBigIntegerField(null=True, blank=True)  # the price, or
+    percent_off_bp = models.PositiveIntegerField(default=0)  # off the SKU's price (2000 = 八折)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["discount", "product", "sku"], name="timed_discount_item_once",
+                                    nulls_distinct=False),
+            models.CheckConstraint(condition=models.Q(price_fen__isnull=False) | models.Q(percent_off_bp__gt=0),
+                                   name="timed_discount_item_prices"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.discount_id}: {self.product_id}/{self.sku_id or '*'}"
+
+
+class FullReduction(Campaign):
+    """满减 / 满折: the order's eligible lines coming to a tier's threshold get its amount (or percent) off; the
+    highest tier reached applies. ``tiers`` is ``[{"threshold_fen": 30000, "amount_fen": 3000}, ...]`` or with
+    ``percent_off_bp`` instead of ``amount_fen``, ascending."""
+
+    class Kind(models.TextChoices):
+        AMOUNT = "amount", _("满减")
+        PERCENT = "percent", _("满折")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.AMOUNT)
+    tiers = models.JSONField(default=list)
+    scope = models.CharField(max_length=12, choices=Coupon.Scope.choices, default=Coupon.Scope.ALL)
+    scope_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+
+    class Meta(Campaign.Meta):
+        pass
+
+
+class FlashSale(Campaign):
+    """秒杀: each item is one SKU at the flash price, with its own quota (``sold_count`` never passes it: the
+    database refuses), bought through the flash path only, at most ``per_member_limit`` units per buyer per
+    item."""
+
+    per_member_limit = models.PositiveIntegerField(default=1)
+
+    class Meta(Campaign.Meta):
+        pass
+
+
+class FlashSaleItem(models.Model):
+    flash_sale = models.ForeignKey(FlashSale, on_delete=models.CASCADE, related_name="items")
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="+")
+    price_fen = models.PositiveBigIntegerField()
+    quota = models.PositiveIntegerField()
+    sold_count = models.PositiveIntegerField(default=0)  # units in placed, not cancelled orders
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["flash_sale", "sku"], name="flash_sale_item_once"),
+            models.CheckConstraint(condition=models.Q(sold_count__lte=models.F("quota")), name="flash_never_oversold"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flash_sale_id}: {self.sku_id} {self.sold_count}/{self.quota}"
+
+
+class CampaignPurchase(models.Model):
+    """What an order bought under a campaign (a timed discount, a flash-sale item, a full reduction): the units
+    and the discount, one row per order and campaign, deleted when the order is cancelled. Per-member limits
+    count them; the campaign reports add them up."""
+
+    class Kind(models.TextChoices):
+        TIMED_DISCOUNT = "discount", _("限时折扣")
+        FLASH = "flash", _("秒杀")
+        FULL_REDUCTION = "reduction", _("满减")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    campaign_id = models.BigIntegerField()  # the timed discount, or the flash-sale item
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    order_id = models.BigIntegerField(db_index=True)
+    quantity = models.PositiveIntegerField()
+    discount_fen = models.PositiveBigIntegerField(default=0)  # what the campaign took off this order
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "campaign_id", "member"], name="campaign_purchases_by_member")]
+        constraints = [models.UniqueConstraint(fields=["kind", "campaign_id", "order_id"],
+                                               name="campaign_purchase_once_per_order")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.campaign_id}: order {self.order_id} x{self.quantity}"

@@ -1,21 +1,33 @@
-"""The coupons step of the orders' pricing pipeline (settings.ORDER_PRICING_STEPS): the member's usable coupons
-are weighed against the cart as priced so far; the chosen ones (or the best, when the shopper has not chosen)
-are taken off the eligible lines, allocated by largest remainder. One store coupon and one free-shipping coupon
-at most per order. What was applied goes into the order's snapshot; every coupon, usable or not and why, goes
-into the offers the checkout shows."""
+"""Marketing's steps of the orders' pricing pipeline (settings.ORDER_PRICING_STEPS), in this order:
+
+1. ``prices_step``: a flash-sale purchase gets the flash price on its line; other lines in a running timed
+   discount get its price (up to the member's limit; units beyond it at the usual price).
+2. ``full_reduction_step``: the best running full reduction whose tier the eligible lines reach comes off
+   them, allocated by largest remainder (flash lines are not eligible).
+3. ``coupons_step``: the member's usable coupons are weighed against the cart as priced so far; the chosen
+   ones (or the best, when the shopper has not chosen) are taken off the eligible lines, allocated by largest
+   remainder. One store coupon and one free-shipping coupon at most per order; flash lines take none.
+
+What was applied goes into the order's snapshot (``promotions``, which the order-placed handler takes: flash
+units, limits, coupons); what was on offer, usable or not and why, goes into the offers the checkout shows."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from core.money import format_fen
 from tenants.catalog.models import Product
 from tenants.orders.calculations import PriceContext
 
+from .board import Reduction
+from .campaigns import full_reductions_running, tier_summary, tier_worth, timed_prices, units_bought
 from .error_codes import MarketingCode
-from .models import Coupon
+from .models import Campaign, CampaignPurchase, Coupon, FlashSaleItem
 from .services import coupon_summary, usable_coupons
+
+FLASH, DISCOUNT = "flash", "discount"
 
 
 def _categories(product_ids: set[int]) -> dict[int, set[int]]:
@@ -28,17 +40,107 @@ def _categories(product_ids: set[int]) -> dict[int, set[int]]:
     return found
 
 
-def _eligible(coupon: Coupon, ctx: PriceContext, categories: dict[int, set[int]]) -> list[int]:
+def _eligible(offer: Coupon | Reduction, ctx: PriceContext, categories: dict[int, set[int]]) -> list[int]:
+    """The lines a coupon or a full reduction may take off (never a flash-sale line)."""
+    excluded = getattr(offer, "excluded_product_ids", [])
     indexes = []
     for i, line in enumerate(ctx.lines):
-        if line.product_id in coupon.excluded_product_ids:
+        if line.campaign == FLASH or line.product_id in excluded:
             continue
-        if coupon.scope == Coupon.Scope.PRODUCTS and line.product_id not in coupon.scope_ids:
+        if offer.scope == Coupon.Scope.PRODUCTS and line.product_id not in offer.scope_ids:
             continue
-        if coupon.scope == Coupon.Scope.CATEGORIES and not categories[line.product_id] & set(coupon.scope_ids):
+        if offer.scope == Coupon.Scope.CATEGORIES and not categories[line.product_id] & set(offer.scope_ids):
             continue
         indexes.append(i)
     return indexes
+
+
+def _flash_price(ctx: PriceContext, item_id: int) -> None:
+    item = FlashSaleItem.objects.select_related("flash_sale").filter(pk=item_id).first()
+    now = timezone.now()
+    sale = item.flash_sale if item else None
+    if sale is None or sale.status != Campaign.Status.ACTIVE or not sale.starts_at <= now < sale.ends_at:
+        message = _("秒杀未在进行中。")
+        raise Conflict(message, code=MarketingCode.FLASH_CLOSED, fields={"items": [message]})
+    index = next((i for i, line in enumerate(ctx.lines) if line.sku_id == item.sku_id), None)
+    if index is None or len(ctx.lines) != 1:
+        message = _("秒杀商品须单独下单。")
+        raise ValidationFailed(message, fields={"items": [message]})
+    line = ctx.lines[index]
+    if line.quantity > sale.per_member_limit:
+        message = _("秒杀每人限购 %(n)s 件。") % {"n": sale.per_member_limit}
+        raise Conflict(message, code=MarketingCode.FLASH_LIMIT_REACHED, fields={"items": [message]})
+    off = max(line.unit_price_fen - item.price_fen, 0) * line.quantity
+    ctx.discount_line(index, off, _("秒杀价"))
+    line.campaign = FLASH
+    ctx.promotions["flash"] = {"item_id": item.pk, "quantity": line.quantity, "limit": sale.per_member_limit,
+                               "discount_fen": off}
+
+
+def prices_step(ctx: PriceContext) -> None:
+    if (item_id := ctx.choices.get("flash_item_id")) is not None:
+        _flash_price(ctx, item_id)
+    open_lines = [i for i, line in enumerate(ctx.lines) if not line.campaign]
+    running = timed_prices({ctx.lines[i].sku_id: (ctx.lines[i].product_id, ctx.lines[i].unit_price_fen)
+                            for i in open_lines}) if open_lines else {}
+    allowance: dict[int, int] = {}
+    applied: dict[int, list[int]] = {}  # discount id -> [units, discount fen, limit]
+    for i in open_lines:
+        line = ctx.lines[i]
+        if line.sku_id not in running:
+            continue
+        discount, unit_fen = running[line.sku_id]
+        units, pk = line.quantity, discount.discount_id
+        if discount.per_member_limit:
+            if pk not in allowance:
+                bought = units_bought(kind=CampaignPurchase.Kind.TIMED_DISCOUNT, campaign_id=pk,
+                                      member_id=ctx.member_id) if ctx.member_id is not None else 0
+                allowance[pk] = max(discount.per_member_limit - bought, 0)
+            units = min(units, allowance[pk])
+            allowance[pk] -= units
+        off = (line.unit_price_fen - unit_fen) * units
+        if off <= 0:
+            continue
+        label = _("限时折扣：%(name)s") % {"name": discount.name}
+        if units < line.quantity:
+            label += _("（限购 %(n)s 件，其余按原价）") % {"n": discount.per_member_limit}
+        ctx.discount_line(i, off, label)
+        line.campaign = DISCOUNT
+        entry = applied.setdefault(pk, [0, 0, discount.per_member_limit or 0])
+        entry[0] += units
+        entry[1] += off
+    if applied:
+        ctx.promotions["timed_discounts"] = [[pk, *entry] for pk, entry in sorted(applied.items())]
+
+
+def full_reduction_step(ctx: PriceContext) -> None:
+    running = full_reductions_running()
+    if not running:
+        return
+    categories = _categories({line.product_id for line in ctx.lines}) if any(
+        r.scope == Coupon.Scope.CATEGORIES for r in running) else {}
+    best, offers = None, []
+    for reduction in running:
+        indexes = _eligible(reduction, ctx, categories)
+        eligible_fen = sum(ctx.lines[i].paid_fen for i in indexes)
+        reached = [tier for tier in reduction.tiers if eligible_fen >= tier["threshold_fen"]]
+        ahead = next((tier for tier in reduction.tiers if eligible_fen < tier["threshold_fen"]), None)
+        worth = tier_worth(reduction, reached[-1], eligible_fen) if reached and indexes else 0
+        offers.append({"id": reduction.id, "name": reduction.name, "discount_fen": worth,
+                       "tiers": [tier_summary(reduction, tier) for tier in reduction.tiers],
+                       "next": {"gap_fen": ahead["threshold_fen"] - eligible_fen,
+                                "summary": tier_summary(reduction, ahead)} if ahead and indexes else None})
+        if worth and (best is None or worth > best[2]):
+            best = (reduction, indexes, worth, reached[-1])
+    ctx.offers["full_reductions"] = offers
+    if best is None:
+        return
+    reduction, indexes, worth, tier = best
+    taken = ctx.discount_order(worth, _("%(kind)s：%(tier)s") % {"kind": reduction.get_kind_display(),
+                                                               "tier": tier_summary(reduction, tier)},
+                               line_indexes=indexes)
+    ctx.promotions["full_reduction"] = {"id": reduction.id, "discount_fen": taken,
+                                        "units": sum(ctx.lines[i].quantity for i in indexes)}
 
 
 def _worth(coupon: Coupon, eligible_fen: int) -> int:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from tenants.catalog.models import Product
 from tenants.members.models import Member
 
-from .models import Coupon, MemberCoupon
+from .flash import flash_gate_left
+from .models import Campaign, Coupon, FlashSaleItem, MemberCoupon
 
 
 def coupons_claimable(*, member: Member | None, now: datetime | None = None) -> QuerySet[Coupon]:
@@ -40,3 +42,18 @@ def coupons_for_console() -> QuerySet[Coupon]:
     """Every coupon with how many were claimed and used."""
     return Coupon.objects.annotate(
         used=Count("issued", filter=Q(issued__status=MemberCoupon.Status.USED))).order_by("-created_at", "-id")
+
+
+def flash_items_on_show(*, now: datetime | None = None, days_ahead: int = 7) -> list[FlashSaleItem]:
+    """Flash-sale items running now or starting within ``days_ahead`` days, soonest first, with their SKU and
+    product (and ``left``: the units the gate still has, or the database's when there is no gate)."""
+    now = now or timezone.now()
+    items = list(FlashSaleItem.objects.select_related("flash_sale", "sku__product")
+                 .filter(flash_sale__status=Campaign.Status.ACTIVE, flash_sale__ends_at__gt=now,
+                         flash_sale__starts_at__lte=now + timedelta(days=days_ahead),
+                         sku__product__status=Product.Status.ON_SALE)
+                 .order_by("flash_sale__starts_at", "flash_sale_id", "pk"))
+    for item in items:
+        gate = flash_gate_left(item.pk)
+        item.left = item.quota - item.sold_count if gate is None else max(min(gate, item.quota - item.sold_count), 0)
+    return items

@@ -38,6 +38,7 @@ class PriceLine:
     quantity: int
     weight_g: int
     discount_fen: int = 0
+    campaign: str = ""  # the price campaign the line sells under ("flash", "discount"): later steps may skip it
 
     @property
     def goods_fen(self) -> int:

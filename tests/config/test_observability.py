@@ -105,7 +105,8 @@ NOT_PERSONAL = {
     "source", "spec_key", "spec_text", "spec_values", "specs", "sql", "status", "status_before_suspension",
     "stripe_customer_id", "stripe_id", "stripe_item_id", "stripe_monthly_price_id", "stripe_product_id",
     "stripe_subscription_id", "stripe_yearly_price_id", "subtitle", "suspension_reason", "task_name",
-    "template_code", "tenant_slug", "theme", "title", "to_status", "transaction_id", "transfer_bill_no", "type",
+    "template_code", "tenant_slug", "theme", "tiers", "title", "to_status", "transaction_id", "transfer_bill_no",
+    "type",
 }
 
 

@@ -11,32 +11,16 @@ import pytest
 from django.utils import timezone
 
 from core.errors import Conflict, ValidationFailed
-from tenants.catalog.editing import category_save
-from tenants.catalog.services import SkuInput, product_create
 from tenants.marketing.models import Coupon, MemberCoupon
 from tenants.marketing.services import CouponInput, coupon_claim, coupon_create, coupon_summary
-from tenants.orders.models import ShippingTemplate
 from tenants.orders.services import checkout_preview, order_cancel, order_create
-from tests.factories import AddressFactory, MemberFactory
+from tests.factories import MemberFactory
 
 
 def make(**fields) -> Coupon:
     values = {"name": "满100减20", "kind": "amount_off", "amount_fen": 2000, "threshold_fen": 10000,
               "total_quantity": 100, "valid_days": 7, **fields}
     return coupon_create(values=CouponInput(**values))
-
-
-@pytest.fixture
-def cart(in_alpha):
-    """A member with an address, ¥8 flat shipping, and two products: a cream (¥99) in 护肤 and a lipstick (¥59)."""
-    ShippingTemplate.objects.create(name="运费", mode="flat", flat_fee_fen=800, is_default=True)
-    skincare = category_save(category=None, name="护肤", parent_id=None)
-    cream = product_create(title="面霜", publish=True, skus=[SkuInput(price_fen=9900, stock=20)])
-    cream.categories.set([category_save(category=None, name="面霜类", parent_id=skincare.pk)])
-    lipstick = product_create(title="口红", publish=True, skus=[SkuInput(price_fen=5900, stock=20)])
-    member = MemberFactory()
-    return {"member": member, "address": AddressFactory(member=member).pk, "skincare": skincare,
-            "cream": cream.skus.get().pk, "lipstick": lipstick.skus.get().pk, "lipstick_product": lipstick.pk}
 
 
 def _items(cart, cream=1, lipstick=1):

@@ -1,0 +1,111 @@
+"""The store's campaigns as plain data, kept in the cache until the merchant changes one: every product page
+and every checkout asks which timed discounts, full reductions and flash sales are running, and the answer is a
+handful of rows that change a few times a month. Each entry carries its window, so the one snapshot answers for
+any moment; a campaign created, paused, resumed or ended forgets it once committed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from core.cache import forget_on_commit
+
+from .models import Campaign, FlashSaleItem, FullReduction, TimedDiscountItem
+
+BOARD_KEY = "marketing-board"
+BOARD_SECONDS = 300  # a change forgets it once committed; this bounds a page that put the old one back
+
+
+@dataclass(frozen=True)
+class Window:
+    starts_at: datetime
+    ends_at: datetime
+
+    def running(self, now: datetime) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+
+@dataclass(frozen=True)
+class TimedItem(Window):
+    discount_id: int
+    name: str
+    product_id: int
+    sku_id: int | None
+    price_fen: int | None
+    percent_off_bp: int
+    per_member_limit: int | None
+
+
+@dataclass(frozen=True)
+class Reduction(Window):
+    id: int
+    name: str
+    kind: str
+    tiers: tuple[dict, ...]
+    scope: str
+    scope_ids: frozenset[int]
+
+    def get_kind_display(self) -> str:
+        return str(FullReduction.Kind(self.kind).label)
+
+
+@dataclass(frozen=True)
+class FlashItem(Window):
+    item_id: int
+    name: str
+    sku_id: int
+    product_id: int
+    price_fen: int
+    quota: int
+    per_member_limit: int
+
+
+@dataclass(frozen=True)
+class Board:
+    timed: tuple[TimedItem, ...]
+    reductions: tuple[Reduction, ...]
+    flash: tuple[FlashItem, ...]
+
+    def timed_running(self, now: datetime) -> list[TimedItem]:
+        return [item for item in self.timed if item.running(now)]
+
+    def reductions_running(self, now: datetime) -> list[Reduction]:
+        return [reduction for reduction in self.reductions if reduction.running(now)]
+
+
+def _load(now: datetime) -> Board:
+    live = {"status": Campaign.Status.ACTIVE}
+    timed = tuple(
+        TimedItem(starts_at=i.discount.starts_at, ends_at=i.discount.ends_at, discount_id=i.discount_id,
+                  name=i.discount.name, product_id=i.product_id, sku_id=i.sku_id, price_fen=i.price_fen,
+                  percent_off_bp=i.percent_off_bp, per_member_limit=i.discount.per_member_limit)
+        for i in TimedDiscountItem.objects.select_related("discount").filter(
+            discount__status=live["status"], discount__ends_at__gt=now).order_by("pk"))
+    reductions = tuple(
+        Reduction(starts_at=r.starts_at, ends_at=r.ends_at, id=r.pk, name=r.name, kind=r.kind, tiers=tuple(r.tiers),
+                  scope=r.scope, scope_ids=frozenset(r.scope_ids))
+        for r in FullReduction.objects.filter(ends_at__gt=now, **live).order_by("pk"))
+    flash = tuple(
+        FlashItem(starts_at=i.flash_sale.starts_at, ends_at=i.flash_sale.ends_at, item_id=i.pk, name=i.flash_sale.name,
+                  sku_id=i.sku_id, product_id=i.sku.product_id, price_fen=i.price_fen, quota=i.quota,
+                  per_member_limit=i.flash_sale.per_member_limit)
+        for i in FlashSaleItem.objects.select_related("flash_sale", "sku").filter(
+            flash_sale__status=live["status"], flash_sale__ends_at__gt=now).order_by("flash_sale__starts_at", "pk"))
+    return Board(timed=timed, reductions=reductions, flash=flash)
+
+
+def campaigns_board(*, now: datetime | None = None) -> Board:
+    """Every campaign not ended (running or to come), from the cache or the database."""
+    board = cache.get(BOARD_KEY)
+    if board is None:
+        board = _load(now or timezone.now())
+        cache.set(BOARD_KEY, board, timeout=BOARD_SECONDS)
+    return board
+
+
+def board_forget() -> None:
+    """A campaign changed: the next reader loads the board again (once this transaction commits)."""
+    forget_on_commit(BOARD_KEY)
