@@ -13,6 +13,7 @@ Redis unreachable: every request goes to the database path."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_redis import get_redis_connection
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 from core.errors import Conflict, NotFound
@@ -79,6 +81,9 @@ _REFUSALS = {
 }
 
 
+_ADMIT_SCRIPT, _RELEASE_SCRIPT, _LOAD_SCRIPT = (Script(None, source.encode()) for source in (_ADMIT, _RELEASE, _LOAD))
+
+
 def _key(item_id: int) -> str:
     return cache.make_key(f"flash-gate:{item_id}")  # the store's schema is in the key
 
@@ -100,8 +105,7 @@ def flash_gate_load(item_id: int) -> bool:
     for member_id, units in (CampaignPurchase.objects.filter(kind=CampaignPurchase.Kind.FLASH, campaign_id=item.pk)
                              .values("member_id").annotate(units=Sum("quantity")).values_list("member_id", "units")):
         fields += [f"m:{member_id}", units]
-    redis = get_redis_connection("default")
-    redis.eval(_LOAD, 1, _key(item_id), _epoch(sale.ends_at) + 86400, *fields)
+    _LOAD_SCRIPT([_key(item_id)], [_epoch(sale.ends_at) + 86400, *fields], client=get_redis_connection("default"))
     return True
 
 
@@ -117,12 +121,12 @@ def flash_admit(*, item_id: int, member_id: int, quantity: int, idempotency_key:
     now = now or timezone.now()
     try:
         redis = get_redis_connection("default")
-        args = (_epoch(now), member_id, quantity, idempotency_key)
-        verdict, generation, sku = redis.eval(_ADMIT, 1, _key(item_id), *args)
+        args = [_epoch(now), member_id, quantity, idempotency_key]
+        verdict, generation, sku = _ADMIT_SCRIPT([_key(item_id)], args, client=redis)
         if verdict == 0:
             if not flash_gate_load(item_id):
                 raise NotFound(_("没有这个秒杀商品。"))
-            verdict, generation, sku = redis.eval(_ADMIT, 1, _key(item_id), *args)
+            verdict, generation, sku = _ADMIT_SCRIPT([_key(item_id)], args, client=redis)
     except RedisError:
         return Admission(sku_id=None)
     if verdict in _REFUSALS:
@@ -135,7 +139,8 @@ def flash_admit(*, item_id: int, member_id: int, quantity: int, idempotency_key:
 def flash_release(*, item_id: int, generation: str, member_id: int, idempotency_key: str) -> None:
     """Give an admitted key's units back to the gate that gave them (once; a newer gate is left alone)."""
     with suppress(RedisError):  # unreachable: the reconcile job reloads a gate that drifted from the database
-        get_redis_connection("default").eval(_RELEASE, 1, _key(item_id), generation, member_id, idempotency_key)
+        _RELEASE_SCRIPT([_key(item_id)], [generation, member_id, idempotency_key],
+                        client=get_redis_connection("default"))
 
 
 def flash_gate_drop(item_id: int) -> None:
@@ -152,18 +157,24 @@ def flash_gate_left(item_id: int) -> int | None:
     return None if left is None else int(left)
 
 
-def flash_buy(*, member: Member, item_id: int, quantity: int, address_id: int, idempotency_key: str,
-              remark: str = "", device_id: str = "", client_ip: str | None = None) -> tuple[Order, bool]:
+class MemberGone(Exception):
+    """The admitted request's member could not be loaded (inactive, or the sign-in was revoked)."""
+
+
+def flash_buy(*, member_id: int, load_member: Callable[[], Member | None], item_id: int, quantity: int,
+              address_id: int, idempotency_key: str, remark: str = "", device_id: str = "",
+              client_ip: str | None = None) -> tuple[Order, bool]:
     """Order ``quantity`` units of a flash-sale item at the flash price. Refused at the gate when sold out,
-    over the buyer's limit, not started or over; otherwise placed through the usual order path (stock, the
-    quota taken again in the database, the limits counted under the member's lock). Returns (order, created)
-    as order_create does, a retry with the same key included."""
+    over the buyer's limit, not started or over, before the member is even loaded (``load_member`` runs only
+    for an admitted request; None gives the units back and raises MemberGone); otherwise placed through the
+    usual order path (stock, the quota taken again in the database, the limits counted under the member's
+    lock). Returns (order, created) as order_create does, a retry with the same key included."""
     key = (idempotency_key or "").strip()
     try:
-        admission = flash_admit(item_id=item_id, member_id=member.pk, quantity=quantity, idempotency_key=key)
+        admission = flash_admit(item_id=item_id, member_id=member_id, quantity=quantity, idempotency_key=key)
     except Conflict as refusal:
         if refusal.code == MarketingCode.FLASH_LIMIT_REACHED:  # a retry after the gate was reloaded
-            order = Order.objects.filter(member=member, idempotency_key=key).first()
+            order = Order.objects.filter(member_id=member_id, idempotency_key=key).first()
             if order is not None:
                 return order, False
         raise
@@ -174,12 +185,15 @@ def flash_buy(*, member: Member, item_id: int, quantity: int, address_id: int, i
             raise NotFound(_("没有这个秒杀商品。"))
         sku_id = item.sku_id
     try:
+        member = load_member()
+        if member is None or member.pk != member_id:
+            raise MemberGone()
         return order_create(member=member, idempotency_key=key, address_id=address_id,
                             items=[{"sku_id": sku_id, "quantity": quantity}], remark=remark, device_id=device_id,
                             client_ip=client_ip, flash_item_id=item_id)
     except Exception:
         if admission.generation:
-            flash_release(item_id=item_id, generation=admission.generation, member_id=member.pk,
+            flash_release(item_id=item_id, generation=admission.generation, member_id=member_id,
                           idempotency_key=key)
         raise
 

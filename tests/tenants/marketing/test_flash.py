@@ -38,6 +38,10 @@ def _sale(*, quota: int, limit: int = 1, starts_in: timedelta = -HOUR, stock: in
     return sale, sale.items.get()
 
 
+def _buy_as(member, **order):
+    return flash_buy(member_id=member.pk, load_member=lambda: member, **order)
+
+
 def _buyer():
     member = MemberFactory()
     return member, AddressFactory(member=member).pk
@@ -57,15 +61,15 @@ def test_the_gate_refuses_without_the_database_and_the_order_gets_the_flash_pric
                                                                                  django_assert_num_queries):
     _, item = _sale(quota=1)
     member, address = _buyer()
-    order, created = flash_buy(member=member, item_id=item.pk, quantity=1, address_id=address,
+    order, created = _buy_as(member, item_id=item.pk, quantity=1, address_id=address,
                                idempotency_key="flash-buy-0001")
     assert created and order.payable_fen == 9900 and order.pricing["adjustments"][0]["label"] == "秒杀价"
-    again, created = flash_buy(member=member, item_id=item.pk, quantity=1, address_id=address,
+    again, created = _buy_as(member, item_id=item.pk, quantity=1, address_id=address,
                                idempotency_key="flash-buy-0001")
     assert again.pk == order.pk and not created  # a retry answers with its order
     late, late_address = _buyer()
     with django_assert_num_queries(0), pytest.raises(Conflict) as gone:
-        flash_buy(member=late, item_id=item.pk, quantity=1, address_id=late_address, idempotency_key="flash-late-01")
+        _buy_as(late, item_id=item.pk, quantity=1, address_id=late_address, idempotency_key="flash-late-01")
     assert gone.value.code == "flash_sold_out"
     item.refresh_from_db()
     assert item.sold_count == 1 and flash_gate_left(item.pk) == 0
@@ -75,19 +79,19 @@ def test_not_started_over_the_limit_and_paused(in_alpha, django_capture_on_commi
     _early, early_item = _sale(quota=5, starts_in=HOUR)
     member, address = _buyer()
     with pytest.raises(Conflict) as early:
-        flash_buy(member=member, item_id=early_item.pk, quantity=1, address_id=address, idempotency_key="early-0001")
+        _buy_as(member, item_id=early_item.pk, quantity=1, address_id=address, idempotency_key="early-0001")
     assert early.value.code == "flash_not_started"
     sale, item = _sale(quota=5, limit=2)
-    flash_buy(member=member, item_id=item.pk, quantity=2, address_id=address, idempotency_key="limit-00001")
+    _buy_as(member, item_id=item.pk, quantity=2, address_id=address, idempotency_key="limit-00001")
     with pytest.raises(Conflict) as limit:
-        flash_buy(member=member, item_id=item.pk, quantity=1, address_id=address, idempotency_key="limit-00002")
+        _buy_as(member, item_id=item.pk, quantity=1, address_id=address, idempotency_key="limit-00002")
     assert limit.value.code == "flash_limit_reached"
     with django_capture_on_commit_callbacks(execute=True):  # the gates drop when the pause commits
         campaign_act(campaign=sale, action="pause")
     assert flash_gate_left(item.pk) is None
     other, other_address = _buyer()
     with pytest.raises(Conflict) as paused:
-        flash_buy(member=other, item_id=item.pk, quantity=1, address_id=other_address, idempotency_key="paused-0001")
+        _buy_as(other, item_id=item.pk, quantity=1, address_id=other_address, idempotency_key="paused-0001")
     assert paused.value.code == "flash_closed"
 
 
@@ -95,16 +99,16 @@ def test_a_lost_gate_reloads_from_the_database_and_a_cancel_gives_the_unit_back(
         in_alpha, django_capture_on_commit_callbacks):
     _, item = _sale(quota=2)
     first, first_address = _buyer()
-    order, _created = flash_buy(member=first, item_id=item.pk, quantity=1, address_id=first_address,
+    order, _created = _buy_as(first, item_id=item.pk, quantity=1, address_id=first_address,
                                 idempotency_key="lost-gate-01")
     get_redis_connection("default").delete(_key(item.pk))  # Redis restarted: the gate is gone
     second, second_address = _buyer()
-    flash_buy(member=second, item_id=item.pk, quantity=1, address_id=second_address, idempotency_key="lost-gate-02")
+    _buy_as(second, item_id=item.pk, quantity=1, address_id=second_address, idempotency_key="lost-gate-02")
     # A gate that thinks units are left (it drifted) cannot oversell: the database refuses.
     get_redis_connection("default").hset(_key(item.pk), "left", 5)
     third, third_address = _buyer()
     with pytest.raises(Conflict) as refused:
-        flash_buy(member=third, item_id=item.pk, quantity=1, address_id=third_address, idempotency_key="lost-gate-03")
+        _buy_as(third, item_id=item.pk, quantity=1, address_id=third_address, idempotency_key="lost-gate-03")
     assert refused.value.code == "flash_sold_out"
     assert flash_gate_left(item.pk) == 5  # the refused order's unit went back to the gate that gave it
     assert flash_reconcile() == 1 and flash_gate_left(item.pk) is None
@@ -112,20 +116,20 @@ def test_a_lost_gate_reloads_from_the_database_and_a_cancel_gives_the_unit_back(
         order_cancel(order=order, reason="超时未支付", actor="system")
     item.refresh_from_db()
     assert item.sold_count == 1 and not CampaignPurchase.objects.filter(order_id=order.pk).exists()
-    flash_buy(member=third, item_id=item.pk, quantity=1, address_id=third_address, idempotency_key="lost-gate-04")
+    _buy_as(third, item_id=item.pk, quantity=1, address_id=third_address, idempotency_key="lost-gate-04")
     assert flash_gate_left(item.pk) == 0
 
 
 def test_a_cancelled_order_returns_its_unit_to_a_live_gate(in_alpha, django_capture_on_commit_callbacks):
     _, item = _sale(quota=1)
     member, address = _buyer()
-    order, _created = flash_buy(member=member, item_id=item.pk, quantity=1, address_id=address,
+    order, _created = _buy_as(member, item_id=item.pk, quantity=1, address_id=address,
                                 idempotency_key="cancel-gate-1")
     assert flash_gate_left(item.pk) == 0
     with django_capture_on_commit_callbacks(execute=True):
         order_cancel(order=order, reason="不要了", actor="member")
     assert flash_gate_left(item.pk) == 1
-    flash_buy(member=member, item_id=item.pk, quantity=1, address_id=address, idempotency_key="cancel-gate-2")
+    _buy_as(member, item_id=item.pk, quantity=1, address_id=address, idempotency_key="cancel-gate-2")
 
 
 CROWD = 30
@@ -146,7 +150,7 @@ def _buy(schema: str, buyer, item_id: int, key: str, quantity: int = 1) -> str:
     member, address = buyer
     try:
         with schema_context(schema):
-            flash_buy(member=member, item_id=item_id, quantity=quantity, address_id=address, idempotency_key=key)
+            _buy_as(member, item_id=item_id, quantity=quantity, address_id=address, idempotency_key=key)
             return "ordered"
     except Conflict as refusal:
         return refusal.code
