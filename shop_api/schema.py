@@ -19,6 +19,7 @@ class MemberTokenScheme(OpenApiAuthenticationExtension):
     """``Authorization: Bearer <token>``, the token the login endpoints return (bound to one store)."""
 
     target_class = "shop_api.auth.MemberTokenAuthentication"
+    match_subclasses = True  # the flash path's SignedMemberAuthentication reads the same token
     name = "memberToken"
 
     def get_security_definition(self, auto_schema):
