@@ -19,11 +19,17 @@ class MemberTokenScheme(OpenApiAuthenticationExtension):
     """``Authorization: Bearer <token>``, the token the login endpoints return (bound to one store)."""
 
     target_class = "shop_api.auth.MemberTokenAuthentication"
-    match_subclasses = True  # the flash path's SignedMemberAuthentication reads the same token
     name = "memberToken"
 
     def get_security_definition(self, auto_schema):
         return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Bearer")
+
+
+class SignedMemberScheme(MemberTokenScheme):
+    """The same member token, read by its signature first (the flash path refuses a crowd before loading anyone)."""
+
+    target_class = "shop_api.auth.SignedMemberAuthentication"
+    name = "memberTokenSigned"
 
 
 _CONTAINER_SUFFIXES = ("Serializer", "Api", "Output", "Input")
