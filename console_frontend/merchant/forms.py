@@ -22,7 +22,14 @@ from tenants.catalog.services import SkuInput, spec_key
 from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONUS_BP, DistributionRules
 from tenants.distribution.grades import MAX_RANK, RULE_FIELDS
 from tenants.distribution.models import Application, DistributionSettings, Distributor, Grade, Withdrawal
-from tenants.marketing.models import Coupon
+from tenants.marketing.campaigns import (
+    DiscountItemInput,
+    FlashItemInput,
+    FlashSaleInput,
+    FullReductionInput,
+    TimedDiscountInput,
+)
+from tenants.marketing.models import Coupon, FullReduction
 from tenants.marketing.services import CouponInput
 from tenants.orders.models import Order, Review, ShippingTemplate
 from tenants.orders.services import ORDER_RULE_RANGES
@@ -630,6 +637,16 @@ class ReviewActionForm(forms.Form):
     reply = forms.CharField(max_length=300, required=False)
 
 
+def _zhe_to_bp(zhe: Decimal | None) -> int:
+    """折 as merchants say it (8.5 = 15% off) as basis points off."""
+    return 0 if zhe is None else 10000 - int(zhe * 1000)
+
+
+def _zhe_field(label, **kwargs) -> forms.DecimalField:
+    return forms.DecimalField(label=label, min_value=Decimal("0.1"), max_value=Decimal("9.9"), decimal_places=1,
+                              help_text=_("8.5 即八五折"), **kwargs)
+
+
 class CouponForm(forms.Form):
     """A new coupon. Amounts in yuan, the discount in 折 as merchants say it (8.5 = 15% off); the service checks
     how the fields go together and says so by field (tenants.marketing.services.coupon_problems)."""
@@ -637,9 +654,7 @@ class CouponForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=40)
     kind = forms.ChoiceField(label=_("类型"), choices=Coupon.Kind.choices)
     amount_fen = YuanField(label=_("优惠金额（元）"), required=False)
-    percent_off_bp = forms.DecimalField(label=_("折扣（折）"), required=False, min_value=Decimal("0.1"),
-                                        max_value=Decimal("9.9"), decimal_places=1,
-                                        help_text=_("8.5 即八五折"))
+    percent_off_bp = _zhe_field(_("折扣（折）"), required=False)
     max_discount_fen = YuanField(label=_("最多优惠（元）"), required=False)
     threshold_fen = YuanField(label=_("使用门槛（元）"), required=False, help_text=_("不填为无门槛"))
     scope = forms.ChoiceField(label=_("适用范围"), choices=Coupon.Scope.choices, initial=Coupon.Scope.ALL)
@@ -657,8 +672,7 @@ class CouponForm(forms.Form):
     claimable = forms.BooleanField(label=_("在领券中心展示"), required=False, initial=True)
 
     def clean_percent_off_bp(self) -> int:
-        zhe = self.cleaned_data["percent_off_bp"]
-        return 0 if zhe is None else 10000 - int(zhe * 1000)
+        return _zhe_to_bp(self.cleaned_data["percent_off_bp"])
 
     def values(self) -> CouponInput:
         data = self.cleaned_data
@@ -676,3 +690,93 @@ class CouponForm(forms.Form):
 class CouponActionForm(forms.Form):
     coupon = forms.ModelChoiceField(queryset=Coupon.objects.all(), widget=forms.HiddenInput)
     action = forms.ChoiceField(choices=[("pause", _("暂停发放")), ("resume", _("恢复发放")), ("end", _("结束发放"))])
+
+
+
+class CampaignWindowForm(forms.Form):
+    name = forms.CharField(label=_("活动名称"), max_length=40)
+    starts_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+
+class TimedDiscountForm(CampaignWindowForm):
+    """A timed discount: its products at a discount in 折 (every SKU of each), or at one price."""
+
+    items = forms.ModelMultipleChoiceField(label=_("参加商品"),
+                                           queryset=Product.objects.exclude(status=Product.Status.DRAFT))
+    percent_off_bp = _zhe_field(_("折扣（折）"), required=False)
+    price_fen = YuanField(label=_("或活动价（元）"), required=False, help_text=_("所有规格同一价格"))
+    per_member_limit = WholeNumberField(label=_("每人限购（件）"), low=1, high=999, required=False,
+                                        help_text=_("不填为不限购；超出部分按原价"))
+
+    def clean_percent_off_bp(self) -> int:
+        return _zhe_to_bp(self.cleaned_data["percent_off_bp"])
+
+    def values(self) -> TimedDiscountInput:
+        data = self.cleaned_data
+        return TimedDiscountInput(
+            name=data["name"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+            per_member_limit=data["per_member_limit"],
+            items=[DiscountItemInput(product_id=p.pk, price_fen=data["price_fen"],
+                                     percent_off_bp=data["percent_off_bp"]) for p in data["items"]])
+
+
+class FullReductionForm(CampaignWindowForm):
+    """A full reduction with up to three tiers (满 X 减 Y, or 满 X 打 Z 折)."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=FullReduction.Kind.choices)
+    threshold_1 = YuanField(label=_("第一档：满（元）"))
+    worth_1 = forms.DecimalField(label=_("减（元）或 折"), min_value=Decimal("0.01"), decimal_places=2)
+    threshold_2 = YuanField(label=_("第二档：满（元）"), required=False)
+    worth_2 = forms.DecimalField(label=_("减（元）或 折"), min_value=Decimal("0.01"), decimal_places=2, required=False)
+    threshold_3 = YuanField(label=_("第三档：满（元）"), required=False)
+    worth_3 = forms.DecimalField(label=_("减（元）或 折"), min_value=Decimal("0.01"), decimal_places=2, required=False)
+    scope = forms.ChoiceField(label=_("适用范围"), choices=Coupon.Scope.choices, initial=Coupon.Scope.ALL)
+    categories = forms.ModelMultipleChoiceField(label=_("适用分类"), required=False,
+                                                queryset=Category.objects.filter(is_active=True))
+    products = forms.ModelMultipleChoiceField(label=_("适用商品"), required=False,
+                                              queryset=Product.objects.exclude(status=Product.Status.DRAFT))
+
+    def values(self) -> FullReductionInput:
+        data = self.cleaned_data
+        amount = data["kind"] == FullReduction.Kind.AMOUNT
+        tiers = []
+        for n in (1, 2, 3):
+            threshold, worth = data.get(f"threshold_{n}"), data.get(f"worth_{n}")
+            if threshold is None and worth is None:
+                continue
+            tiers.append({"threshold_fen": threshold or 0, "amount_fen": int(worth * 100) if worth else 0}
+                         if amount else {"threshold_fen": threshold or 0, "percent_off_bp": _zhe_to_bp(worth)})
+        scope = data["scope"]
+        ids = [c.pk for c in data["categories"]] if scope == Coupon.Scope.CATEGORIES else \
+            [p.pk for p in data["products"]] if scope == Coupon.Scope.PRODUCTS else []
+        return FullReductionInput(name=data["name"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+                                  kind=data["kind"], tiers=tiers, scope=scope, scope_ids=ids)
+
+
+class SkuChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        spec = " ".join(str(v) for v in obj.spec_values.values())
+        return f"{obj.product.title} {spec} · ¥{format_fen(obj.price_fen)} · {_('库存')} {obj.stock}".replace("  ", " ")
+
+
+class FlashSaleForm(CampaignWindowForm):
+    """A flash sale of one SKU (more through the API): the flash price, the units it may sell, the buyer's limit."""
+
+    sku = SkuChoiceField(label=_("秒杀规格"), queryset=Sku.objects.filter(is_active=True).exclude(
+        product__status=Product.Status.DRAFT).select_related("product").order_by("product__title", "pk"))
+    price_fen = YuanField(label=_("秒杀价（元）"))
+    quota = WholeNumberField(label=_("秒杀数量"), low=1, high=100_000)
+    per_member_limit = WholeNumberField(label=_("每人限购（件）"), low=1, high=99, initial=1)
+
+    def values(self) -> FlashSaleInput:
+        data = self.cleaned_data
+        return FlashSaleInput(name=data["name"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+                              per_member_limit=data["per_member_limit"],
+                              items=[FlashItemInput(sku_id=data["sku"].pk, price_fen=data["price_fen"],
+                                                    quota=data["quota"])])
+
+
+class CampaignActionForm(forms.Form):
+    campaign = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    action = forms.ChoiceField(choices=[("pause", _("暂停")), ("resume", _("恢复")), ("end", _("结束"))])

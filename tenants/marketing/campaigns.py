@@ -352,3 +352,39 @@ def campaign_act(*, campaign: Campaign, action: str) -> Campaign:
     if isinstance(campaign, FlashSale):
         flash_state_changed(campaign)
     return campaign
+
+
+def campaign_phase(campaign: Campaign, *, now: datetime | None = None) -> tuple[str, str]:
+    """Where a campaign stands, as (code, label): upcoming, running, paused, over (its window passed) or ended."""
+    now = now or timezone.now()
+    if campaign.status == S.ENDED:
+        return "ended", _("已结束")
+    if campaign.status == S.PAUSED:
+        return "paused", _("已暂停")
+    if now < campaign.starts_at:
+        return "upcoming", _("未开始")
+    if now >= campaign.ends_at:
+        return "over", _("已结束")
+    return "running", _("进行中")
+
+
+def campaign_rules(campaign: Campaign) -> str:
+    """What a campaign gives, in a line: "3 件商品 8 折" / "满 300 减 30；满 500 减 60" / "面霜 ¥99 × 50"."""
+    if isinstance(campaign, FullReduction):
+        return _("；").join(tier_summary(campaign, tier) for tier in campaign.tiers)
+    if isinstance(campaign, FlashSale):
+        return _("；").join(_("%(title)s 秒杀价 %(price)s 元，已抢 %(sold)s / %(quota)s") % {
+            "title": item.sku.product.title, "price": format_fen(item.price_fen), "sold": item.sold_count,
+            "quota": item.quota} for item in campaign.items.all())
+    items = list(campaign.items.all())
+    offers = {(i.price_fen, i.percent_off_bp) for i in items}
+    if len(offers) == 1:
+        price_fen, percent_off_bp = offers.pop()
+        offer = _("活动价 %(p)s 元") % {"p": format_fen(price_fen)} if price_fen is not None else \
+            _("%(r)s 折") % {"r": f"{(10000 - percent_off_bp) / 1000:g}"}
+    else:
+        offer = _("多种优惠")
+    text = _("%(n)s 件商品 %(offer)s") % {"n": len({i.product_id for i in items}), "offer": offer}
+    if campaign.per_member_limit:
+        text += _("，每人限购 %(n)s 件") % {"n": campaign.per_member_limit}
+    return text

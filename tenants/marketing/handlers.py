@@ -14,7 +14,8 @@ from .services import coupons_return, coupons_use
 def on_order_placed(event: OrderPlaced) -> None:
     campaign_purchases_take(order_id=event.order_id, member_id=event.member_id, promotions=event.promotions)
     coupons_use(member_id=event.member_id, order_id=event.order_id,
-                member_coupon_ids=list(event.promotions.get("coupons", [])))
+                member_coupon_ids=list(event.promotions.get("coupons", [])),
+                discounts=event.promotions.get("coupon_discounts"))
 
 
 def on_order_cancelled(event: OrderCancelled) -> None:

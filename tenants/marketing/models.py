@@ -80,6 +80,7 @@ class MemberCoupon(models.Model):
     claimed_at = models.DateTimeField()
     order_id = models.BigIntegerField(null=True, blank=True)  # the order that used it
     used_at = models.DateTimeField(null=True, blank=True)
+    discount_fen = models.PositiveBigIntegerField(default=0)  # what it took off that order (shipping waived too)
 
     class Meta:
         ordering = ["valid_until", "id"]

@@ -190,15 +190,17 @@ def coupons_step(ctx: PriceContext) -> None:
         if kinds.count(False) > 1 or kinds.count(True) > 1:
             message = _("每笔订单最多使用一张店铺优惠券和一张包邮券。")
             raise ValidationFailed(message, code=MarketingCode.COUPONS_DO_NOT_STACK, fields={"coupon_ids": [message]})
-    applied = []
+    applied, taken = [], {}
     for mc, indexes, worth in sorted(picks, key=lambda e: e[0].coupon.kind == Coupon.Kind.FREE_SHIPPING):
         label = _("优惠券：%(name)s") % {"name": mc.coupon.name}
         if mc.coupon.kind == Coupon.Kind.FREE_SHIPPING:
             ctx.free_shipping, ctx.free_shipping_label = True, label
         else:
-            ctx.discount_order(worth, label, line_indexes=indexes)
+            taken[str(mc.pk)] = ctx.discount_order(worth, label, line_indexes=indexes)
         applied.append(mc.pk)
     ctx.promotions["coupons"] = applied
+    if taken:
+        ctx.promotions["coupon_discounts"] = taken  # member coupon id -> fen (the coupon report adds them up)
     ctx.offers["coupons"] = sorted(offers, key=lambda o: (not o["usable"], -o["discount_fen"]))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Q, QuerySet
@@ -9,9 +10,10 @@ from django.utils import timezone
 
 from tenants.catalog.models import Product
 from tenants.members.models import Member
+from tenants.orders.models import Order
 
 from .flash import flash_gate_left
-from .models import Campaign, Coupon, FlashSaleItem, MemberCoupon
+from .models import Campaign, CampaignPurchase, Coupon, FlashSaleItem, MemberCoupon
 
 
 def coupons_claimable(*, member: Member | None, now: datetime | None = None) -> QuerySet[Coupon]:
@@ -57,3 +59,53 @@ def flash_items_on_show(*, now: datetime | None = None, days_ahead: int = 7) -> 
         gate = flash_gate_left(item.pk)
         item.left = item.quota - item.sold_count if gate is None else max(min(gate, item.quota - item.sold_count), 0)
     return items
+
+
+@dataclass
+class CampaignFigures:
+    """What a campaign brought: orders placed under it (not cancelled), units, what it took off, the paid amount
+    of its paid orders (GMV) and how many of those were the buyer's first paid order (new buyers)."""
+
+    orders: int = 0
+    units: int = 0
+    discount_fen: int = 0
+    gmv_fen: int = 0
+    new_buyers: int = 0
+
+
+def _figures(rows: list[tuple[int, int, int, int]]) -> dict[int, CampaignFigures]:
+    """[(campaign id, order id, units, discount fen)] -> figures per campaign (one query for the orders)."""
+    paid = {pk: (paid_fen, seq) for pk, paid_fen, seq in Order.objects.filter(
+        pk__in={order_id for _c, order_id, _u, _d in rows}, paid_at__isnull=False).values_list(
+        "pk", "paid_fen", "member_paid_seq")}
+    found: dict[int, CampaignFigures] = {}
+    orders: dict[int, set[int]] = {}
+    for campaign_id, order_id, units, discount_fen in rows:
+        figures = found.setdefault(campaign_id, CampaignFigures())
+        figures.units += units
+        figures.discount_fen += discount_fen
+        if order_id not in orders.setdefault(campaign_id, set()):
+            orders[campaign_id].add(order_id)
+            figures.orders += 1
+            if order_id in paid:
+                figures.gmv_fen += paid[order_id][0]
+                figures.new_buyers += paid[order_id][1] == 1
+    return found
+
+
+def campaign_figures(kind: str) -> dict[int, CampaignFigures]:
+    """Figures of every campaign of ``kind`` (a CampaignPurchase kind) by campaign id (a flash sale's: by the
+    sale, its items added up)."""
+    rows = list(CampaignPurchase.objects.filter(kind=kind).values_list("campaign_id", "order_id", "quantity",
+                                                                       "discount_fen"))
+    if kind == CampaignPurchase.Kind.FLASH:
+        sale_of = dict(FlashSaleItem.objects.values_list("pk", "flash_sale_id"))
+        rows = [(sale_of.get(item_id, 0), order_id, units, fen) for item_id, order_id, units, fen in rows]
+    return _figures(rows)
+
+
+def coupon_figures() -> dict[int, CampaignFigures]:
+    """Figures of every coupon by coupon id, from the orders that used one."""
+    rows = list(MemberCoupon.objects.filter(status=MemberCoupon.Status.USED).values_list(
+        "coupon_id", "order_id", "coupon_id", "discount_fen"))
+    return _figures([(coupon_id, order_id, 1, fen) for coupon_id, order_id, _c, fen in rows])

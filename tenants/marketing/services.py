@@ -142,9 +142,11 @@ def usable_coupons(*, member_id: int, now: datetime | None = None) -> list[Membe
                 .exclude(coupon__status=Coupon.Status.ENDED).select_related("coupon"))
 
 
-def coupons_use(*, member_id: int, order_id: int, member_coupon_ids: list[int], now: datetime | None = None) -> None:
-    """The order takes its coupons: each must still be the member's, unused and valid (a twin order that took it
-    first makes this one fail, and the order is not placed)."""
+def coupons_use(*, member_id: int, order_id: int, member_coupon_ids: list[int], now: datetime | None = None,
+                discounts: dict[str, int] | None = None) -> None:
+    """The order takes its coupons (and notes what each took off, ``discounts`` by member coupon id): each must
+    still be the member's, unused and valid (a twin order that took it first makes this one fail, and the order
+    is not placed)."""
     if not member_coupon_ids:
         return
     now = now or timezone.now()
@@ -155,12 +157,14 @@ def coupons_use(*, member_id: int, order_id: int, member_coupon_ids: list[int], 
     if used != len(set(member_coupon_ids)):
         raise Conflict(_("优惠券已被使用或已过期，请重新选择。"), code=MarketingCode.COUPON_NOT_USABLE,
                        fields={"coupon_ids": [_("优惠券已被使用或已过期。")]})
+    for pk, fen in (discounts or {}).items():
+        MemberCoupon.objects.filter(pk=int(pk)).update(discount_fen=fen)
 
 
 def coupons_return(*, order_id: int) -> int:
     """A cancelled order gives its coupons back (still within their validity, they can be used again)."""
     return MemberCoupon.objects.filter(order_id=order_id, status=MemberCoupon.Status.USED).update(
-        status=MemberCoupon.Status.UNUSED, order_id=None, used_at=None)
+        status=MemberCoupon.Status.UNUSED, order_id=None, used_at=None, discount_fen=0)
 
 
 COUPON = Transitions({
