@@ -113,6 +113,8 @@ class CheckoutForm(forms.Form):
     key = forms.CharField(min_length=8, max_length=64, widget=forms.HiddenInput)
     # "" lets the store pick the best coupons, "none" uses none, a number is the member coupon chosen.
     coupon = forms.RegexField(regex=r"^(|none|[1-9][0-9]{0,17})$", required=False)
+    # A flash-sale purchase: the item, bought at the flash price through the sale's gate.
+    flash = forms.IntegerField(min_value=1, max_value=2**62, required=False, widget=forms.HiddenInput)
 
 
 def coupon_ids(choice: str | None) -> list[int] | None:

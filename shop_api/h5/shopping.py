@@ -19,6 +19,7 @@ from control_plane.tenancy.requests import StoreRequest
 from core.client_ip import client_ip
 from core.errors import DomainError
 from core.regions import regions_json
+from tenants.marketing.flash import flash_buy
 from tenants.members.models import Address, Member
 from tenants.members.services import address_create, address_delete, address_update
 from tenants.orders.models import Order
@@ -120,12 +121,19 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
     if request.method == "POST":
         form = CheckoutForm(request.POST)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                order, _created = order_create(
-                    member=member, idempotency_key=form.cleaned_data["key"], address_id=form.cleaned_data["address"],
-                    items=form.cleaned_data["items"], remark=form.cleaned_data["remark"],
-                    coupon_ids=coupon_ids(form.cleaned_data["coupon"]),
-                    device_id=device_id(request), client_ip=client_ip(request))
+                if data["flash"] and len(data["items"]) == 1:
+                    order, _created = flash_buy(
+                        member_id=member.pk, load_member=lambda: member, item_id=data["flash"],
+                        quantity=data["items"][0]["quantity"], address_id=data["address"],
+                        idempotency_key=data["key"], remark=data["remark"], device_id=device_id(request),
+                        client_ip=client_ip(request))
+                else:
+                    order, _created = order_create(
+                        member=member, idempotency_key=data["key"], address_id=data["address"], items=data["items"],
+                        remark=data["remark"], coupon_ids=coupon_ids(data["coupon"]), device_id=device_id(request),
+                        client_ip=client_ip(request))
             except DomainError as error:
                 form_refusal(form, error)
             else:
@@ -133,6 +141,7 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
         items = form.cleaned_data.get("items") or []
         address_id = form.cleaned_data.get("address")
         choice = form.cleaned_data.get("coupon") or ""
+        flash = form.cleaned_data.get("flash")
     else:
         items = _checkout_items(request, member)
         if not items:
@@ -142,20 +151,22 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
         address_id = next((a.pk for a in addresses if str(a.pk) == chosen), None) or \
             next((a.pk for a in addresses if a.is_default), None)
         choice = request.GET.get("coupon", "") if coupon_ids(request.GET.get("coupon")) is not None else ""
+        flash = int(request.GET["flash"]) if request.GET.get("flash", "").isdigit() and len(items) == 1 and \
+            len(request.GET["flash"]) < 19 else None
         form = CheckoutForm(initial={"items": items_text(items), "address": address_id,
-                                     "key": secrets.token_urlsafe(24), "coupon": choice})
+                                     "key": secrets.token_urlsafe(24), "coupon": choice, "flash": flash})
     preview, problem = None, ""
     if address_id and items:
         try:
             preview = checkout_preview(member=member, address_id=address_id, items=items,
-                                       coupon_ids=coupon_ids(choice))
+                                       coupon_ids=coupon_ids(choice), flash_item_id=flash)
         except DomainError as error:
             problem = error.message
     status = 400 if form.is_bound and form.errors else 200
     response = render(request, "h5/checkout.html", store_context(
         request, form=form, preview=preview, problem=problem, addresses=addresses,
         address=next((a for a in addresses if a.pk == address_id), None), items=items_text(items), coupon=choice,
-        items_q=quote(items_text(items)), address_q=str(address_id or ""),
+        items_q=quote(items_text(items)), address_q=str(address_id or ""), flash=flash or "",
         coupons=preview.offers.get("coupons", []) if preview else [],
         applied=preview.promotions.get("coupons", []) if preview else [],
         new_address=f"{reverse('h5-address-new')}?next={quote(request.get_full_path())}"), status=status)

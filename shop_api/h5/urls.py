@@ -8,6 +8,7 @@ urlpatterns = [
     path("products/", views.products, name="h5-products"),
     path("products/<int:product_id>/", views.product, name="h5-product"),
     path("products/<int:product_id>/reviews/", views.product_reviews, name="h5-product-reviews"),
+    path("flash/", views.flash_sales, name="h5-flash"),
     path("login/", accounts.login, name="h5-login"),
     path("login/wechat/", accounts.login_wechat, name="h5-login-wechat"),
     path("login/wechat/done/", accounts.login_wechat_done, name="h5-login-wechat-done"),

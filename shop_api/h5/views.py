@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from tenants.catalog.selectors import (
     products_featured,
 )
 from tenants.distribution.selectors import distribution_on_shown
+from tenants.marketing.selectors import flash_items_on_show, product_promotions
 from tenants.members.selectors import is_favourite
 from tenants.members.services import history_record
 from tenants.orders.reviews import reviews_published
@@ -123,12 +125,27 @@ def product(request: StoreRequest, product_id: int) -> HttpResponse:
     member = h5_member(request)
     if member is not None:
         history_record(member=member, product_id=product_id)
+    promo = product_promotions(product_id=product_id, skus={sku.id: sku.price_fen for sku in found.skus})
+    deals = {sku_id: price for sku_id, (_discount, price) in promo.timed.items()}
+    chosen = next((sku for sku in found.skus if sku.stock > 0), found.skus[0] if found.skus else None)
     return render(request, "h5/product.html", {
-        "store": request.tenant, "layout": storefront_shown(), "product": found, "skus": found.skus,
+        "store": request.tenant, "layout": storefront_shown(), "product": found, "promo": promo,
+        "skus": [(sku, deals.get(sku.id)) for sku in found.skus], "deal": deals.get(chosen.id) if chosen else None,
         "member": member, "favourite": member is not None and is_favourite(member_id=member.pk, product_id=product_id),
         "distribution_on": distribution_on_shown(),
         "reviews": list(reviews_published(product_id=product_id)[:REVIEWS_SHOWN]) if found.rating_count else [],
-        "chosen": next((sku for sku in found.skus if sku.stock > 0), found.skus[0] if found.skus else None)})
+        "chosen": chosen})
+
+
+@require_GET
+@h5_page
+def flash_sales(request: StoreRequest) -> HttpResponse:
+    """秒杀专区: the flash sales running now and those starting within a week, with a countdown each."""
+    items = flash_items_on_show()
+    for item in items:
+        item.taken = item.quota - item.left
+    return render(request, "h5/flash.html", {"store": request.tenant, "layout": storefront_shown(), "items": items,
+                                             "now": timezone.now(), "tab": "home"})
 
 
 @require_GET

@@ -12,6 +12,8 @@ from tenants.catalog.models import Product
 from tenants.members.models import Member
 from tenants.orders.models import Order
 
+from .board import FlashItem, TimedItem, campaigns_board
+from .campaigns import tier_summary, timed_prices
 from .flash import flash_gate_left
 from .models import Campaign, CampaignPurchase, Coupon, FlashSaleItem, MemberCoupon
 
@@ -109,3 +111,39 @@ def coupon_figures() -> dict[int, CampaignFigures]:
     rows = list(MemberCoupon.objects.filter(status=MemberCoupon.Status.USED).values_list(
         "coupon_id", "order_id", "coupon_id", "discount_fen"))
     return _figures([(coupon_id, order_id, 1, fen) for coupon_id, order_id, _c, fen in rows])
+
+
+@dataclass(frozen=True)
+class ProductPromotions:
+    """What a product page shows of the campaigns: each SKU's timed price, the flash sale running or next (with
+    the units left), the full reductions that cover it."""
+
+    timed: dict[int, tuple[TimedItem, int]]  # sku id -> (the timed discount, its price)
+    flash: FlashItem | None
+    flash_left: int | None
+    reductions: list[str]  # tier summaries, "满 300.00 减 30.00"
+    ends_at: datetime | None  # when the timed price ends (the soonest, for the countdown)
+
+    @property
+    def flash_running(self) -> bool:
+        return self.flash is not None and self.flash.running(timezone.now())
+
+
+def product_promotions(*, product_id: int, skus: dict[int, int], now: datetime | None = None) -> ProductPromotions:
+    """For a product page (``skus``: {sku id: price}), from the kept campaigns board: no query once it is kept
+    but the flash gate's count (one Redis read, for a flash sale on show)."""
+    now = now or timezone.now()
+    board = campaigns_board()
+    timed = timed_prices({sku_id: (product_id, price) for sku_id, price in skus.items()}, now=now)
+    flash = next((f for f in board.flash if f.product_id == product_id and f.sku_id in skus and f.ends_at > now
+                  and f.starts_at <= now + timedelta(days=7)), None)
+    left = None
+    if flash is not None:
+        gate = flash_gate_left(flash.item_id)
+        left = gate if gate is not None else FlashSaleItem.objects.filter(pk=flash.item_id).values_list(
+            F("quota") - F("sold_count"), flat=True).first()
+    reductions = [tier_summary(r, tier) for r in board.reductions_running(now)
+                  if r.scope == Coupon.Scope.ALL or (r.scope == Coupon.Scope.PRODUCTS and product_id in r.scope_ids)
+                  for tier in r.tiers]
+    return ProductPromotions(timed=timed, flash=flash, flash_left=left, reductions=reductions,
+                             ends_at=min((item.ends_at for item, _price in timed.values()), default=None))

@@ -43,7 +43,8 @@ def test_claim_then_checkout_with_the_coupon(store_a, store_b, wechat_sandbox):
     two = {"address_id": address, "items": [{"sku_id": sku.pk, "quantity": 2}]}
     preview = client.post("/api/v1/checkout/preview/", two, format="json").json()
     assert (preview["discount_fen"], preview["payable_fen"]) == (1000, 7800 - 1000 + 600)
-    assert preview["promotions"] == {"coupons": [claimed.json()["id"]]}
+    assert preview["promotions"] == {"coupons": [claimed.json()["id"]],
+                                     "coupon_discounts": {str(claimed.json()["id"]): 1000}}
     bad = client.post("/api/v1/checkout/preview/", {**two, "coupon_ids": [999999]}, format="json")
     assert (bad.status_code, bad.json()["code"]) == (400, "coupon_not_usable")
     order = client.post("/api/v1/orders/", {**two, "coupon_ids": [claimed.json()["id"]]}, format="json",

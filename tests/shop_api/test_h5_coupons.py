@@ -73,7 +73,9 @@ def test_claim_in_the_centre_and_spend_at_checkout(client_a, store_a, sms_sandbo
     assert placed.status_code == 302
     with schema_context(store_a.schema):
         order = Order.objects.get()
-        assert order.discount_fen == 500 and order.pricing["promotions"] == {"coupons": [small_held]}
-        assert MemberCoupon.objects.get(pk=small_held).status == "used"
+        assert order.discount_fen == 500 and order.pricing["promotions"] == {
+            "coupons": [small_held], "coupon_discounts": {str(small_held): 500}}
+        used = MemberCoupon.objects.get(pk=small_held)
+        assert (used.status, used.discount_fen) == ("used", 500)
     connection.set_schema_to_public()
     assert _text(client_a.get("/me/coupons/?state=used")).count("data-member-coupon=") == 1

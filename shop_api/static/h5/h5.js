@@ -81,3 +81,16 @@ for (const deadline of document.querySelectorAll("[data-deadline]")) {
   };
   if (end) tick();
 }
+// Campaign countdowns: "[data-ends]" counts down to its moment (days, then hh:mm:ss), then says data-over.
+const clocks = document.querySelectorAll("[data-ends]");
+const pad = (n) => String(n).padStart(2, "0");
+const tickClocks = () => {
+  for (const clock of clocks) {
+    const left = Math.floor((Date.parse(clock.dataset.ends) - Date.now()) / 1000);
+    if (left <= 0) { clock.textContent = clock.dataset.over || ""; continue; }
+    const days = Math.floor(left / 86400);
+    const time = `${pad(Math.floor(left % 86400 / 3600))}:${pad(Math.floor(left % 3600 / 60))}:${pad(left % 60)}`;
+    clock.textContent = days ? `${days}${clock.dataset.days || "d"} ${time}` : time;
+  }
+};
+if (clocks.length) { tickClocks(); setInterval(tickClocks, 1000); }

@@ -98,7 +98,8 @@ def test_an_order_uses_its_coupon_once_and_a_cancelled_order_gives_it_back(cart)
                             items=_items(cart))
     held.refresh_from_db()
     assert (held.status, held.order_id) == ("used", order.pk)
-    assert order.discount_fen == 2000 and order.pricing["promotions"] == {"coupons": [held.pk]}
+    assert order.discount_fen == 2000 and order.pricing["promotions"] == {"coupons": [held.pk],
+                                                                  "coupon_discounts": {str(held.pk): 2000}}
     assert sum(line.paid_fen for line in order.lines.all()) == order.goods_fen - 2000
     with pytest.raises(ValidationFailed):  # the coupon is no longer there to choose
         order_create(member=member, idempotency_key="coupon-order-2", address_id=cart["address"],

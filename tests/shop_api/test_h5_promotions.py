@@ -1,0 +1,83 @@
+"""Promotions on the H5 pages: a product in a timed discount shows its price, the usual one struck through and a
+countdown, and the full-reduction tiers that cover it; a flash sale shows on the product page and in 秒杀专区, and
+the shopper buys it at the flash price through the checkout (once, however often the button is pressed); then
+it is sold out for the next."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
+
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from tenants.catalog.services import SkuInput, product_create
+from tenants.marketing.campaigns import (
+    DiscountItemInput,
+    FlashItemInput,
+    FlashSaleInput,
+    FullReductionInput,
+    TimedDiscountInput,
+    flash_sale_create,
+    full_reduction_create,
+    timed_discount_create,
+)
+from tenants.members.models import Member
+from tenants.orders.models import Order, ShippingTemplate
+from tests.factories import AddressFactory
+from tests.shop_api.test_h5_login import phone_login
+
+HOUR = timedelta(hours=1)
+
+
+def _text(response) -> str:
+    return unescape(response.content.decode())
+
+
+def test_timed_price_reductions_and_a_flash_buy(client_a, store_a, sms_sandbox):
+    now = timezone.now()
+    with schema_context(store_a.schema):
+        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
+        cream = product_create(title="面霜", publish=True, skus=[SkuInput(price_fen=20000, stock=9)])
+        lipstick = product_create(title="口红", publish=True, skus=[SkuInput(price_fen=15900, stock=9)])
+        timed_discount_create(values=TimedDiscountInput(name="周末", starts_at=now - HOUR, ends_at=now + 2 * HOUR,
+                                                        items=[DiscountItemInput(product_id=cream.pk,
+                                                                                 percent_off_bp=2000)]))
+        full_reduction_create(values=FullReductionInput(name="满减", starts_at=now - HOUR, ends_at=now + HOUR,
+                                                        tiers=[{"threshold_fen": 30000, "amount_fen": 3000}]))
+        sku = lipstick.skus.get()
+        item = flash_sale_create(values=FlashSaleInput(
+            name="秒杀", starts_at=now - HOUR, ends_at=now + HOUR,
+            items=[FlashItemInput(sku_id=sku.pk, price_fen=5900, quota=1)])).items.get()
+    connection.set_schema_to_public()
+    visitor = Client(HTTP_HOST=store_a.host)
+    page = _text(visitor.get(f"/products/{cream.pk}/"))
+    assert "¥<span data-price>160.00</span> <s data-original>¥200.00</s>" in page
+    assert 'id="timed-discount"' in page and "data-ends=" in page and "满 300.00 减 30.00" in page
+    flash_page = _text(visitor.get(f"/products/{lipstick.pk}/"))
+    assert 'id="flash"' in flash_page and "¥59.00" in flash_page and "仅剩 1 件" in flash_page
+    assert "登录抢购" in flash_page
+    assert "口红" in _text(visitor.get("/flash/")) and "剩 1 / 1 件" in _text(visitor.get("/flash/"))
+
+    phone_login(client_a, "13700137001", sms_sandbox)
+    with schema_context(store_a.schema):
+        address = AddressFactory(member=Member.objects.get(phone="13700137001")).pk
+    connection.set_schema_to_public()
+    link = re.search(r'href="(/checkout/\?items=[^"]+)"', _text(client_a.get(f"/products/{lipstick.pk}/"))).group(1)
+    checkout = _text(client_a.get(f"{link}&address={address}"))
+    assert "秒杀价" in checkout and "¥59.00" in checkout
+    key = re.search(r'name="key" value="([^"]+)"', checkout).group(1)
+    posted = {"items": f"{sku.pk}:1", "address": address, "key": key, "flash": item.pk}
+    first = client_a.post("/checkout/", posted)
+    again = client_a.post("/checkout/", posted)  # a double tap
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    with schema_context(store_a.schema):
+        order = Order.objects.get()
+        assert order.payable_fen == 5900
+    connection.set_schema_to_public()
+    assert "已抢光" in _text(client_a.get(f"/products/{lipstick.pk}/"))
+    refused = client_a.post("/checkout/", {**posted, "key": "another-key-0001"})
+    assert refused.status_code == 400 and "秒杀商品已抢光" in _text(refused)  # refused in place, at the gate
