@@ -46,6 +46,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(),
         "args": ("tenants.catalog.apply_schedules",),
     },
+    "marketing-every-minute": {  # flash-sale gates reconciled with the database
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(),
+        "args": ("tenants.marketing.tick",),
+    },
     "payment-sweep-every-minute": {
         "task": "control_plane.tenancy.tasks.fan_out",
         "schedule": crontab(),

@@ -1,0 +1,17 @@
+"""Per-store marketing jobs, fanned out by beat: flash-sale gates that drifted from the database are dropped (and
+reload from it on the next request)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from core.schema import current_schema
+from core.tasks import TenantOnlyTask
+
+from .flash import flash_reconcile
+
+
+@shared_task(base=TenantOnlyTask, name="tenants.marketing.tick")
+def tick() -> dict:
+    return {"schema": current_schema(), "flash_gates_dropped": flash_reconcile(now=timezone.now())}
