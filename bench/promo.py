@@ -7,7 +7,8 @@ SKUs no campaign covers; the promotion orders buy SKUs in a running timed discou
 (满 100 减 10) scoped to them, with a coupon the buyer holds (满 50 减 5, picked as the best at checkout). Plain
 and promotion rounds take turns. Prints plain_orders_per_s, promo_orders_per_s, checkout_promo_overhead (plain ÷
 promo, target ≤ 1.3), unexpected_responses, and promo_discount_ok (every promotion order took off exactly the
-three discounts). Uses the checkout benchmark's database (distmall_bench_checkout) and Redis DB 11.
+three discounts). Each run opens a store of its own in the checkout benchmark's database
+(distmall_bench_checkout); Redis DB 11.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from bench.checkout import _free_port, _gunicorn, flash_store  # noqa: E402
 PRICE_FEN = 12_500  # 8 折 -> 100.00, 满 100 减 10 -> 90.00, 满 50 减 5 -> 85.00
 
 
-def _round(port: int, orders: list[tuple[str, int, int]], threads: int) -> tuple[list[int], float]:
+def _round(port: int, host: str, orders: list[tuple[str, int, int]], threads: int) -> tuple[list[int], float]:
     todo: queue.Queue = queue.Queue()
     for i, order in enumerate(orders):
         todo.put((i, order))
@@ -45,7 +46,7 @@ def _round(port: int, orders: list[tuple[str, int, int]], threads: int) -> tuple
             except queue.Empty:
                 return
             conn.request("POST", "/api/v1/orders/", headers={
-                "Host": "flash.localhost", "Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                "Host": host, "Authorization": f"Bearer {token}", "Content-Type": "application/json",
                 "Idempotency-Key": f"promo-{uuid.uuid4().hex}"},
                 body=json.dumps({"address_id": address_id, "items": [{"sku_id": sku_id, "quantity": 1}]}))
             response = conn.getresponse()
@@ -69,11 +70,12 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
 
-    tenant = flash_store()
-    from django.db import connection
+    flash_store()  # the database, migrated
+    from django.db import connection, transaction
     from django.utils import timezone
     from django_tenants.utils import schema_context
 
+    from control_plane.tenancy.services import tenant_provision
     from tenants.catalog.services import SkuInput, product_create
     from tenants.marketing.campaigns import (
         DiscountItemInput,
@@ -85,12 +87,16 @@ def main() -> int:
     from tenants.marketing.services import CouponInput, coupon_claim, coupon_create
     from tenants.members.models import Address, Member
     from tenants.members.tokens import member_token_issue
-    from tenants.orders.models import Order
+    from tenants.orders.models import Order, ShippingTemplate
 
     count = args.orders * args.rounds
     tag = uuid.uuid4().hex[:6]
     now = timezone.now()
+    with transaction.atomic():  # a store of its own each run (free shipping), far from the plan's product limit
+        tenant = tenant_provision(slug=f"promo-{tag}", name="Promo", template_code="beauty")
+    host = f"promo-{tag}.localhost"
     with schema_context(tenant.schema_name):
+        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
         products = {kind: [product_create(title=f"{kind} {tag} {i}", publish=True,
                                           skus=[SkuInput(price_fen=PRICE_FEN, stock=10)]) for i in range(count)]
                     for kind in ("plain", "promo")}
@@ -125,7 +131,7 @@ def main() -> int:
         for r in range(args.rounds):
             for kind in ("plain", "promo"):
                 batch = work[kind][r * args.orders:(r + 1) * args.orders]
-                codes, elapsed = _round(port, batch, args.threads)
+                codes, elapsed = _round(port, host, batch, args.threads)
                 unexpected += len([c for c in codes if c != 201])
                 rates[kind].append(len(batch) / elapsed)
     finally:
