@@ -19,7 +19,7 @@ from tenants.marketing.services import coupon_claim, coupon_summary
 from tenants.members.models import Member
 from tenants.orders.error_codes import OrdersCode
 
-from .auth import INVALID_TOKEN, IsMember, IsSignedMember, SignedMemberAuthentication, shopper
+from .auth import INVALID_TOKEN, IsMember, IsSignedMember, SignedMember, SignedMemberAuthentication, shopper
 from .orders import OrderOutput
 from .pagination import paginate
 from .schema import IDEMPOTENCY_KEY, paginated, refusals
@@ -91,19 +91,19 @@ class MyCouponsApi(APIView):
 
 
 class FlashItemOutput(serializers.Serializer):
-    id = serializers.IntegerField(help_text="what POST /flash-sales/items/{id}/orders/ takes")
-    sku_id = serializers.IntegerField()
-    product_id = serializers.IntegerField(source="sku.product_id")
-    title = serializers.CharField(source="sku.product.title")
-    cover_image = serializers.CharField(source="sku.product.cover_image")
-    price_fen = serializers.IntegerField(source="sku.price_fen", help_text="the usual price")
-    flash_price_fen = serializers.IntegerField(source="price_fen")
-    quota = serializers.IntegerField()
+    id = serializers.IntegerField(source="item.pk", help_text="what POST /flash-sales/items/{id}/orders/ takes")
+    sku_id = serializers.IntegerField(source="item.sku_id")
+    product_id = serializers.IntegerField(source="item.sku.product_id")
+    title = serializers.CharField(source="item.sku.product.title")
+    cover_image = serializers.CharField(source="item.sku.product.cover_image")
+    price_fen = serializers.IntegerField(source="item.sku.price_fen", help_text="the usual price")
+    flash_price_fen = serializers.IntegerField(source="item.price_fen")
+    quota = serializers.IntegerField(source="item.quota")
     left = serializers.IntegerField()
-    per_member_limit = serializers.IntegerField(source="flash_sale.per_member_limit")
-    sale_name = serializers.CharField(source="flash_sale.name")
-    starts_at = serializers.DateTimeField(source="flash_sale.starts_at")
-    ends_at = serializers.DateTimeField(source="flash_sale.ends_at")
+    per_member_limit = serializers.IntegerField(source="item.flash_sale.per_member_limit")
+    sale_name = serializers.CharField(source="item.flash_sale.name")
+    starts_at = serializers.DateTimeField(source="item.flash_sale.starts_at")
+    ends_at = serializers.DateTimeField(source="item.flash_sale.ends_at")
 
 
 class FlashSalesApi(APIView):
@@ -139,6 +139,8 @@ class FlashBuyApi(APIView):
         data = FlashBuyInput(data=request.data)
         data.is_valid(raise_exception=True)
         signed, given = request.user, data.validated_data
+        if not isinstance(signed, SignedMember):
+            raise AuthenticationFailed(INVALID_TOKEN)
         try:
             order, created = flash_buy(
                 member_id=signed.pk, load_member=signed.load, item_id=item_id, quantity=given["quantity"],

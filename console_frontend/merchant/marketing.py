@@ -8,12 +8,14 @@ from calendar import Calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -37,7 +39,6 @@ from tenants.marketing.services import coupon_act, coupon_create, coupon_summary
 
 from .forms import (
     CampaignActionForm,
-    CampaignWindowForm,
     CouponActionForm,
     CouponForm,
     FlashSaleForm,
@@ -73,9 +74,9 @@ def coupons(request: StoreRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class CampaignScreen:
-    title: str
-    model: type[Campaign]
-    form: type[CampaignWindowForm]
+    title: str | Promise
+    model: type[TimedDiscount] | type[FullReduction] | type[FlashSale]
+    form: type[TimedDiscountForm] | type[FullReductionForm] | type[FlashSaleForm]
     create: Callable
     purchases: str  # the CampaignPurchase kind its figures come from
     prefetch: tuple[str, ...]
@@ -110,9 +111,11 @@ def campaigns(request: StoreRequest, kind: str) -> HttpResponse:
     form, action = screen.form(), None
     if request.method == "POST" and "action" in request.POST:
         action = CampaignActionForm(request.POST)
-        if action.is_valid() and not screen.model.objects.filter(pk=action.cleaned_data["campaign"]).exists():
+        found = screen.model._default_manager.filter(pk=action.cleaned_data["campaign"]).first() \
+            if action.is_valid() else None
+        if action.is_valid() and found is None:
             action.add_error("campaign", _("没有这个活动。"))
-        if form_done(action, lambda: campaign_act(campaign=screen.model.objects.get(pk=action.cleaned_data["campaign"]),
+        if form_done(action, lambda: campaign_act(campaign=cast(Campaign, found),  # found: the form is valid
                                                   action=action.cleaned_data["action"])):
             messages.success(request, _("已保存"))
             return redirect(request.get_full_path())
@@ -121,7 +124,7 @@ def campaigns(request: StoreRequest, kind: str) -> HttpResponse:
         if form_done(form, lambda: screen.create(values=form.values())):
             messages.success(request, _("活动已创建"))
             return redirect("console-campaigns", kind=kind)
-    page = Paginator(screen.model.objects.prefetch_related(*screen.prefetch).order_by("-starts_at", "-id"),
+    page = Paginator(screen.model._default_manager.prefetch_related(*screen.prefetch).order_by("-starts_at", "-id"),
                      20).get_page(request.GET.get("page"))
     return render(request, "console_frontend/campaigns.html", {
         "store": request.tenant, "nav": "marketing", "tab": kind, "title": screen.title, "form": form, "page": page,
@@ -136,7 +139,7 @@ def campaigns_export(request: StoreRequest, kind: str) -> HttpResponse:
     screen = SCREENS.get(kind)
     if screen is None:
         raise Http404("No such campaign screen")
-    rows = _rows(screen, screen.model.objects.prefetch_related(*screen.prefetch).order_by("-starts_at", "-id"))
+    rows = _rows(screen, screen.model._default_manager.prefetch_related(*screen.prefetch).order_by("-starts_at", "-id"))
     def line(row: dict) -> list:
         campaign, figures = row["campaign"], row["figures"]
         return [campaign.name, row["rules"], timezone.localtime(campaign.starts_at).strftime("%Y-%m-%d %H:%M"),
@@ -161,13 +164,14 @@ def calendar(request: StoreRequest) -> HttpResponse:
     weeks = Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     start = timezone.make_aware(datetime.combine(weeks[0][0], time.min))
     end = timezone.make_aware(datetime.combine(weeks[-1][-1] + timedelta(days=1), time.min))
-    entries = [(kind, str(SCREENS[kind].title), c) for kind in SCREENS
-               for c in SCREENS[kind].model.objects.filter(starts_at__lt=end, ends_at__gt=start)]
+    entries: list[tuple[str, str, Campaign | Coupon]] = [(kind, str(SCREENS[kind].title), c) for kind in SCREENS
+               for c in SCREENS[kind].model._default_manager.filter(starts_at__lt=end, ends_at__gt=start)]
     entries += [("coupons", _("优惠券"), c) for c in Coupon.objects.filter(valid_from__lt=end, valid_until__gt=start)]
 
     def window(entry) -> tuple[date, date]:
         _kind, _label, c = entry
         begins, ends = (c.valid_from, c.valid_until) if isinstance(c, Coupon) else (c.starts_at, c.ends_at)
+        assert begins is not None and ends is not None  # coupons without a fixed window are not on the calendar
         return timezone.localtime(begins).date(), timezone.localtime(ends - timedelta(microseconds=1)).date()
 
     spans = [(entry, *window(entry)) for entry in entries]

@@ -141,11 +141,8 @@ def product(request: StoreRequest, product_id: int) -> HttpResponse:
 @h5_page
 def flash_sales(request: StoreRequest) -> HttpResponse:
     """秒杀专区: the flash sales running now and those starting within a week, with a countdown each."""
-    items = flash_items_on_show()
-    for item in items:
-        item.taken = item.quota - item.left
-    return render(request, "h5/flash.html", {"store": request.tenant, "layout": storefront_shown(), "items": items,
-                                             "now": timezone.now(), "tab": "home"})
+    return render(request, "h5/flash.html", {"store": request.tenant, "layout": storefront_shown(),
+                                             "items": flash_items_on_show(), "now": timezone.now(), "tab": "home"})
 
 
 @require_GET

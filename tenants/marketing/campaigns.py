@@ -118,6 +118,7 @@ def timed_discount_problems(values: TimedDiscountInput) -> dict[str, list[str]]:
 def timed_discount_create(*, values: TimedDiscountInput) -> TimedDiscount:
     if errors := timed_discount_problems(values):
         raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
+    assert values.starts_at is not None and values.ends_at is not None  # the problems say so otherwise
     discount = TimedDiscount.objects.create(name=values.name.strip(), starts_at=values.starts_at,
                                             ends_at=values.ends_at, per_member_limit=values.per_member_limit)
     discount.items.bulk_create([
@@ -198,6 +199,7 @@ def full_reduction_create(*, values: FullReductionInput) -> FullReduction:
     if errors := full_reduction_problems(values):
         raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
     worth = "amount_fen" if values.kind == FullReduction.Kind.AMOUNT else "percent_off_bp"
+    assert values.starts_at is not None and values.ends_at is not None  # the problems say so otherwise
     board_forget()
     return FullReduction.objects.create(
         name=values.name.strip(), starts_at=values.starts_at, ends_at=values.ends_at, kind=values.kind,
@@ -274,6 +276,7 @@ def flash_sale_problems(values: FlashSaleInput) -> dict[str, list[str]]:
 def flash_sale_create(*, values: FlashSaleInput) -> FlashSale:
     if errors := flash_sale_problems(values):
         raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
+    assert values.starts_at is not None and values.ends_at is not None  # the problems say so otherwise
     sale = FlashSale.objects.create(name=values.name.strip(), starts_at=values.starts_at, ends_at=values.ends_at,
                                     per_member_limit=values.per_member_limit)
     FlashSaleItem.objects.bulk_create([FlashSaleItem(flash_sale=sale, sku_id=i.sku_id, price_fen=i.price_fen,
@@ -344,7 +347,7 @@ _TARGET = {"pause": S.PAUSED, "resume": S.ACTIVE, "end": S.ENDED}
 @transaction.atomic
 def campaign_act(*, campaign: Campaign, action: str) -> Campaign:
     """Pause a campaign (its prices stop at once; held flash units stay with their orders), resume it, or end it."""
-    campaign = type(campaign).objects.select_for_update().get(pk=campaign.pk)
+    campaign = type(campaign)._default_manager.select_for_update().get(pk=campaign.pk)
     CAMPAIGN.check(action, campaign.status, status_label=campaign.get_status_display())
     campaign.status = _TARGET[action]
     campaign.save(update_fields=["status"])
@@ -376,6 +379,7 @@ def campaign_rules(campaign: Campaign) -> str:
         return _("；").join(_("%(title)s 秒杀价 %(price)s 元，已抢 %(sold)s / %(quota)s") % {
             "title": item.sku.product.title, "price": format_fen(item.price_fen), "sold": item.sold_count,
             "quota": item.quota} for item in campaign.items.all())
+    assert isinstance(campaign, TimedDiscount)
     items = list(campaign.items.all())
     offers = {(i.price_fen, i.percent_off_bp) for i in items}
     if len(offers) == 1:

@@ -81,7 +81,9 @@ _REFUSALS = {
 }
 
 
-_ADMIT_SCRIPT, _RELEASE_SCRIPT, _LOAD_SCRIPT = (Script(None, source.encode()) for source in (_ADMIT, _RELEASE, _LOAD))
+# Sent by their SHA (EVALSHA), loaded on first use; the connection is given on each call.
+_ADMIT_SCRIPT, _RELEASE_SCRIPT, _LOAD_SCRIPT = (Script(None, source.encode())  # type: ignore[arg-type]
+                                                for source in (_ADMIT, _RELEASE, _LOAD))
 
 
 def _key(item_id: int) -> str:
@@ -99,7 +101,7 @@ def flash_gate_load(item_id: int) -> bool:
     if item is None:
         return False
     sale = item.flash_sale
-    fields: list = ["state", sale.status, "starts", _epoch(sale.starts_at), "ends", _epoch(sale.ends_at),
+    fields: list[int | str] = ["state", sale.status, "starts", _epoch(sale.starts_at), "ends", _epoch(sale.ends_at),
                     "left", item.quota - item.sold_count, "limit", sale.per_member_limit, "sku", item.sku_id,
                     "gen", secrets.token_hex(8)]
     for member_id, units in (CampaignPurchase.objects.filter(kind=CampaignPurchase.Kind.FLASH, campaign_id=item.pk)
@@ -121,7 +123,7 @@ def flash_admit(*, item_id: int, member_id: int, quantity: int, idempotency_key:
     now = now or timezone.now()
     try:
         redis = get_redis_connection("default")
-        args = [_epoch(now), member_id, quantity, idempotency_key]
+        args: list[int | str] = [_epoch(now), member_id, quantity, idempotency_key]
         verdict, generation, sku = _ADMIT_SCRIPT([_key(item_id)], args, client=redis)
         if verdict == 0:
             if not flash_gate_load(item_id):
@@ -220,7 +222,12 @@ def flash_units_returned(*, order_id: int, member_id: int, item_ids: list[int]) 
 def flash_state_changed(sale: FlashSale) -> None:
     """After a flash sale is paused, resumed or ended commits, its gates reload with the new state."""
     item_ids = list(sale.items.values_list("pk", flat=True))
-    transaction.on_commit(lambda: [flash_gate_drop(item_id) for item_id in item_ids])
+
+    def drop() -> None:
+        for item_id in item_ids:
+            flash_gate_drop(item_id)
+
+    transaction.on_commit(drop)
 
 
 def flash_reconcile(*, now: datetime | None = None) -> int:

@@ -58,8 +58,8 @@ def _eligible(offer: Coupon | Reduction, ctx: PriceContext, categories: dict[int
 def _flash_price(ctx: PriceContext, item_id: int) -> None:
     item = FlashSaleItem.objects.select_related("flash_sale").filter(pk=item_id).first()
     now = timezone.now()
-    sale = item.flash_sale if item else None
-    if sale is None or sale.status != Campaign.Status.ACTIVE or not sale.starts_at <= now < sale.ends_at:
+    if item is None or item.flash_sale.status != Campaign.Status.ACTIVE or \
+            not item.flash_sale.starts_at <= now < item.flash_sale.ends_at:
         message = _("秒杀未在进行中。")
         raise Conflict(message, code=MarketingCode.FLASH_CLOSED, fields={"items": [message]})
     index = next((i for i, line in enumerate(ctx.lines) if line.sku_id == item.sku_id), None)
@@ -67,6 +67,7 @@ def _flash_price(ctx: PriceContext, item_id: int) -> None:
         message = _("秒杀商品须单独下单。")
         raise ValidationFailed(message, fields={"items": [message]})
     line = ctx.lines[index]
+    sale = item.flash_sale
     if line.quantity > sale.per_member_limit:
         message = _("秒杀每人限购 %(n)s 件。") % {"n": sale.per_member_limit}
         raise Conflict(message, code=MarketingCode.FLASH_LIMIT_REACHED, fields={"items": [message]})

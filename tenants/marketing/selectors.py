@@ -48,19 +48,32 @@ def coupons_for_console() -> QuerySet[Coupon]:
         used=Count("issued", filter=Q(issued__status=MemberCoupon.Status.USED))).order_by("-created_at", "-id")
 
 
-def flash_items_on_show(*, now: datetime | None = None, days_ahead: int = 7) -> list[FlashSaleItem]:
-    """Flash-sale items running now or starting within ``days_ahead`` days, soonest first, with their SKU and
-    product (and ``left``: the units the gate still has, or the database's when there is no gate)."""
+@dataclass(frozen=True)
+class FlashShown:
+    """A flash-sale item on show, with the units still to take (the gate's count, or the database's)."""
+
+    item: FlashSaleItem
+    left: int
+
+    @property
+    def taken(self) -> int:
+        return self.item.quota - self.left
+
+
+def flash_items_on_show(*, now: datetime | None = None, days_ahead: int = 7) -> list[FlashShown]:
+    """Flash-sale items running now or starting within ``days_ahead`` days, soonest first, with their sale, SKU
+    and product."""
     now = now or timezone.now()
-    items = list(FlashSaleItem.objects.select_related("flash_sale", "sku__product")
-                 .filter(flash_sale__status=Campaign.Status.ACTIVE, flash_sale__ends_at__gt=now,
-                         flash_sale__starts_at__lte=now + timedelta(days=days_ahead),
-                         sku__product__status=Product.Status.ON_SALE)
-                 .order_by("flash_sale__starts_at", "flash_sale_id", "pk"))
+    items = (FlashSaleItem.objects.select_related("flash_sale", "sku__product")
+             .filter(flash_sale__status=Campaign.Status.ACTIVE, flash_sale__ends_at__gt=now,
+                     flash_sale__starts_at__lte=now + timedelta(days=days_ahead),
+                     sku__product__status=Product.Status.ON_SALE)
+             .order_by("flash_sale__starts_at", "flash_sale_id", "pk"))
+    shown = []
     for item in items:
-        gate = flash_gate_left(item.pk)
-        item.left = item.quota - item.sold_count if gate is None else max(min(gate, item.quota - item.sold_count), 0)
-    return items
+        gate, stored = flash_gate_left(item.pk), item.quota - item.sold_count
+        shown.append(FlashShown(item=item, left=stored if gate is None else max(min(gate, stored), 0)))
+    return shown
 
 
 @dataclass
@@ -110,7 +123,7 @@ def coupon_figures() -> dict[int, CampaignFigures]:
     """Figures of every coupon by coupon id, from the orders that used one."""
     rows = list(MemberCoupon.objects.filter(status=MemberCoupon.Status.USED).values_list(
         "coupon_id", "order_id", "coupon_id", "discount_fen"))
-    return _figures([(coupon_id, order_id, 1, fen) for coupon_id, order_id, _c, fen in rows])
+    return _figures([(coupon_id, order_id, 1, fen) for coupon_id, order_id, _c, fen in rows if order_id is not None])
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,11 @@ from PIL import Image
 
 from demo.catalog import PRODUCTS, catalog_seed
 from demo.history import history_exists, history_seed
+from demo.promotions import promotions_seed
 from tenants.catalog.models import Category, Product
 from tenants.distribution.models import Application, Commission, Distributor, Withdrawal
 from tenants.ledger.selectors import ledger_reconcile
+from tenants.marketing.models import Coupon, FlashSale, TimedDiscount
 from tenants.orders.models import AfterSale, Order, Review
 from tenants.payments.models import Payment, Refund
 
@@ -34,6 +36,9 @@ def test_a_season_lived_through_the_services(store_a, gateway):
         assert cream.status == "on_sale" and cream.images.count() == 2 and cream.cover_image
         with cream.images.first().image.open() as picture:
             assert Image.open(picture).size == (640, 640)
+
+        assert promotions_seed() and not promotions_seed()  # the promotions running now, once
+        assert (Coupon.objects.count(), TimedDiscount.objects.count(), FlashSale.objects.count()) == (3, 1, 2)
 
         done = history_seed(gateway=gateway, notify_url="http://alpha.localhost/api/v1/payments/wechatpay/notify/",
                             days=30, shoppers=40, distributors=10, orders_per_day=5, seed="test", now=now)

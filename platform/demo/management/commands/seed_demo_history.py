@@ -1,4 +1,5 @@
-"""Give each demo store its last ninety days (demo.history), through the WeChat sandboxes run in this process.
+"""Give each demo store its promotions running now (demo.promotions) and its last ninety days (demo.history), the
+latter through the WeChat sandboxes run in this process.
 Idempotent: a store that has its history is left alone; each store's history is written whole or not at all.
 Run after infra/demo_sandbox.py, which puts the demo stores' WeChat accounts in sandbox mode."""
 
@@ -16,6 +17,7 @@ from tqdm import tqdm
 from control_plane.tenancy.models import Tenant
 from demo.history import history_exists, history_seed
 from demo.management.commands.seed_demo import DEMO_STORES
+from demo.promotions import promotions_seed
 from sandbox import server as sandbox_server
 from tenants.ledger.selectors import ledger_reconcile
 
@@ -40,6 +42,9 @@ class Command(BaseCommand):
                 if tenant is None:
                     continue
                 with schema_context(tenant.schema_name):
+                    with transaction.atomic():
+                        if promotions_seed():
+                            self.stdout.write(f"{slug}: promotions running")
                     if history_exists():
                         self.stdout.write(f"{slug}: history already there")
                         continue
