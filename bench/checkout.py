@@ -128,6 +128,39 @@ def _load(port: int, hosts: list[str], *, seconds: float, threads: int,
     return sum(counts) / (time.perf_counter() - started)
 
 
+def post_each(port: int, requests_: list[tuple[str, dict, dict]], *, threads: int) -> tuple[list[int], float]:
+    """POST every (path, headers, JSON body) once, ``threads`` keep-alive client threads taking them from one
+    queue (the way the catalog load is driven). Returns the statuses in order and the seconds it took."""
+    import http.client
+    import json
+    import queue
+
+    todo: queue.Queue = queue.Queue()
+    for i, request in enumerate(requests_):
+        todo.put((i, request))
+    codes = [0] * len(requests_)
+
+    def run() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            try:
+                i, (path, headers, body) = todo.get_nowait()
+            except queue.Empty:
+                return
+            conn.request("POST", path, body=json.dumps(body), headers={"Content-Type": "application/json", **headers})
+            response = conn.getresponse()
+            response.read()
+            codes[i] = response.status
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return codes, time.perf_counter() - started
+
+
 def catalog_round_trips(host: str, path: str = "/api/v1/catalog/products/") -> int:
     """Driver-level executes for one request of ``path`` (the product list) in this process (warm host cache),
     as a server makes it: the test client skips the start-of-request connection check, so it is armed here the way the

@@ -14,12 +14,7 @@ database (distmall_bench_checkout) and Redis DB 11.
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
-import queue
 import sys
-import threading
-import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -27,38 +22,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "platform")]
 
-from bench.checkout import PRODUCTS_SQL, _free_port, _gunicorn, _load, flash_store  # noqa: E402
+from bench.checkout import PRODUCTS_SQL, _free_port, _gunicorn, _load, flash_store, post_each  # noqa: E402
 
 
 def _flash_round(port: int, item_id: int, buyers: list[tuple[str, int]], threads: int) -> tuple[list[int], float]:
-    """Each buyer posts once; ``threads`` client threads take buyers from one queue, keep-alive each."""
-    todo: queue.Queue = queue.Queue()
-    for i, buyer in enumerate(buyers):
-        todo.put((i, buyer))
-    codes: list[int] = [0] * len(buyers)
-
-    def run() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            try:
-                i, (token, address_id) = todo.get_nowait()
-            except queue.Empty:
-                return
-            conn.request("POST", f"/api/v1/flash-sales/items/{item_id}/orders/",
-                         body=json.dumps({"address_id": address_id}),
-                         headers={"Host": "flash.localhost", "Authorization": f"Bearer {token}",
-                                  "Content-Type": "application/json", "Idempotency-Key": f"flash-{item_id}-{i:06d}"})
-            response = conn.getresponse()
-            response.read()
-            codes[i] = response.status
-
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    started = time.perf_counter()
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return codes, time.perf_counter() - started
+    """Each buyer posts once."""
+    return post_each(port, [(f"/api/v1/flash-sales/items/{item_id}/orders/",
+                             {"Host": "flash.localhost", "Authorization": f"Bearer {token}",
+                              "Idempotency-Key": f"flash-{item_id}-{i:06d}"}, {"address_id": address_id})
+                            for i, (token, address_id) in enumerate(buyers)], threads=threads)
 
 
 def main() -> int:

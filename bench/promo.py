@@ -14,12 +14,7 @@ three discounts). Each run opens a store of its own in the checkout benchmark's 
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
-import queue
 import sys
-import threading
-import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -27,39 +22,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "platform")]
 
-from bench.checkout import _free_port, _gunicorn, flash_store  # noqa: E402
+from bench.checkout import _free_port, _gunicorn, flash_store, post_each  # noqa: E402
 
 PRICE_FEN = 12_500  # 8 折 -> 100.00, 满 100 减 10 -> 90.00, 满 50 减 5 -> 85.00
 
 
 def _round(port: int, host: str, orders: list[tuple[str, int, int]], threads: int) -> tuple[list[int], float]:
-    todo: queue.Queue = queue.Queue()
-    for i, order in enumerate(orders):
-        todo.put((i, order))
-    codes = [0] * len(orders)
-
-    def run() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            try:
-                i, (token, address_id, sku_id) = todo.get_nowait()
-            except queue.Empty:
-                return
-            conn.request("POST", "/api/v1/orders/", headers={
-                "Host": host, "Authorization": f"Bearer {token}", "Content-Type": "application/json",
-                "Idempotency-Key": f"promo-{uuid.uuid4().hex}"},
-                body=json.dumps({"address_id": address_id, "items": [{"sku_id": sku_id, "quantity": 1}]}))
-            response = conn.getresponse()
-            response.read()
-            codes[i] = response.status
-
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    started = time.perf_counter()
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return codes, time.perf_counter() - started
+    return post_each(port, [("/api/v1/orders/", {"Host": host, "Authorization": f"Bearer {token}",
+                                                 "Idempotency-Key": f"promo-{uuid.uuid4().hex}"},
+                             {"address_id": address_id, "items": [{"sku_id": sku_id, "quantity": 1}]})
+                            for token, address_id, sku_id in orders], threads=threads)
 
 
 def main() -> int:

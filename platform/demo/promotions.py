@@ -44,7 +44,8 @@ def promotions_seed() -> bool:
     full_reduction_create(values=FullReductionInput(
         name="满减狂欢", starts_at=now - timedelta(days=2), ends_at=now + timedelta(days=12),
         tiers=[{"threshold_fen": 19900, "amount_fen": 2000}, {"threshold_fen": 39900, "amount_fen": 5000}]))
-    for i, (starts, hours) in enumerate(((now - timedelta(hours=1), 12), (now + timedelta(days=1, hours=10), 2))):
+    tomorrow_ten = (timezone.localtime(now) + timedelta(days=1)).replace(hour=10)  # 10:00 in the store's time
+    for i, (starts, hours) in enumerate(((now - timedelta(hours=1), 12), (tomorrow_ten, 2))):
         sku = next((s for s in products[3 + i].skus.all() if s.is_active and s.stock >= 10), None)
         if sku is not None:
             flash_sale_create(values=FlashSaleInput(
