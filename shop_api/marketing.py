@@ -15,7 +15,7 @@ from tenants.catalog.error_codes import CatalogCode
 from tenants.marketing.error_codes import MarketingCode
 from tenants.marketing.flash import MemberGone, flash_buy
 from tenants.marketing.selectors import coupons_claimable, flash_items_on_show, member_coupons
-from tenants.marketing.services import coupon_claim, coupon_summary
+from tenants.marketing.services import coupon_claim, coupon_code_redeem, coupon_summary
 from tenants.members.models import Member
 from tenants.orders.error_codes import OrdersCode
 
@@ -149,3 +149,22 @@ class FlashBuyApi(APIView):
         except MemberGone:
             raise AuthenticationFailed(INVALID_TOKEN) from None
         return Response(OrderOutput(order).data, status=201 if created else 200)
+
+
+class RedeemInput(serializers.Serializer):
+    code = serializers.CharField(max_length=32)
+
+
+class CouponRedeemApi(APIView):
+    permission_classes = [IsMember]
+
+    @extend_schema(summary="Redeem a coupon code (兑换码): the coupon joins the member's", request=RedeemInput,
+                   responses={201: MemberCouponOutput, **refusals(
+                       http_400=[MarketingCode.CODE_WRONG],
+                       http_409=[MarketingCode.CODE_USED, MarketingCode.COUPON_GONE, MarketingCode.COUPON_LIMIT_REACHED,
+                                 MarketingCode.COUPON_NOT_CLAIMABLE])})
+    def post(self, request: Request) -> Response:
+        data = RedeemInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        held = coupon_code_redeem(member=shopper(request), code=data.validated_data["code"])
+        return Response(MemberCouponOutput(held).data, status=201)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("coupons/", marketing.CouponCentreApi.as_view(), name="api-coupons"),
     path("coupons/<int:coupon_id>/claim/", marketing.CouponClaimApi.as_view(), name="api-coupon-claim"),
     path("me/coupons/", marketing.MyCouponsApi.as_view(), name="api-my-coupons"),
+    path("coupons/redeem/", marketing.CouponRedeemApi.as_view(), name="api-coupon-redeem"),
     path("flash-sales/", marketing.FlashSalesApi.as_view(), name="api-flash-sales"),
     path("flash-sales/items/<int:item_id>/orders/", marketing.FlashBuyApi.as_view(), name="api-flash-buy"),
     path("cart/", orders.CartApi.as_view(), name="api-cart"),

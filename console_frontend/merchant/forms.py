@@ -30,6 +30,7 @@ from tenants.marketing.campaigns import (
     TimedDiscountInput,
 )
 from tenants.marketing.models import Coupon, FullReduction
+from tenants.marketing.selectors import SEGMENTS
 from tenants.marketing.services import CouponInput
 from tenants.orders.models import Order, Review, ShippingTemplate
 from tenants.orders.services import ORDER_RULE_RANGES
@@ -670,6 +671,7 @@ class CouponForm(forms.Form):
     total_quantity = WholeNumberField(label=_("发行数量"), low=1, high=10_000_000)
     per_member_limit = WholeNumberField(label=_("每人限领"), low=1, high=100, initial=1)
     claimable = forms.BooleanField(label=_("在领券中心展示"), required=False, initial=True)
+    auto_issue = forms.ChoiceField(label=_("自动发放"), choices=Coupon.AutoIssue.choices, required=False)
 
     def clean_percent_off_bp(self) -> int:
         return _zhe_to_bp(self.cleaned_data["percent_off_bp"])
@@ -684,7 +686,32 @@ class CouponForm(forms.Form):
             amount_fen=data["amount_fen"] or 0, percent_off_bp=data["percent_off_bp"],
             max_discount_fen=data["max_discount_fen"], threshold_fen=data["threshold_fen"] or 0, scope=scope,
             scope_ids=ids, valid_from=data["valid_from"], valid_until=data["valid_until"],
-            valid_days=data["valid_days"], per_member_limit=data["per_member_limit"], claimable=data["claimable"])
+            valid_days=data["valid_days"], per_member_limit=data["per_member_limit"], claimable=data["claimable"],
+            auto_issue=data["auto_issue"] or Coupon.AutoIssue.NONE)
+
+
+class CouponIssueForm(forms.Form):
+    """发放: the coupon to a segment of members, or to the members with the phone numbers given."""
+
+    coupon = forms.ModelChoiceField(queryset=Coupon.objects.all(), widget=forms.HiddenInput)
+    segment = forms.ChoiceField(label=_("发给"), required=False, choices=[("", _("下面的手机号")),
+                                                                         *SEGMENTS.items()])
+    phones = forms.CharField(label=_("手机号"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("每行一个，或用逗号分开"))
+
+    def clean(self):
+        data = super().clean() or {}
+        if not data.get("segment") and not (data.get("phones") or "").strip():
+            self.add_error("phones", _("请选择发放对象，或填写手机号。"))
+        return data
+
+    def phone_list(self) -> list[str]:
+        return [p for p in re.split(r"[\s,，]+", self.cleaned_data.get("phones") or "") if p]
+
+
+class CouponCodesForm(forms.Form):
+    coupon = forms.ModelChoiceField(queryset=Coupon.objects.all(), widget=forms.HiddenInput)
+    count = WholeNumberField(label=_("生成兑换码（个）"), low=1, high=10_000)
 
 
 class CouponActionForm(forms.Form):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from console_frontend.excel import xlsx_response
-from console_frontend.forms import form_done, form_message, form_status
+from console_frontend.forms import form_done, form_message, form_status, form_submit
 from control_plane.tenancy.requests import StoreRequest
 from core.money import format_fen
 from tenants.marketing.campaigns import (
@@ -34,13 +35,30 @@ from tenants.marketing.campaigns import (
     timed_discount_create,
 )
 from tenants.marketing.models import Campaign, CampaignPurchase, Coupon, FlashSale, FullReduction, TimedDiscount
-from tenants.marketing.selectors import CampaignFigures, campaign_figures, coupon_figures, coupons_for_console
-from tenants.marketing.services import coupon_act, coupon_create, coupon_summary
+from tenants.marketing.selectors import (
+    SEGMENTS,
+    CampaignFigures,
+    campaign_figures,
+    coupon_figures,
+    coupons_for_console,
+    segment_member_ids,
+)
+from tenants.marketing.services import (
+    Issued,
+    coupon_act,
+    coupon_codes_generate,
+    coupon_create,
+    coupon_issue,
+    coupon_summary,
+)
+from tenants.members.models import Member
 
 from .forms import (
     CampaignActionForm,
     CouponActionForm,
+    CouponCodesForm,
     CouponForm,
+    CouponIssueForm,
     FlashSaleForm,
     FullReductionForm,
     TimedDiscountForm,
@@ -48,15 +66,38 @@ from .forms import (
 from .roles import console_area
 
 
+def _issue(form: CouponIssueForm) -> Issued:
+    coupon = form.cleaned_data["coupon"]
+    segment = form.cleaned_data["segment"]
+    member_ids = segment_member_ids(segment) if segment else list(
+        Member.objects.filter(phone__in=form.phone_list()).values_list("pk", flat=True))
+    return coupon_issue(coupon_id=coupon.pk, member_ids=member_ids)
+
+
 @console_area("marketing")
 @require_http_methods(["GET", "POST"])
 def coupons(request: StoreRequest) -> HttpResponse:
-    form, action = CouponForm(), None
-    if request.method == "POST" and "action" in request.POST:
-        action = CouponActionForm(request.POST)
-        if form_done(action, lambda: coupon_act(coupon=action.cleaned_data["coupon"],
-                                                action=action.cleaned_data["action"])):
+    """Every coupon with its figures; a new one; pausing, resuming or ending one; 发放 to a segment or to phone
+    numbers; redemption codes made (and downloaded as Excel)."""
+    form, action = CouponForm(), cast(forms.Form | None, None)
+    chosen = request.POST.get("action", "")
+    if request.method == "POST" and chosen in ("pause", "resume", "end"):
+        act = action = CouponActionForm(request.POST)
+        if form_done(act, lambda: coupon_act(coupon=act.cleaned_data["coupon"], action=act.cleaned_data["action"])):
             messages.success(request, _("已保存"))
+            return redirect(request.get_full_path())
+    elif request.method == "POST" and chosen == "issue":
+        issue = action = CouponIssueForm(request.POST)
+        issued = form_submit(issue, lambda: _issue(issue))
+        if issued is not None:
+            messages.success(request, _("已发放 %(n)s 张，%(m)s 人未发（已达限领或已发完）。") % {
+                "n": issued.issued, "m": issued.skipped})
+            return redirect(request.get_full_path())
+    elif request.method == "POST" and chosen == "codes":
+        codes = action = CouponCodesForm(request.POST)
+        if form_done(codes, lambda: coupon_codes_generate(coupon=codes.cleaned_data["coupon"],
+                                                          count=codes.cleaned_data["count"])):
+            messages.success(request, _("兑换码已生成，可下载 Excel。"))
             return redirect(request.get_full_path())
     elif request.method == "POST":
         form = CouponForm(request.POST)
@@ -68,8 +109,22 @@ def coupons(request: StoreRequest) -> HttpResponse:
     return render(request, "console_frontend/coupons.html", {
         "store": request.tenant, "nav": "marketing", "tab": "coupons", "form": form, "page": page,
         "rows": [(c, coupon_summary(c), figures.get(c.pk, CampaignFigures())) for c in page],
-        "problem": form_message(action) if action is not None else ""},
+        "segments": SEGMENTS.items(), "problem": form_message(action) if action is not None else ""},
         status=form_status(action) if action is not None else form_status(form if form.is_bound else None))
+
+
+@console_area("marketing")
+@require_GET
+def coupon_codes_export(request: StoreRequest, coupon_id: int) -> HttpResponse:
+    """A coupon's redemption codes, redeemed or not, as Excel."""
+    coupon = Coupon.objects.filter(pk=coupon_id).first()
+    if coupon is None:
+        raise Http404("No such coupon")
+    rows = ([c.code, _("已兑换") if c.redeemed_at else _("未兑换"),
+             timezone.localtime(c.redeemed_at).strftime("%Y-%m-%d %H:%M") if c.redeemed_at else ""]
+            for c in coupon.codes.order_by("pk"))
+    return xlsx_response(name=f"coupon-{coupon.pk}-codes", title=str(_("兑换码")), rows=rows,
+                         header=[_("兑换码"), _("状态"), _("兑换时间")])
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("after-sales/export.xlsx", orders.after_sale_export, name="console-after-sales-export"),
     path("reviews/", reviews.reviews, name="console-reviews"),
     path("marketing/coupons/", marketing.coupons, name="console-coupons"),
+    path("marketing/coupons/<int:coupon_id>/codes/", marketing.coupon_codes_export, name="console-coupon-codes"),
     path("marketing/calendar/", marketing.calendar, name="console-campaign-calendar"),
     path("marketing/<slug:kind>/", marketing.campaigns, name="console-campaigns"),
     path("marketing/<slug:kind>/export/", marketing.campaigns_export, name="console-campaigns-export"),

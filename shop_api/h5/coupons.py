@@ -1,4 +1,4 @@
-"""Coupons on the H5 pages: the coupon centre (claim in one tap), the member's own by state."""
+"""Coupons on the H5 pages: the coupon centre (claim in one tap), the member's own by state, redeeming a code."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from control_plane.tenancy.requests import StoreRequest
 from core.errors import DomainError
 from tenants.marketing.selectors import coupons_claimable, member_coupons
-from tenants.marketing.services import coupon_claim, coupon_summary
+from tenants.marketing.services import coupon_claim, coupon_code_redeem, coupon_summary
 from tenants.members.models import Member
 
 from .pages import render_page
@@ -52,3 +52,16 @@ def mine(request: StoreRequest, member: Member) -> HttpResponse:
     page = Paginator(member_coupons(member=member, state=state), PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(request, "h5/my_coupons.html", tab="me", page=page, state=state, states=STATES.items(),
                        rows=[(h, coupon_summary(h.coupon)) for h in page])
+
+
+@require_POST
+@h5_login_required
+def redeem(request: StoreRequest, member: Member) -> HttpResponse:
+    """A redemption code typed on 我的优惠券: its coupon joins the member's, or the page says why not."""
+    try:
+        coupon_code_redeem(member=member, code=str(request.POST.get("code", ""))[:32])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("兑换成功，下单时自动使用最优惠的一张。"))
+    return HttpResponseRedirect(reverse("h5-my-coupons"))

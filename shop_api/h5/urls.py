@@ -18,6 +18,7 @@ urlpatterns = [
     path("coupons/", coupons.centre, name="h5-coupons"),
     path("coupons/<int:coupon_id>/claim/", coupons.claim, name="h5-coupon-claim"),
     path("me/coupons/", coupons.mine, name="h5-my-coupons"),
+    path("me/coupons/redeem/", coupons.redeem, name="h5-coupon-redeem"),
     path("me/favourites/", me.favourites, name="h5-favourites"),
     path("me/history/", me.history, name="h5-history"),
     path("products/<int:product_id>/favourite/", me.favourite_toggle, name="h5-favourite"),

@@ -17,3 +17,5 @@ class MarketingCode(StrEnum):
     FLASH_SOLD_OUT = "flash_sold_out"
     FLASH_NOT_STARTED = "flash_not_started"
     FLASH_CLOSED = "flash_closed"
+    CODE_WRONG = "code_wrong"
+    CODE_USED = "code_used"

@@ -1,14 +1,18 @@
-"""Marketing reacts to orders (core.events): a placed order takes what its campaigns gave (flash units, limited
-units) and uses up its coupons; a cancelled one returns them all."""
+"""Marketing reacts to orders and members (core.events): a placed order takes what its campaigns gave (flash units,
+limited units) and uses up its coupons; a cancelled one returns them all, a fully refunded one its coupons (store
+setting); a new member gets the 新人券, a first payment the 首单奖励."""
 
 from __future__ import annotations
 
 from core.events import subscribe
-from tenants.orders.events import OrderCancelled, OrderPlaced
+from tenants.members.events import MemberJoined
+from tenants.orders.events import OrderCancelled, OrderPaid, OrderPlaced, OrderRefunded
+from tenants.orders.models import Order
 
 from .campaigns import campaign_purchases_return, campaign_purchases_take
 from .flash import flash_units_returned
-from .services import coupons_return, coupons_use
+from .models import Coupon
+from .services import coupons_auto_issue, coupons_return, coupons_return_on_refund, coupons_use
 
 
 def on_order_placed(event: OrderPlaced) -> None:
@@ -25,6 +29,24 @@ def on_order_cancelled(event: OrderCancelled) -> None:
                              item_ids=[p.campaign_id for p in flash])
 
 
+def on_member_joined(event: MemberJoined) -> None:
+    coupons_auto_issue(trigger=Coupon.AutoIssue.NEW_MEMBER, member_id=event.member_id)
+
+
+def on_order_paid(event: OrderPaid) -> None:
+    member_id, seq = Order.objects.filter(pk=event.order_id).values_list("member_id", "member_paid_seq").get()
+    if seq == 1:
+        coupons_auto_issue(trigger=Coupon.AutoIssue.FIRST_ORDER, member_id=member_id)
+
+
+def on_order_refunded(event: OrderRefunded) -> None:
+    closed = Order.objects.filter(pk=event.order_id, status=Order.Status.CLOSED).exists()
+    coupons_return_on_refund(order_id=event.order_id, fully_refunded=closed)
+
+
 def connect() -> None:
     subscribe(OrderPlaced, on_order_placed)
     subscribe(OrderCancelled, on_order_cancelled)
+    subscribe(OrderPaid, on_order_paid)
+    subscribe(OrderRefunded, on_order_refunded)
+    subscribe(MemberJoined, on_member_joined)

@@ -13,6 +13,11 @@ from tenants.members.models import Member
 
 
 class Coupon(models.Model):
+    class AutoIssue(models.TextChoices):
+        NONE = "", _("不自动发放")
+        NEW_MEMBER = "new_member", _("新人券：注册即发")
+        FIRST_ORDER = "first_order", _("首单奖励：首次付款后发")
+
     class Kind(models.TextChoices):
         AMOUNT_OFF = "amount_off", _("满减券")  # a threshold of 0 makes it a no-threshold coupon
         PERCENT_OFF = "percent_off", _("折扣券")
@@ -45,6 +50,7 @@ class Coupon(models.Model):
     issued_count = models.PositiveIntegerField(default=0)
     per_member_limit = models.PositiveIntegerField(default=1)
     claimable = models.BooleanField(default=True)  # shown in the coupon centre and on product pages
+    auto_issue = models.CharField(max_length=12, choices=AutoIssue.choices, default=AutoIssue.NONE, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -70,6 +76,8 @@ class MemberCoupon(models.Model):
     class Source(models.TextChoices):
         CLAIM = "claim", _("领取")
         MERCHANT = "merchant", _("商家发放")
+        EVENT = "event", _("自动发放")
+        CODE = "code", _("兑换码")
 
     coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="issued")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="coupons")
@@ -211,3 +219,25 @@ class CampaignPurchase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.campaign_id}: order {self.order_id} x{self.quantity}"
+
+
+class CouponCode(models.Model):
+    """A redemption code (兑换码) for one coupon: whoever enters it first gets the coupon, once."""
+
+    coupon = models.ForeignKey(Coupon, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=16, unique=True)
+    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class MarketingSettings(models.Model):
+    """The store's promotion rules (one row)."""
+
+    return_coupons_on_refund = models.BooleanField(default=True)  # a fully refunded order gives its coupons back
+
+    def __str__(self) -> str:
+        return "marketing settings"

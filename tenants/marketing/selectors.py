@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from tenants.catalog.models import Product
 from tenants.members.models import Member
@@ -43,9 +44,10 @@ def member_coupons(*, member: Member, state: str, now: datetime | None = None) -
 
 
 def coupons_for_console() -> QuerySet[Coupon]:
-    """Every coupon with how many were claimed and used."""
+    """Every coupon with how many were claimed and used, and redemption codes made (``codes_made``)."""
     return Coupon.objects.annotate(
-        used=Count("issued", filter=Q(issued__status=MemberCoupon.Status.USED))).order_by("-created_at", "-id")
+        used=Count("issued", filter=Q(issued__status=MemberCoupon.Status.USED), distinct=True),
+        codes_made=Count("codes", distinct=True)).order_by("-created_at", "-id")
 
 
 @dataclass(frozen=True)
@@ -160,3 +162,21 @@ def product_promotions(*, product_id: int, skus: dict[int, int], now: datetime |
                   for tier in r.tiers]
     return ProductPromotions(timed=timed, flash=flash, flash_left=left, reductions=reductions,
                              ends_at=min((item.ends_at for item, _price in timed.values()), default=None))
+
+
+SEGMENTS = {"all": gettext_lazy("全部会员"), "buyers_30d": gettext_lazy("近 30 天下过单"),
+            "no_orders": gettext_lazy("从未付款")}
+
+
+def segment_member_ids(segment: str, *, now: datetime | None = None) -> list[int]:
+    """The active members of a segment (the merchant's 发放 targets)."""
+    now = now or timezone.now()
+    members = Member.objects.filter(is_active=True)
+    paid = Order.objects.filter(paid_at__isnull=False)
+    if segment == "buyers_30d":
+        members = members.filter(pk__in=paid.filter(paid_at__gte=now - timedelta(days=30)).values("member_id"))
+    elif segment == "no_orders":
+        members = members.exclude(pk__in=paid.values("member_id"))
+    elif segment != "all":
+        return []
+    return list(members.order_by("pk").values_list("pk", flat=True))

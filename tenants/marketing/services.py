@@ -3,6 +3,7 @@ member may hold, under any crowd); an order uses one up and a cancelled order gi
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,7 +19,7 @@ from core.transitions import Transitions
 from tenants.members.models import Member
 
 from .error_codes import MarketingCode
-from .models import Coupon, MemberCoupon
+from .models import Coupon, CouponCode, MarketingSettings, MemberCoupon
 
 C = Coupon.Kind
 
@@ -40,6 +41,7 @@ class CouponInput:
     valid_days: int | None = None
     per_member_limit: int = 1
     claimable: bool = True
+    auto_issue: str = Coupon.AutoIssue.NONE
 
 
 def coupon_problems(values: CouponInput) -> dict[str, list[str]]:
@@ -63,6 +65,8 @@ def coupon_problems(values: CouponInput) -> dict[str, list[str]]:
         errors["scope"] = [_("请选择适用范围。")]
     elif values.scope != Coupon.Scope.ALL and not values.scope_ids:
         errors["scope_ids"] = [_("请选择适用的分类或商品。")]
+    if values.auto_issue not in Coupon.AutoIssue.values:
+        errors["auto_issue"] = [_("请选择自动发放的时机。")]
     fixed = values.valid_from is not None and values.valid_until is not None
     if fixed == (values.valid_days is not None):
         errors["valid_days"] = [_("请设置固定有效期，或领取后有效天数（二选一）。")]
@@ -85,7 +89,7 @@ def coupon_create(*, values: CouponInput) -> Coupon:
         scope_ids=sorted(set(values.scope_ids)) if values.scope != Coupon.Scope.ALL else [],
         excluded_product_ids=sorted(set(values.excluded_product_ids)), valid_from=values.valid_from,
         valid_until=values.valid_until, valid_days=values.valid_days, total_quantity=values.total_quantity,
-        per_member_limit=values.per_member_limit, claimable=values.claimable)
+        per_member_limit=values.per_member_limit, claimable=values.claimable, auto_issue=values.auto_issue)
 
 
 def coupon_summary(coupon: Coupon) -> str:
@@ -184,3 +188,86 @@ def coupon_act(*, coupon: Coupon, action: str) -> Coupon:
     coupon.status = _TARGET[action]
     coupon.save(update_fields=["status"])
     return coupon
+
+
+# --- issuing: by the merchant, on events, by redemption code ----------------------------------------------
+
+@dataclass(frozen=True)
+class Issued:
+    issued: int
+    skipped: int  # members at their limit, or after the coupon ran out
+
+
+def coupon_issue(*, coupon_id: int, member_ids: list[int], source: str = MemberCoupon.Source.MERCHANT) -> Issued:
+    """Give the coupon to each member (the merchant's 发放, or an event's): counted like a claim, so never more
+    than the quantity, nor more than each may hold; those who cannot get one are skipped, not refused."""
+    issued = skipped = 0
+    members = Member.objects.filter(pk__in=member_ids, is_active=True).order_by("pk")
+    for member in members.iterator(chunk_size=500):
+        try:
+            coupon_claim(member=member, coupon_id=coupon_id, source=source)
+            issued += 1
+        except Conflict as refusal:
+            skipped += 1
+            if refusal.code in (MarketingCode.COUPON_GONE, MarketingCode.COUPON_NOT_CLAIMABLE):
+                skipped = len(member_ids) - issued
+                break
+    return Issued(issued=issued, skipped=skipped)
+
+
+def coupons_auto_issue(*, trigger: str, member_id: int) -> int:
+    """The coupons set to be given on ``trigger`` (新人券 on joining, 首单奖励 after the first payment) go to the
+    member; one that ran out or was ended is skipped. Returns how many were given."""
+    given = 0
+    for coupon_id in Coupon.objects.filter(auto_issue=trigger, status=Coupon.Status.ACTIVE).values_list("pk",
+                                                                                                       flat=True):
+        given += coupon_issue(coupon_id=coupon_id, member_ids=[member_id], source=MemberCoupon.Source.EVENT).issued
+    return given
+
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: codes are typed from a card or a screen
+CODE_LENGTH = 10
+
+
+@transaction.atomic
+def coupon_codes_generate(*, coupon: Coupon, count: int) -> list[CouponCode]:
+    """``count`` new redemption codes for the coupon (each redeems one coupon, counted like a claim)."""
+    if not 1 <= count <= 10_000:
+        message = _("一次可生成 1 到 10000 个兑换码。")
+        raise ValidationFailed(message, fields={"count": [message]})
+    codes: set[str] = set()
+    while len(codes) < count:
+        codes.add("".join(secrets.choice(CODE_ALPHABET) for _n in range(CODE_LENGTH)))
+    return CouponCode.objects.bulk_create([CouponCode(coupon=coupon, code=code) for code in sorted(codes)],
+                                          ignore_conflicts=True)
+
+
+@transaction.atomic
+def coupon_code_redeem(*, member: Member, code: str) -> MemberCoupon:
+    """The member enters a redemption code: its coupon is theirs (once per code, within the coupon's limits)."""
+    cleaned = "".join(code.split()).upper()
+    found = CouponCode.objects.select_for_update().filter(code=cleaned).first()
+    if found is None:
+        message = _("兑换码不正确。")
+        raise ValidationFailed(message, code=MarketingCode.CODE_WRONG, fields={"code": [message]})
+    if found.redeemed_at is not None:
+        message = _("这个兑换码已经用过了。")
+        raise Conflict(message, code=MarketingCode.CODE_USED, fields={"code": [message]})
+    held = coupon_claim(member=member, coupon_id=found.coupon_id, source=MemberCoupon.Source.CODE)
+    found.member, found.redeemed_at = member, held.claimed_at
+    found.save(update_fields=["member", "redeemed_at"])
+    return held
+
+
+def marketing_settings_get() -> MarketingSettings:
+    return MarketingSettings.objects.first() or MarketingSettings.objects.create()
+
+
+def coupons_return_on_refund(*, order_id: int, fully_refunded: bool, now: datetime | None = None) -> int:
+    """A fully refunded order gives back its coupons still valid, when the store says so."""
+    if not fully_refunded or not marketing_settings_get().return_coupons_on_refund:
+        return 0
+    now = now or timezone.now()
+    return MemberCoupon.objects.filter(order_id=order_id, status=MemberCoupon.Status.USED,
+                                       valid_until__gt=now).update(status=MemberCoupon.Status.UNUSED, order_id=None,
+                                                                   used_at=None, discount_fen=0)

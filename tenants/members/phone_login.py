@@ -24,12 +24,14 @@ from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
 from core.errors import Conflict, RateLimited, ValidationFailed
+from core.events import publish
 from core.locks import advisory_xact_lock
 from core.schema import current_schema
 from core.sms import SmsFailed, sms_provider
 from core.text import ascii_digits
 
 from .error_codes import MembersCode
+from .events import MemberJoined
 from .models import Member
 from .tokens import member_token_issue
 
@@ -138,6 +140,7 @@ def member_login_phone(*, phone: str, code: str) -> tuple[Member, str, bool]:
         created = member is None
         if member is None:
             member = Member.objects.create(phone=phone)
+            publish(MemberJoined(member_id=member.pk))
         member.last_login_at = timezone.now()
         member.save(update_fields=["last_login_at"])
     return member, member_token_issue(member=member), created

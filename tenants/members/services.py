@@ -13,12 +13,14 @@ from wechatpy.exceptions import WeChatClientException, WeChatOAuthException
 
 from core import crypto
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.events import publish
 from core.images import images_store
 from core.regions import region_names
 from core.text import ascii_digits
 from tenants.catalog.models import Product
 
 from .error_codes import MembersCode
+from .events import MemberJoined
 from .models import Address, BrowsingHistory, Favourite, Member, MiniProgram, OfficialAccount
 from .tokens import member_token_issue
 from .wechat import miniprogram_client, official_account_oauth
@@ -106,7 +108,9 @@ def _member_for(*, unionid: str | None, **identity: str) -> tuple[Member, bool]:
         return member, False
     try:
         with transaction.atomic():
-            return Member.objects.create(unionid=unionid, **identity), True
+            member = Member.objects.create(unionid=unionid, **identity)
+            publish(MemberJoined(member_id=member.pk))
+            return member, True
     except IntegrityError:  # the same shopper's first two requests raced: the other one created them
         return Member.objects.get(**identity), False
 

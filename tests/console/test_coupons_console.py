@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from tenants.marketing.models import Coupon
+from tenants.marketing.models import Coupon, MemberCoupon
 from tenants.marketing.services import coupon_claim
 from tests.conftest import console_login
 from tests.factories import MemberFactory
@@ -46,4 +46,31 @@ def test_create_list_pause_and_end(client_a, store_a):
     client_a.post(URL, {"coupon": coupon.pk, "action": "end"})
     with schema_context(store_a.schema):
         assert Coupon.objects.get(pk=coupon.pk).status == "ended"
+    connection.set_schema_to_public()
+
+
+def test_issue_to_phones_and_make_redemption_codes(client_a, store_a):
+    import io
+
+    from openpyxl import load_workbook
+
+    with schema_context(store_a.schema):
+        coupon = Coupon.objects.create(name="会员专享", kind="amount_off", amount_fen=500, total_quantity=5,
+                                       valid_days=7)
+        for phone in ("13800000001", "13800000002"):
+            MemberFactory(phone=phone)
+    connection.set_schema_to_public()
+    console_login(client_a, store_a.owner_login)
+    empty = client_a.post(URL, {"coupon": coupon.pk, "action": "issue", "segment": "", "phones": ""})
+    assert empty.status_code == 400 and "请选择发放对象" in empty.content.decode()
+    issued = client_a.post(URL, {"coupon": coupon.pk, "action": "issue", "segment": "",
+                                 "phones": "13800000001，13800000002\n13800000009"}, follow=True)
+    assert "已发放 2 张" in issued.content.decode()
+    made = client_a.post(URL, {"coupon": coupon.pk, "action": "codes", "count": "3"}, follow=True)
+    assert "兑换码已生成" in made.content.decode() and "下载 3 个兑换码" in made.content.decode()
+    sheet = load_workbook(io.BytesIO(client_a.get(f"{URL}{coupon.pk}/codes/").content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("兑换码", "状态", "兑换时间") and len(rows) == 4 and rows[1][1] == "未兑换"
+    with schema_context(store_a.schema):
+        assert MemberCoupon.objects.filter(coupon=coupon, source="merchant").count() == 2
     connection.set_schema_to_public()

@@ -8,6 +8,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from tenants.catalog.services import SkuInput, product_create
+from tenants.marketing.models import MemberCoupon
 from tenants.marketing.services import CouponInput, coupon_create
 from tenants.members.models import Member
 from tenants.orders.models import ShippingTemplate
@@ -57,3 +58,28 @@ def test_claim_then_checkout_with_the_coupon(store_a, store_b, wechat_sandbox):
     other_store = api(store_b.host, login(store_b.host, "coupon-shopper"))
     assert other_store.get("/api/v1/coupons/").json()["results"] == []  # store alpha's coupon is not there
     assert other_store.post(f"/api/v1/coupons/{coupon.pk}/claim/").status_code == 404
+
+
+def test_a_new_member_gets_the_welcome_coupon_and_redeems_a_code(store_a, wechat_sandbox):
+    from tenants.marketing.services import coupon_codes_generate
+
+    with schema_context(store_a.schema):
+        coupon_create(values=CouponInput(name="新人券", kind="amount_off", amount_fen=500, total_quantity=10,
+                                         valid_days=7, claimable=False, auto_issue="new_member"))
+        code = coupon_codes_generate(coupon=coupon_create(values=CouponInput(
+            name="兑换券", kind="amount_off", amount_fen=800, total_quantity=10, valid_days=7, claimable=False)),
+            count=1)[0].code
+    connection.set_schema_to_public()
+    client = api(store_a.host, login(store_a.host, "welcome-shopper"))
+    assert [m["coupon"]["name"] for m in client.get("/api/v1/me/coupons/").json()["results"]] == ["新人券"]
+    assert client.get("/api/v1/coupons/").json()["results"] == []  # neither is in the coupon centre
+    redeemed = client.post("/api/v1/coupons/redeem/", {"code": code}, format="json")
+    assert redeemed.status_code == 201 and redeemed.json()["coupon"]["name"] == "兑换券"
+    again = client.post("/api/v1/coupons/redeem/", {"code": code}, format="json")
+    assert (again.status_code, again.json()["code"]) == (409, "code_used")
+    wrong = client.post("/api/v1/coupons/redeem/", {"code": "WRONGCODE2"}, format="json")
+    assert (wrong.status_code, wrong.json()["fields"]) == (400, {"code": ["兑换码不正确。"]})
+    login(store_a.host, "welcome-shopper")  # signing in again is not joining again
+    with schema_context(store_a.schema):
+        assert MemberCoupon.objects.filter(coupon__name="新人券").count() == 1
+    connection.set_schema_to_public()
