@@ -709,6 +709,10 @@ class CouponIssueForm(forms.Form):
         return [p for p in re.split(r"[\s,，]+", self.cleaned_data.get("phones") or "") if p]
 
 
+class MarketingSettingsForm(forms.Form):
+    return_coupons_on_refund = forms.BooleanField(label=_("整单退款后退回仍在有效期内的优惠券"), required=False)
+
+
 class CouponCodesForm(forms.Form):
     coupon = forms.ModelChoiceField(queryset=Coupon.objects.all(), widget=forms.HiddenInput)
     count = WholeNumberField(label=_("生成兑换码（个）"), low=1, high=10_000)

@@ -50,6 +50,8 @@ from tenants.marketing.services import (
     coupon_create,
     coupon_issue,
     coupon_summary,
+    marketing_settings_get,
+    marketing_settings_update,
 )
 from tenants.members.models import Member
 
@@ -61,6 +63,7 @@ from .forms import (
     CouponIssueForm,
     FlashSaleForm,
     FullReductionForm,
+    MarketingSettingsForm,
     TimedDiscountForm,
 )
 from .roles import console_area
@@ -93,6 +96,12 @@ def coupons(request: StoreRequest) -> HttpResponse:
             messages.success(request, _("已发放 %(n)s 张，%(m)s 人未发（已达限领或已发完）。") % {
                 "n": issued.issued, "m": issued.skipped})
             return redirect(request.get_full_path())
+    elif request.method == "POST" and chosen == "settings":
+        rules = action = MarketingSettingsForm(request.POST)
+        if form_done(rules, lambda: marketing_settings_update(
+                return_coupons_on_refund=rules.cleaned_data["return_coupons_on_refund"])):
+            messages.success(request, _("已保存"))
+            return redirect(request.get_full_path())
     elif request.method == "POST" and chosen == "codes":
         codes = action = CouponCodesForm(request.POST)
         if form_done(codes, lambda: coupon_codes_generate(coupon=codes.cleaned_data["coupon"],
@@ -109,7 +118,9 @@ def coupons(request: StoreRequest) -> HttpResponse:
     return render(request, "console_frontend/coupons.html", {
         "store": request.tenant, "nav": "marketing", "tab": "coupons", "form": form, "page": page,
         "rows": [(c, coupon_summary(c), figures.get(c.pk, CampaignFigures())) for c in page],
-        "segments": SEGMENTS.items(), "problem": form_message(action) if action is not None else ""},
+        "segments": SEGMENTS.items(), "problem": form_message(action) if action is not None else "",
+        "settings": MarketingSettingsForm(initial={
+            "return_coupons_on_refund": marketing_settings_get().return_coupons_on_refund})},
         status=form_status(action) if action is not None else form_status(form if form.is_bound else None))
 
 

@@ -271,3 +271,11 @@ def coupons_return_on_refund(*, order_id: int, fully_refunded: bool, now: dateti
     return MemberCoupon.objects.filter(order_id=order_id, status=MemberCoupon.Status.USED,
                                        valid_until__gt=now).update(status=MemberCoupon.Status.UNUSED, order_id=None,
                                                                    used_at=None, discount_fen=0)
+
+
+@transaction.atomic
+def marketing_settings_update(*, return_coupons_on_refund: bool) -> MarketingSettings:
+    rules = MarketingSettings.objects.select_for_update().get(pk=marketing_settings_get().pk)
+    rules.return_coupons_on_refund = return_coupons_on_refund
+    rules.save(update_fields=["return_coupons_on_refund"])
+    return rules

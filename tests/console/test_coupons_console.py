@@ -3,11 +3,15 @@ claimed and used; paused, resumed and ended; a customer-service login cannot ope
 
 from __future__ import annotations
 
+import io
+import re
+
 from django.db import connection
 from django_tenants.utils import schema_context
+from openpyxl import load_workbook
 
 from tenants.marketing.models import Coupon, MemberCoupon
-from tenants.marketing.services import coupon_claim
+from tenants.marketing.services import coupon_claim, marketing_settings_get
 from tests.conftest import console_login
 from tests.factories import MemberFactory
 
@@ -50,9 +54,7 @@ def test_create_list_pause_and_end(client_a, store_a):
 
 
 def test_issue_to_phones_and_make_redemption_codes(client_a, store_a):
-    import io
 
-    from openpyxl import load_workbook
 
     with schema_context(store_a.schema):
         coupon = Coupon.objects.create(name="会员专享", kind="amount_off", amount_fen=500, total_quantity=5,
@@ -74,3 +76,15 @@ def test_issue_to_phones_and_make_redemption_codes(client_a, store_a):
     with schema_context(store_a.schema):
         assert MemberCoupon.objects.filter(coupon=coupon, source="merchant").count() == 2
     connection.set_schema_to_public()
+
+
+def test_the_store_says_whether_a_refund_returns_coupons(client_a, store_a):
+    console_login(client_a, store_a.owner_login)
+    box = re.compile(r'<input[^>]*name="return_coupons_on_refund"[^>]*>')
+    assert "checked" in box.search(client_a.get(URL).content.decode()).group(0)  # on by default
+    assert client_a.post(URL, {"action": "settings"}).status_code == 302  # unticked
+    with schema_context(store_a.schema):
+        assert marketing_settings_get().return_coupons_on_refund is False
+    connection.set_schema_to_public()
+    page = client_a.get(URL).content.decode()
+    assert "已保存" in page and "checked" not in box.search(page).group(0)
