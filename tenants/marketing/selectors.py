@@ -31,6 +31,15 @@ def coupons_claimable(*, member: Member | None, now: datetime | None = None) -> 
     return found.order_by("-created_at", "-id")
 
 
+def coupons_for_product(*, product_id: int, member: Member | None, limit: int = 3) -> list[Coupon]:
+    """The coupons a product page offers to claim: claimable ones not run out that cover the product (all
+    products, or this one named), best first."""
+    return list(coupons_claimable(member=member)
+                .filter(Q(scope=Coupon.Scope.ALL) | Q(scope=Coupon.Scope.PRODUCTS, scope_ids__contains=[product_id]))
+                .exclude(excluded_product_ids__contains=[product_id]).filter(issued_count__lt=F("total_quantity"))
+                .order_by("-amount_fen", "-percent_off_bp", "pk")[:limit])
+
+
 def member_coupons(*, member: Member, state: str, now: datetime | None = None) -> QuerySet[MemberCoupon]:
     """The member's coupons that are ``usable`` (unused and valid), ``used``, or ``expired`` (unused, past)."""
     now = now or timezone.now()

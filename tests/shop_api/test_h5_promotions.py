@@ -25,6 +25,7 @@ from tenants.marketing.campaigns import (
     full_reduction_create,
     timed_discount_create,
 )
+from tenants.marketing.services import CouponInput, coupon_create
 from tenants.members.models import Member
 from tenants.orders.models import Order, ShippingTemplate
 from tests.factories import AddressFactory
@@ -48,6 +49,8 @@ def test_timed_price_reductions_and_a_flash_buy(client_a, store_a, sms_sandbox):
                                                                                  percent_off_bp=2000)]))
         full_reduction_create(values=FullReductionInput(name="满减", starts_at=now - HOUR, ends_at=now + HOUR,
                                                         tiers=[{"threshold_fen": 30000, "amount_fen": 3000}]))
+        coupon_create(values=CouponInput(name="满100减10", kind="amount_off", amount_fen=1000, threshold_fen=10000,
+                                         total_quantity=5, valid_days=3))
         sku = lipstick.skus.get()
         item = flash_sale_create(values=FlashSaleInput(
             name="秒杀", starts_at=now - HOUR, ends_at=now + HOUR,
@@ -57,12 +60,17 @@ def test_timed_price_reductions_and_a_flash_buy(client_a, store_a, sms_sandbox):
     page = _text(visitor.get(f"/products/{cream.pk}/"))
     assert "¥<span data-price>160.00</span> <s data-original>¥200.00</s>" in page
     assert 'id="timed-discount"' in page and "data-ends=" in page and "满 300.00 减 30.00" in page
+    assert "满 100.00 减 10.00" in page.split('id="product-coupons"')[1].split("</div>")[0]  # to claim here
     flash_page = _text(visitor.get(f"/products/{lipstick.pk}/"))
     assert 'id="flash"' in flash_page and "¥59.00" in flash_page and "仅剩 1 件" in flash_page
     assert "登录抢购" in flash_page
     assert "口红" in _text(visitor.get("/flash/")) and "剩 1 / 1 件" in _text(visitor.get("/flash/"))
 
     phone_login(client_a, "13700137001", sms_sandbox)
+    claim = re.search(r'action="(/coupons/\d+/claim/)"', _text(client_a.get(f"/products/{cream.pk}/"))).group(1)
+    back = client_a.post(claim, {"next": f"/products/{cream.pk}/"})
+    assert back["Location"] == f"/products/{cream.pk}/"
+    assert "已领" in _text(client_a.get(f"/products/{cream.pk}/"))
     with schema_context(store_a.schema):
         address = AddressFactory(member=Member.objects.get(phone="13700137001")).pk
     connection.set_schema_to_public()
