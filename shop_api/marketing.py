@@ -1,7 +1,9 @@
-"""Promotions for shoppers: the coupon centre, claiming one, the member's own; flash sales and buying in one."""
+"""Promotions for shoppers: the coupon centre, claiming one, the member's own, redeeming a code; flash sales and
+buying in one; group buys, their teams, opening or joining one."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
@@ -10,14 +12,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.client_ip import client_ip
-from core.errors import CoreCode
+from core.errors import CoreCode, NotFound
 from tenants.catalog.error_codes import CatalogCode
 from tenants.marketing.error_codes import MarketingCode
 from tenants.marketing.flash import MemberGone, flash_buy
-from tenants.marketing.selectors import coupons_claimable, flash_items_on_show, member_coupons
+from tenants.marketing.models import GroupBuy
+from tenants.marketing.selectors import (
+    coupons_claimable,
+    flash_items_on_show,
+    group_buys_running,
+    group_team_shown,
+    member_coupons,
+)
 from tenants.marketing.services import coupon_claim, coupon_code_redeem, coupon_summary
 from tenants.members.models import Member
 from tenants.orders.error_codes import OrdersCode
+from tenants.orders.services import order_create
 
 from .auth import INVALID_TOKEN, IsMember, IsSignedMember, SignedMember, SignedMemberAuthentication, shopper
 from .orders import OrderOutput
@@ -168,3 +178,85 @@ class CouponRedeemApi(APIView):
         data.is_valid(raise_exception=True)
         held = coupon_code_redeem(member=shopper(request), code=data.validated_data["code"])
         return Response(MemberCouponOutput(held).data, status=201)
+
+
+class GroupBuyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    sku_id = serializers.IntegerField()
+    product_id = serializers.IntegerField(source="sku.product_id")
+    title = serializers.CharField(source="sku.product.title")
+    price_fen = serializers.IntegerField(source="sku.price_fen", help_text="the usual price")
+    group_price_fen = serializers.IntegerField(source="price_fen")
+    group_size = serializers.IntegerField()
+    hours = serializers.IntegerField(help_text="how long a team has to fill")
+    ends_at = serializers.DateTimeField()
+
+
+class GroupPlaceOutput(serializers.Serializer):
+    nickname = serializers.SerializerMethodField()
+    avatar_url = serializers.CharField(source="member.avatar_url")
+    paid = serializers.BooleanField()
+    joined_at = serializers.DateTimeField()
+
+    def get_nickname(self, place) -> str:
+        name = place.member.nickname or ""
+        return (name[:1] + "**") if name else "**"  # others' names, masked
+
+
+class GroupTeamOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    deadline_at = serializers.DateTimeField()
+    group_buy = GroupBuyOutput()
+    places = GroupPlaceOutput(many=True)
+    places_left = serializers.SerializerMethodField()
+
+    def get_places_left(self, team) -> int:
+        return max(team.group_buy.group_size - len(team.places.all()), 0)
+
+
+class GroupBuysApi(APIView):
+    @extend_schema(summary="Group buys running now", responses=GroupBuyOutput(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(GroupBuyOutput(group_buys_running(), many=True).data)
+
+
+class GroupTeamApi(APIView):
+    @extend_schema(summary="A group-buy team (the page its share link opens): places taken and left, deadline",
+                   responses={200: GroupTeamOutput, **refusals(http_404=[CoreCode.NOT_FOUND])})
+    def get(self, request: Request, team_id: int) -> Response:
+        team = group_team_shown(team_id=team_id)
+        if team is None:
+            raise NotFound(_("没有这个团。"))
+        return Response(GroupTeamOutput(team).data)
+
+
+class GroupBuyOrderInput(serializers.Serializer):
+    address_id = serializers.IntegerField(min_value=1)
+    team_id = serializers.IntegerField(min_value=1, required=False, allow_null=True,
+                                       help_text="the team to join; left out, the order opens a new team")
+    remark = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class GroupBuyOrderApi(APIView):
+    permission_classes = [IsMember]
+
+    @extend_schema(summary="Open a group-buy team, or join one, with an order at the group price (pay it as any "
+                           "order; an unfilled team is refunded when its time is up)",
+                   request=GroupBuyOrderInput, parameters=[IDEMPOTENCY_KEY],
+                   responses={201: OrderOutput, 200: OrderOutput, **refusals(
+                       http_409=[MarketingCode.GROUP_CLOSED, MarketingCode.GROUP_FULL, MarketingCode.GROUP_JOINED,
+                                 OrdersCode.IDEMPOTENCY_KEY_REUSED, CatalogCode.INSUFFICIENT_STOCK])})
+    def post(self, request: Request, group_buy_id: int) -> Response:
+        data = GroupBuyOrderInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        group_buy = GroupBuy.objects.filter(pk=group_buy_id).first()
+        if group_buy is None:
+            raise NotFound(_("没有这个拼团。"))
+        order, created = order_create(
+            member=shopper(request), idempotency_key=request.headers.get("Idempotency-Key", ""),
+            address_id=data.validated_data["address_id"], items=[{"sku_id": group_buy.sku_id, "quantity": 1}],
+            remark=data.validated_data.get("remark", ""), client_ip=client_ip(request),
+            group_buy={"id": group_buy.pk, "team": data.validated_data.get("team_id")})
+        return Response(OrderOutput(order).data, status=201 if created else 200)

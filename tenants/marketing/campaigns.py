@@ -39,7 +39,7 @@ S = Campaign.Status
 P = CampaignPurchase.Kind
 
 
-def _window_problems(name: str, starts_at: datetime | None, ends_at: datetime | None) -> dict[str, list[str]]:
+def campaign_window_problems(name: str, starts_at: datetime | None, ends_at: datetime | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not name.strip() or len(name) > 40:
         errors["name"] = [_("请填写活动名称（40 字以内）。")]
@@ -80,7 +80,7 @@ class TimedDiscountInput:
 
 
 def timed_discount_problems(values: TimedDiscountInput) -> dict[str, list[str]]:
-    errors = _window_problems(values.name, values.starts_at, values.ends_at)
+    errors = campaign_window_problems(values.name, values.starts_at, values.ends_at)
     if values.per_member_limit is not None and not 1 <= values.per_member_limit <= 999:
         errors["per_member_limit"] = [_("每人限购须在 1 到 999 之间，或不填。")]
     if not values.items:
@@ -171,7 +171,7 @@ class FullReductionInput:
 
 
 def full_reduction_problems(values: FullReductionInput) -> dict[str, list[str]]:
-    errors = _window_problems(values.name, values.starts_at, values.ends_at)
+    errors = campaign_window_problems(values.name, values.starts_at, values.ends_at)
     if values.kind not in FullReduction.Kind.values:
         errors["kind"] = [_("请选择满减或满折。")]
         return errors
@@ -244,7 +244,7 @@ class FlashSaleInput:
 
 
 def flash_sale_problems(values: FlashSaleInput) -> dict[str, list[str]]:
-    errors = _window_problems(values.name, values.starts_at, values.ends_at)
+    errors = campaign_window_problems(values.name, values.starts_at, values.ends_at)
     if not 1 <= values.per_member_limit <= 99:
         errors["per_member_limit"] = [_("每人限购须在 1 到 99 之间。")]
     if not values.items or len({i.sku_id for i in values.items}) != len(values.items):

@@ -19,3 +19,6 @@ class MarketingCode(StrEnum):
     FLASH_CLOSED = "flash_closed"
     CODE_WRONG = "code_wrong"
     CODE_USED = "code_used"
+    GROUP_CLOSED = "group_closed"
+    GROUP_FULL = "group_full"
+    GROUP_JOINED = "group_joined"

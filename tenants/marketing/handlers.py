@@ -11,12 +11,16 @@ from tenants.orders.models import Order
 
 from .campaigns import campaign_purchases_return, campaign_purchases_take
 from .flash import flash_units_returned
+from .groups import group_order_cancelled, group_order_paid, group_order_placed
 from .models import Coupon
 from .services import coupons_auto_issue, coupons_return, coupons_return_on_refund, coupons_use
 
 
 def on_order_placed(event: OrderPlaced) -> None:
     campaign_purchases_take(order_id=event.order_id, member_id=event.member_id, promotions=event.promotions)
+    if group := event.promotions.get("group_buy"):
+        group_order_placed(order_id=event.order_id, member_id=event.member_id, choice=group,
+                           discount_fen=group["discount_fen"])
     coupons_use(member_id=event.member_id, order_id=event.order_id,
                 member_coupon_ids=list(event.promotions.get("coupons", [])),
                 discounts=event.promotions.get("coupon_discounts"))
@@ -24,6 +28,7 @@ def on_order_placed(event: OrderPlaced) -> None:
 
 def on_order_cancelled(event: OrderCancelled) -> None:
     coupons_return(order_id=event.order_id)
+    group_order_cancelled(order_id=event.order_id)
     if flash := campaign_purchases_return(order_id=event.order_id):
         flash_units_returned(order_id=event.order_id, member_id=flash[0].member_id,
                              item_ids=[p.campaign_id for p in flash])
@@ -34,6 +39,7 @@ def on_member_joined(event: MemberJoined) -> None:
 
 
 def on_order_paid(event: OrderPaid) -> None:
+    group_order_paid(order_id=event.order_id)
     member_id, seq = Order.objects.filter(pk=event.order_id).values_list("member_id", "member_paid_seq").get()
     if seq == 1:
         coupons_auto_issue(trigger=Coupon.AutoIssue.FIRST_ORDER, member_id=member_id)

@@ -204,6 +204,7 @@ class CampaignPurchase(models.Model):
         TIMED_DISCOUNT = "discount", _("限时折扣")
         FLASH = "flash", _("秒杀")
         FULL_REDUCTION = "reduction", _("满减")
+        GROUP_BUY = "group", _("拼团")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     campaign_id = models.BigIntegerField()  # the timed discount, or the flash-sale item
@@ -241,3 +242,50 @@ class MarketingSettings(models.Model):
 
     def __str__(self) -> str:
         return "marketing settings"
+
+
+class GroupBuy(Campaign):
+    """拼团: one SKU at the group price for teams of ``group_size``; a leader opens a team, others join through
+    its link within ``hours``; a full team's orders go ahead, an unfilled one is refunded when its time is up."""
+
+    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="+")
+    price_fen = models.PositiveBigIntegerField()
+    group_size = models.PositiveSmallIntegerField()
+    hours = models.PositiveSmallIntegerField(default=24)
+
+    class Meta(Campaign.Meta):
+        pass
+
+
+class GroupTeam(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("拼团中")
+        FILLED = "filled", _("拼团成功")
+        FAILED = "failed", _("拼团失败")
+
+    group_buy = models.ForeignKey(GroupBuy, on_delete=models.PROTECT, related_name="teams")
+    leader = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True)
+    deadline_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"team {self.pk} of {self.group_buy_id} ({self.status})"
+
+
+class GroupTeamMember(models.Model):
+    """One member's place in a team, with their order: a cancelled unpaid order frees the place."""
+
+    team = models.ForeignKey(GroupTeam, on_delete=models.CASCADE, related_name="places")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    order_id = models.BigIntegerField(unique=True)
+    paid = models.BooleanField(default=False)
+    refunded = models.BooleanField(default=False)  # an unfilled team's paid order was refunded (exactly once)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "member"], name="group_team_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in team {self.team_id}"

@@ -1,6 +1,7 @@
 """Marketing's steps of the orders' pricing pipeline (settings.ORDER_PRICING_STEPS), in this order:
 
-1. ``prices_step``: a flash-sale purchase gets the flash price on its line; other lines in a running timed
+1. ``prices_step``: a flash-sale purchase gets the flash price on its line, a group-buy order the group price;
+   other lines in a running timed
    discount get its price (up to the member's limit; units beyond it at the usual price).
 2. ``full_reduction_step``: the best running full reduction whose tier the eligible lines reach comes off
    them, allocated by largest remainder (flash lines are not eligible).
@@ -24,10 +25,12 @@ from tenants.orders.calculations import PriceContext
 from .board import Reduction
 from .campaigns import full_reductions_running, tier_summary, tier_worth, timed_prices, units_bought
 from .error_codes import MarketingCode
-from .models import Campaign, CampaignPurchase, Coupon, FlashSaleItem
+from .groups import group_team_check
+from .models import Campaign, CampaignPurchase, Coupon, FlashSaleItem, GroupBuy, GroupTeam
 from .services import coupon_summary, usable_coupons
 
-FLASH, DISCOUNT = "flash", "discount"
+FLASH, DISCOUNT, GROUP = "flash", "discount", "group"
+OWN_PRICE = (FLASH, GROUP)  # lines sold at a campaign's own price: no full reduction, no coupon
 
 
 def _categories(product_ids: set[int]) -> dict[int, set[int]]:
@@ -45,7 +48,7 @@ def _eligible(offer: Coupon | Reduction, ctx: PriceContext, categories: dict[int
     excluded = getattr(offer, "excluded_product_ids", [])
     indexes = []
     for i, line in enumerate(ctx.lines):
-        if line.campaign == FLASH or line.product_id in excluded:
+        if line.campaign in OWN_PRICE or line.product_id in excluded:
             continue
         if offer.scope == Coupon.Scope.PRODUCTS and line.product_id not in offer.scope_ids:
             continue
@@ -78,9 +81,35 @@ def _flash_price(ctx: PriceContext, item_id: int) -> None:
                                "discount_fen": off}
 
 
+def _group_price(ctx: PriceContext, choice: dict) -> None:
+    group_buy = GroupBuy.objects.filter(pk=int(choice.get("id") or 0)).first()
+    now = timezone.now()
+    if group_buy is None or group_buy.status != Campaign.Status.ACTIVE or \
+            not group_buy.starts_at <= now < group_buy.ends_at:
+        message = _("拼团未在进行中。")
+        raise Conflict(message, code=MarketingCode.GROUP_CLOSED, fields={"items": [message]})
+    if len(ctx.lines) != 1 or ctx.lines[0].sku_id != group_buy.sku_id or ctx.lines[0].quantity != 1:
+        message = _("拼团商品须单独下单，每人一件。")
+        raise ValidationFailed(message, fields={"items": [message]})
+    if choice.get("team") is not None:
+        team = GroupTeam.objects.select_related("group_buy").filter(pk=choice["team"], group_buy=group_buy).first()
+        if team is None:
+            message = _("没有这个团。")
+            raise ValidationFailed(message, fields={"team_id": [message]})
+        if ctx.member_id is not None:
+            group_team_check(team=team, member_id=ctx.member_id, now=now)
+    line = ctx.lines[0]
+    off = max(line.unit_price_fen - group_buy.price_fen, 0)
+    ctx.discount_line(0, off, _("拼团价"))
+    line.campaign = GROUP
+    ctx.promotions["group_buy"] = {"id": group_buy.pk, "team": choice.get("team"), "discount_fen": off}
+
+
 def prices_step(ctx: PriceContext) -> None:
     if (item_id := ctx.choices.get("flash_item_id")) is not None:
         _flash_price(ctx, item_id)
+    if (group := ctx.choices.get("group_buy")) is not None:
+        _group_price(ctx, group)
     open_lines = [i for i, line in enumerate(ctx.lines) if not line.campaign]
     running = timed_prices({ctx.lines[i].sku_id: (ctx.lines[i].product_id, ctx.lines[i].unit_price_fen)
                             for i in open_lines}) if open_lines else {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +16,16 @@ from tenants.orders.models import Order
 from .board import FlashItem, TimedItem, campaigns_board
 from .campaigns import tier_summary, timed_prices
 from .flash import flash_gate_left
-from .models import Campaign, CampaignPurchase, Coupon, FlashSaleItem, MemberCoupon
+from .models import (
+    Campaign,
+    CampaignPurchase,
+    Coupon,
+    FlashSaleItem,
+    GroupBuy,
+    GroupTeam,
+    GroupTeamMember,
+    MemberCoupon,
+)
 
 
 def coupons_claimable(*, member: Member | None, now: datetime | None = None) -> QuerySet[Coupon]:
@@ -189,3 +198,17 @@ def segment_member_ids(segment: str, *, now: datetime | None = None) -> list[int
     elif segment != "all":
         return []
     return list(members.order_by("pk").values_list("pk", flat=True))
+
+
+def group_buys_running(*, now: datetime | None = None) -> QuerySet[GroupBuy]:
+    now = now or timezone.now()
+    return (GroupBuy.objects.select_related("sku__product")
+            .filter(status=Campaign.Status.ACTIVE, starts_at__lte=now, ends_at__gt=now,
+                    sku__product__status=Product.Status.ON_SALE).order_by("ends_at", "pk"))
+
+
+def group_team_shown(*, team_id: int) -> GroupTeam | None:
+    """A team with its group buy and its places (members' nicknames and avatars), for the team's page."""
+    return (GroupTeam.objects.select_related("group_buy__sku__product")
+            .prefetch_related(Prefetch("places", queryset=GroupTeamMember.objects.select_related("member")
+                                       .order_by("joined_at", "pk"))).filter(pk=team_id).first())

@@ -1,5 +1,5 @@
 """Per-store marketing jobs, fanned out by beat: flash-sale gates that drifted from the database are dropped (and
-reload from it on the next request)."""
+reload from it on the next request); group-buy teams whose time is up fail (cancelled, refunded)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from core.schema import current_schema
 from core.tasks import TenantOnlyTask
 
 from .flash import flash_reconcile
+from .groups import group_teams_settle
 
 
 @shared_task(base=TenantOnlyTask, name="tenants.marketing.tick")
 def tick() -> dict:
-    return {"schema": current_schema(), "flash_gates_dropped": flash_reconcile(now=timezone.now())}
+    now = timezone.now()
+    return {"schema": current_schema(), "flash_gates_dropped": flash_reconcile(now=now), **group_teams_settle(now=now)}

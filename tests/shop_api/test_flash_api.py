@@ -1,4 +1,4 @@
-"""Flash sales through the shop API: the list shows what runs and what is left, a buy answers 201 with the order
+"""Flash sales and group buys through the shop API: the list shows what runs and what is left, a buy answers 201 with the order
 at the flash price, a retry with its key 200 with the same order, the next buyer 409 flash_sold_out; the checkout
 preview of a timed discount and a full reduction shows each step."""
 
@@ -21,6 +21,8 @@ from tenants.marketing.campaigns import (
     full_reduction_create,
     timed_discount_create,
 )
+from tenants.marketing.groups import GroupBuyInput, group_buy_create
+from tenants.marketing.models import GroupTeam
 from tenants.members.models import Member
 from tenants.orders.models import ShippingTemplate
 from tests.factories import AddressFactory
@@ -75,3 +77,32 @@ def test_preview_shows_each_step(store_a, wechat_sandbox):
     assert [(a["label"], a["amount_fen"]) for a in preview["adjustments"]] == [
         ("限时折扣：限时九折", 3200), ("满减：满 200.00 减 20.00", 2000)]
     assert preview["payable_fen"] == 32000 - 3200 - 2000 + 800
+
+
+def test_group_buy_open_join_and_the_team_page(store_a, wechat_sandbox):
+    leader, joiner = login(store_a.host, "group-leader"), login(store_a.host, "group-joiner")
+    now = timezone.now()
+    with schema_context(store_a.schema):
+        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
+        sku = product_create(title="拼团面膜", publish=True, skus=[SkuInput(price_fen=9900, stock=9)]).skus.get()
+        group = group_buy_create(values=GroupBuyInput(name="两人团", starts_at=now - HOUR, ends_at=now + 30 * HOUR,
+                                                      sku_id=sku.pk, price_fen=4900, group_size=2, hours=24))
+        one, two = (AddressFactory(member=m).pk for m in Member.objects.order_by("pk"))
+    connection.set_schema_to_public()
+    assert [g["group_price_fen"] for g in api(store_a.host).get("/api/v1/group-buys/").json()] == [4900]
+    url = f"/api/v1/group-buys/{group.pk}/orders/"
+    opened = api(store_a.host, leader).post(url, {"address_id": one}, format="json", HTTP_IDEMPOTENCY_KEY="group-0001")
+    assert opened.status_code == 201 and opened.json()["payable_fen"] == 4900
+    with schema_context(store_a.schema):
+        team = GroupTeam.objects.get().pk
+    connection.set_schema_to_public()
+    page = api(store_a.host).get(f"/api/v1/group-buys/teams/{team}/").json()
+    assert (page["status"], page["places_left"], len(page["places"])) == ("open", 1, 1)
+    again = api(store_a.host, leader).post(url, {"address_id": one, "team_id": team}, format="json",
+                                           HTTP_IDEMPOTENCY_KEY="group-0002")
+    assert (again.status_code, again.json()["code"]) == (409, "group_joined")
+    joined = api(store_a.host, joiner).post(url, {"address_id": two, "team_id": team}, format="json",
+                                            HTTP_IDEMPOTENCY_KEY="group-0003")
+    assert joined.status_code == 201
+    assert api(store_a.host).get(f"/api/v1/group-buys/teams/{team}/").json()["places_left"] == 0
+    assert api(store_a.host).get("/api/v1/group-buys/teams/999999/").status_code == 404
