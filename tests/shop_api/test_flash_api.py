@@ -1,6 +1,7 @@
-"""Flash sales and group buys through the shop API: the list shows what runs and what is left, a buy answers 201 with the order
-at the flash price, a retry with its key 200 with the same order, the next buyer 409 flash_sold_out; the checkout
-preview of a timed discount and a full reduction shows each step."""
+"""Flash sales and group buys through the shop API: the list shows what runs and what is left, a buy answers 201
+with the order at the flash price, a retry with its key 200 with the same order, the next buyer 409
+flash_sold_out; the checkout preview of a timed discount and a full reduction shows each step; a group buy is
+opened and joined, its team page shows the places left."""
 
 from __future__ import annotations
 
