@@ -29,6 +29,7 @@ from tenants.marketing.campaigns import (
     FullReductionInput,
     TimedDiscountInput,
 )
+from tenants.marketing.groups import GroupBuyInput
 from tenants.marketing.models import Coupon, FullReduction
 from tenants.marketing.selectors import SEGMENTS
 from tenants.marketing.services import CouponInput
@@ -806,6 +807,22 @@ class FlashSaleForm(CampaignWindowForm):
                               per_member_limit=data["per_member_limit"],
                               items=[FlashItemInput(sku_id=data["sku"].pk, price_fen=data["price_fen"],
                                                     quota=data["quota"])])
+
+
+class GroupBuyForm(CampaignWindowForm):
+    """A group buy of one SKU: the group price, the team size, the hours a team has to fill."""
+
+    sku = SkuChoiceField(label=_("拼团规格"), queryset=Sku.objects.filter(is_active=True).exclude(
+        product__status=Product.Status.DRAFT).select_related("product").order_by("product__title", "pk"))
+    price_fen = YuanField(label=_("拼团价（元）"))
+    group_size = WholeNumberField(label=_("成团人数"), low=2, high=20, initial=2)
+    hours = WholeNumberField(label=_("成团时限（小时）"), low=1, high=72, initial=24)
+
+    def values(self) -> GroupBuyInput:
+        data = self.cleaned_data
+        return GroupBuyInput(name=data["name"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+                             sku_id=data["sku"].pk, price_fen=data["price_fen"], group_size=data["group_size"],
+                             hours=data["hours"])
 
 
 class CampaignActionForm(forms.Form):

@@ -34,7 +34,16 @@ from tenants.marketing.campaigns import (
     full_reduction_create,
     timed_discount_create,
 )
-from tenants.marketing.models import Campaign, CampaignPurchase, Coupon, FlashSale, FullReduction, TimedDiscount
+from tenants.marketing.groups import group_buy_create
+from tenants.marketing.models import (
+    Campaign,
+    CampaignPurchase,
+    Coupon,
+    FlashSale,
+    FullReduction,
+    GroupBuy,
+    TimedDiscount,
+)
 from tenants.marketing.selectors import (
     SEGMENTS,
     CampaignFigures,
@@ -63,6 +72,7 @@ from .forms import (
     CouponIssueForm,
     FlashSaleForm,
     FullReductionForm,
+    GroupBuyForm,
     MarketingSettingsForm,
     TimedDiscountForm,
 )
@@ -141,8 +151,8 @@ def coupon_codes_export(request: StoreRequest, coupon_id: int) -> HttpResponse:
 @dataclass(frozen=True)
 class CampaignScreen:
     title: str | Promise
-    model: type[TimedDiscount] | type[FullReduction] | type[FlashSale]
-    form: type[TimedDiscountForm] | type[FullReductionForm] | type[FlashSaleForm]
+    model: type[TimedDiscount] | type[FullReduction] | type[FlashSale] | type[GroupBuy]
+    form: type[TimedDiscountForm] | type[FullReductionForm] | type[FlashSaleForm] | type[GroupBuyForm]
     create: Callable
     purchases: str  # the CampaignPurchase kind its figures come from
     prefetch: tuple[str, ...]
@@ -155,6 +165,8 @@ SCREENS = {
                                  CampaignPurchase.Kind.FULL_REDUCTION, ()),
     "flash": CampaignScreen(gettext_lazy("秒杀"), FlashSale, FlashSaleForm, flash_sale_create,
                             CampaignPurchase.Kind.FLASH, ("items__sku__product",)),
+    "groups": CampaignScreen(gettext_lazy("拼团"), GroupBuy, GroupBuyForm, group_buy_create,
+                             CampaignPurchase.Kind.GROUP_BUY, ("sku__product", "teams")),
 }
 
 

@@ -31,6 +31,7 @@ from .models import (
     FlashSale,
     FlashSaleItem,
     FullReduction,
+    GroupBuy,
     TimedDiscount,
     TimedDiscountItem,
 )
@@ -379,6 +380,11 @@ def campaign_rules(campaign: Campaign) -> str:
         return _("；").join(_("%(title)s 秒杀价 %(price)s 元，已抢 %(sold)s / %(quota)s") % {
             "title": item.sku.product.title, "price": format_fen(item.price_fen), "sold": item.sold_count,
             "quota": item.quota} for item in campaign.items.all())
+    if isinstance(campaign, GroupBuy):
+        teams = list(campaign.teams.all())
+        return _("%(title)s 拼团价 %(price)s 元，%(n)s 人团，%(h)s 小时内成团；开团 %(t)s，成团 %(f)s") % {
+            "title": campaign.sku.product.title, "price": format_fen(campaign.price_fen), "n": campaign.group_size,
+            "h": campaign.hours, "t": len(teams), "f": sum(team.status == "filled" for team in teams)}
     assert isinstance(campaign, TimedDiscount)
     items = list(campaign.items.all())
     offers = {(i.price_fen, i.percent_off_bp) for i in items}

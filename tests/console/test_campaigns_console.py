@@ -77,3 +77,20 @@ def test_create_list_act_export_and_calendar(client_a, store_a):
     calendar = client_a.get("/console/marketing/calendar/").content.decode()
     assert "周末八折" in calendar and "满减" in calendar and 'class="ev flash ended"' in calendar
     assert client_a.get("/console/marketing/nothing/").status_code == 404
+
+
+def test_a_group_buy_from_its_form(client_a, store_a):
+    with schema_context(store_a.schema):
+        sku = product_create(title="面膜", publish=True, skus=[SkuInput(price_fen=9900, stock=50)]).skus.get()
+    connection.set_schema_to_public()
+    console_login(client_a, store_a.owner_login)
+    url = "/console/marketing/groups/"
+    base = {"name": "两人团", "starts_at": _when(-1), "ends_at": _when(48), "sku": sku.pk, "hours": "24"}
+    small = client_a.post(url, {**base, "price_fen": "49", "group_size": "1"})
+    assert small.status_code == 400 and 'data-field="group_size"' in small.content.decode()
+    dear = client_a.post(url, {**base, "price_fen": "120", "group_size": "2"})
+    assert dear.status_code == 400 and "低于原价" in dear.content.decode()  # the service's refusal, in place
+    assert client_a.post(url, {**base, "price_fen": "49", "group_size": "2"}).status_code == 302
+    listed = client_a.get(url).content.decode()
+    assert "面膜 拼团价 49.00 元，2 人团，24 小时内成团；开团 0，成团 0" in listed and "进行中" in listed
+    assert "两人团" in client_a.get("/console/marketing/calendar/").content.decode()
