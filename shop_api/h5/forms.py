@@ -115,6 +115,9 @@ class CheckoutForm(forms.Form):
     coupon = forms.RegexField(regex=r"^(|none|[1-9][0-9]{0,17})$", required=False)
     # A flash-sale purchase: the item, bought at the flash price through the sale's gate.
     flash = forms.IntegerField(min_value=1, max_value=2**62, required=False, widget=forms.HiddenInput)
+    # A group-buy order: the group buy, and the team to join (none: the order opens a team).
+    group = forms.IntegerField(min_value=1, max_value=2**62, required=False, widget=forms.HiddenInput)
+    team = forms.IntegerField(min_value=1, max_value=2**62, required=False, widget=forms.HiddenInput)
 
 
 def coupon_ids(choice: str | None) -> list[int] | None:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from control_plane.tenancy.requests import StoreRequest
 from core.errors import DomainError
+from tenants.marketing.selectors import group_team_of_order
 from tenants.members.models import Member
 from tenants.orders.aftersales import (
     after_sale_cancel,
@@ -78,7 +79,9 @@ def order(request: StoreRequest, member: Member, number: str) -> HttpResponse:
     return render(request, "h5/order.html", {
         "store": request.tenant, "layout": storefront_shown(), "order": found, "parcels": parcels, "tab": "me",
         "can": ORDER.available(found.status), "to_review": bool(lines_to_review(order=found)),
-        "after_sales": list(found.after_sales.all()), "after_sale_open": bool(after_sale_options(order=found)[1])})
+        "after_sales": list(found.after_sales.all()), "after_sale_open": bool(after_sale_options(order=found)[1]),
+        "group_team": group_team_of_order(order_id=found.pk) if found.pricing.get("promotions", {}).get(
+            "group_buy") else None})
 
 
 def _act(request: StoreRequest, member: Member, number: str, action, *, done: str) -> HttpResponse:

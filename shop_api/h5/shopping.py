@@ -108,6 +108,12 @@ def _checkout_items(request: StoreRequest, member: Member) -> list[dict]:
             if line.selected and line.buyable]
 
 
+def _single_id(request: StoreRequest, name: str) -> int | None:
+    """A campaign's id from the checkout link (``?flash=``, ``?group=``, ``?team=``), or None."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 def _addresses(member: Member) -> list[Address]:
     return list(member.addresses.all())
 
@@ -133,7 +139,8 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
                     order, _created = order_create(
                         member=member, idempotency_key=data["key"], address_id=data["address"], items=data["items"],
                         remark=data["remark"], coupon_ids=coupon_ids(data["coupon"]), device_id=device_id(request),
-                        client_ip=client_ip(request))
+                        client_ip=client_ip(request),
+                        group_buy={"id": data["group"], "team": data["team"]} if data["group"] else None)
             except DomainError as error:
                 form_refusal(form, error)
             else:
@@ -142,6 +149,7 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
         address_id = form.cleaned_data.get("address")
         choice = form.cleaned_data.get("coupon") or ""
         flash = form.cleaned_data.get("flash")
+        group, team = form.cleaned_data.get("group"), form.cleaned_data.get("team")
     else:
         items = _checkout_items(request, member)
         if not items:
@@ -151,15 +159,17 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
         address_id = next((a.pk for a in addresses if str(a.pk) == chosen), None) or \
             next((a.pk for a in addresses if a.is_default), None)
         choice = request.GET.get("coupon", "") if coupon_ids(request.GET.get("coupon")) is not None else ""
-        flash = int(request.GET["flash"]) if request.GET.get("flash", "").isdigit() and len(items) == 1 and \
-            len(request.GET["flash"]) < 19 else None
+        flash = _single_id(request, "flash") if len(items) == 1 else None
+        group, team = (_single_id(request, name) if len(items) == 1 else None for name in ("group", "team"))
         form = CheckoutForm(initial={"items": items_text(items), "address": address_id,
-                                     "key": secrets.token_urlsafe(24), "coupon": choice, "flash": flash})
+                                     "key": secrets.token_urlsafe(24), "coupon": choice, "flash": flash,
+                                     "group": group, "team": team})
     preview, problem = None, ""
     if address_id and items:
         try:
             preview = checkout_preview(member=member, address_id=address_id, items=items,
-                                       coupon_ids=coupon_ids(choice), flash_item_id=flash)
+                                       coupon_ids=coupon_ids(choice), flash_item_id=flash,
+                                       group_buy={"id": group, "team": team} if group else None)
         except DomainError as error:
             problem = error.message
     status = 400 if form.is_bound and form.errors else 200
@@ -167,6 +177,8 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
         request, form=form, preview=preview, problem=problem, addresses=addresses,
         address=next((a for a in addresses if a.pk == address_id), None), items=items_text(items), coupon=choice,
         items_q=quote(items_text(items)), address_q=str(address_id or ""), flash=flash or "",
+        extra_q="".join(f"&{name}={value}" for name, value in (("flash", flash), ("group", group), ("team", team))
+                        if value),
         coupons=preview.offers.get("coupons", []) if preview else [],
         applied=preview.promotions.get("coupons", []) if preview else [],
         new_address=f"{reverse('h5-address-new')}?next={quote(request.get_full_path())}"), status=status)

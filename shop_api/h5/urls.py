@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, coupons, distribution, me, orders, shopping, views
+from . import accounts, coupons, distribution, groups, me, orders, shopping, views
 
 urlpatterns = [
     path("", views.home, name="h5-home"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("products/<int:product_id>/", views.product, name="h5-product"),
     path("products/<int:product_id>/reviews/", views.product_reviews, name="h5-product-reviews"),
     path("flash/", views.flash_sales, name="h5-flash"),
+    path("groups/teams/<int:team_id>/", groups.team, name="h5-group-team"),
     path("login/", accounts.login, name="h5-login"),
     path("login/wechat/", accounts.login_wechat, name="h5-login-wechat"),
     path("login/wechat/done/", accounts.login_wechat_done, name="h5-login-wechat-done"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.cache import forget_on_commit
 
-from .models import Campaign, FlashSaleItem, FullReduction, TimedDiscountItem
+from .models import Campaign, FlashSaleItem, FullReduction, GroupBuy, TimedDiscountItem
 
 BOARD_KEY = "marketing-board"
 BOARD_SECONDS = 300  # a change forgets it once committed; this bounds a page that put the old one back
@@ -64,10 +64,21 @@ class FlashItem(Window):
 
 
 @dataclass(frozen=True)
+class GroupItem(Window):
+    group_buy_id: int
+    name: str
+    sku_id: int
+    product_id: int
+    price_fen: int
+    group_size: int
+
+
+@dataclass(frozen=True)
 class Board:
     timed: tuple[TimedItem, ...]
     reductions: tuple[Reduction, ...]
     flash: tuple[FlashItem, ...]
+    groups: tuple[GroupItem, ...] = ()
 
     def timed_running(self, now: datetime) -> list[TimedItem]:
         return [item for item in self.timed if item.running(now)]
@@ -94,7 +105,11 @@ def _load(now: datetime) -> Board:
                   per_member_limit=i.flash_sale.per_member_limit)
         for i in FlashSaleItem.objects.select_related("flash_sale", "sku").filter(
             flash_sale__status=live["status"], flash_sale__ends_at__gt=now).order_by("flash_sale__starts_at", "pk"))
-    return Board(timed=timed, reductions=reductions, flash=flash)
+    groups = tuple(
+        GroupItem(starts_at=g.starts_at, ends_at=g.ends_at, group_buy_id=g.pk, name=g.name, sku_id=g.sku_id,
+                  product_id=g.sku.product_id, price_fen=g.price_fen, group_size=g.group_size)
+        for g in GroupBuy.objects.select_related("sku").filter(ends_at__gt=now, **live).order_by("pk"))
+    return Board(timed=timed, reductions=reductions, flash=flash, groups=groups)
 
 
 def campaigns_board(*, now: datetime | None = None) -> Board:

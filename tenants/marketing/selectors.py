@@ -13,7 +13,7 @@ from tenants.catalog.models import Product
 from tenants.members.models import Member
 from tenants.orders.models import Order
 
-from .board import FlashItem, TimedItem, campaigns_board
+from .board import FlashItem, GroupItem, TimedItem, campaigns_board
 from .campaigns import tier_summary, timed_prices
 from .flash import flash_gate_left
 from .models import (
@@ -156,6 +156,7 @@ class ProductPromotions:
     flash_left: int | None
     reductions: list[str]  # tier summaries, "满 300.00 减 30.00"
     ends_at: datetime | None  # when the timed price ends (the soonest, for the countdown)
+    group: GroupItem | None = None  # a group buy running on one of its SKUs
 
     @property
     def flash_running(self) -> bool:
@@ -178,7 +179,9 @@ def product_promotions(*, product_id: int, skus: dict[int, int], now: datetime |
     reductions = [tier_summary(r, tier) for r in board.reductions_running(now)
                   if r.scope == Coupon.Scope.ALL or (r.scope == Coupon.Scope.PRODUCTS and product_id in r.scope_ids)
                   for tier in r.tiers]
-    return ProductPromotions(timed=timed, flash=flash, flash_left=left, reductions=reductions,
+    group = next((g for g in board.groups if g.product_id == product_id and g.sku_id in skus and g.running(now)),
+                 None)
+    return ProductPromotions(timed=timed, flash=flash, flash_left=left, reductions=reductions, group=group,
                              ends_at=min((item.ends_at for item, _price in timed.values()), default=None))
 
 
@@ -212,3 +215,8 @@ def group_team_shown(*, team_id: int) -> GroupTeam | None:
     return (GroupTeam.objects.select_related("group_buy__sku__product")
             .prefetch_related(Prefetch("places", queryset=GroupTeamMember.objects.select_related("member")
                                        .order_by("joined_at", "pk"))).filter(pk=team_id).first())
+
+
+def group_team_of_order(*, order_id: int) -> int | None:
+    """The team an order holds a place in (its page is where the buyer invites others)."""
+    return GroupTeamMember.objects.filter(order_id=order_id).values_list("team_id", flat=True).first()

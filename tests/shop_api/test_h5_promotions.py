@@ -1,7 +1,7 @@
 """Promotions on the H5 pages: a product in a timed discount shows its price, the usual one struck through and a
 countdown, and the full-reduction tiers that cover it; a flash sale shows on the product page and in 秒杀专区, and
 the shopper buys it at the flash price through the checkout (once, however often the button is pressed); then
-it is sold out for the next."""
+it is sold out for the next; a group buy is opened from the product page and its team page invites others."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from tenants.marketing.campaigns import (
     full_reduction_create,
     timed_discount_create,
 )
+from tenants.marketing.groups import GroupBuyInput, group_buy_create
+from tenants.marketing.models import GroupTeam
 from tenants.marketing.services import CouponInput, coupon_create
 from tenants.members.models import Member
 from tenants.orders.models import Order, ShippingTemplate
@@ -89,3 +91,35 @@ def test_timed_price_reductions_and_a_flash_buy(client_a, store_a, sms_sandbox):
     assert "已抢光" in _text(client_a.get(f"/products/{lipstick.pk}/"))
     refused = client_a.post("/checkout/", {**posted, "key": "another-key-0001"})
     assert refused.status_code == 400 and "秒杀商品已抢光" in _text(refused)  # refused in place, at the gate
+
+
+def test_a_group_buy_opened_and_joined_in_the_browser_pages(client_a, store_a, sms_sandbox):
+    now = timezone.now()
+    with schema_context(store_a.schema):
+        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
+        mask = product_create(title="拼团面膜", publish=True, skus=[SkuInput(price_fen=9900, stock=9)])
+        sku = mask.skus.get()
+        group = group_buy_create(values=GroupBuyInput(name="两人团", starts_at=now - HOUR, ends_at=now + 30 * HOUR,
+                                                      sku_id=sku.pk, price_fen=4900, group_size=2, hours=24))
+    connection.set_schema_to_public()
+    assert "登录拼团" in _text(Client(HTTP_HOST=store_a.host).get(f"/products/{mask.pk}/"))
+    phone_login(client_a, "13700137002", sms_sandbox)
+    with schema_context(store_a.schema):
+        address = AddressFactory(member=Member.objects.get(phone="13700137002")).pk
+    connection.set_schema_to_public()
+    page = _text(client_a.get(f"/products/{mask.pk}/"))
+    link = re.search(r'href="(/checkout/\?items=[^"]+&group=\d+)"', page).group(1)
+    checkout = _text(client_a.get(f"{link}&address={address}"))
+    assert "拼团价" in checkout and "¥49.00" in checkout
+    key = re.search(r'name="key" value="([^"]+)"', checkout).group(1)
+    placed = client_a.post("/checkout/", {"items": f"{sku.pk}:1", "address": address, "key": key, "group": group.pk})
+    assert placed.status_code == 302
+    with schema_context(store_a.schema):
+        team = GroupTeam.objects.get()
+        number = Order.objects.get().number
+    connection.set_schema_to_public()
+    assert f"/groups/teams/{team.pk}/" in _text(client_a.get(f"/orders/{number}/"))
+    mine = _text(client_a.get(f"/groups/teams/{team.pk}/"))
+    assert "还差 1 人成团" in mine and "邀请好友参团" in mine
+    visitor = _text(Client(HTTP_HOST=store_a.host).get(f"/groups/teams/{team.pk}/"))
+    assert f"team={team.pk}" in visitor and "¥49.00 参团" in visitor
