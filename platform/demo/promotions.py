@@ -1,6 +1,6 @@
 """The demo stores' promotions running now, made through the marketing services: coupons to claim, a timed
-discount and a full reduction on some products, a flash sale on today and one tomorrow (so the coupon centre,
-the product pages, 秒杀专区 and the console's calendar have something to show). Idempotent."""
+discount and a full reduction on some products, a flash sale on today and one tomorrow, a two-person group buy
+(so the coupon centre, the product pages, 秒杀专区 and the console's calendar have something to show). Idempotent."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tenants.marketing.campaigns import (
     full_reduction_create,
     timed_discount_create,
 )
+from tenants.marketing.groups import GroupBuyInput, group_buy_create
 from tenants.marketing.models import Coupon, TimedDiscount
 from tenants.marketing.services import CouponInput, coupon_create
 
@@ -51,4 +52,9 @@ def promotions_seed() -> bool:
             flash_sale_create(values=FlashSaleInput(
                 name="整点秒杀" if i else "今日秒杀", starts_at=starts, ends_at=starts + timedelta(hours=hours),
                 items=[FlashItemInput(sku_id=sku.pk, price_fen=max(sku.price_fen // 2, 1), quota=10)]))
+    sku = next((s for s in products[5].skus.all() if s.is_active and s.stock >= 10), None)
+    if sku is not None and sku.price_fen > 100:
+        group_buy_create(values=GroupBuyInput(name="两人拼团", starts_at=now - timedelta(days=1),
+                                              ends_at=now + timedelta(days=14), sku_id=sku.pk,
+                                              price_fen=sku.price_fen * 7 // 10, group_size=2, hours=24))
     return True

@@ -1,7 +1,8 @@
 """Promotions in headless Chromium: at 390 px a shopper sees the timed price with a live countdown and the
 full-reduction tiers, opens 秒杀专区, grabs the flash item through the checkout at the flash price and reaches
-the payment page; the merchant's campaign screen and calendar show the campaigns. Screenshots h5-product-promo,
-h5-flash, h5-checkout-flash, console-campaigns-flash, console-campaign-calendar."""
+the payment page; starts a group-buy team and opens its page from the order; the merchant's campaign screen and
+calendar show the campaigns. Screenshots h5-product-promo, h5-flash, h5-checkout-flash, h5-group-team,
+console-campaigns-flash, console-campaign-calendar."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from demo.promotions import promotions_seed
 from shop_api.h5.session import TOKEN_COOKIE
 from tenants.catalog.models import Product
 from tenants.catalog.services import SkuInput, product_create
-from tenants.marketing.models import FlashSale
+from tenants.marketing.models import FlashSale, GroupBuy
 from tenants.members.models import Member
 from tenants.members.tokens import member_token_issue
 from tenants.orders.models import ShippingTemplate
@@ -47,7 +48,9 @@ def promo_store(live):
             token = member_token_issue(member=member)
             cream = Product.objects.get(title="玻尿酸保湿面霜").pk
             flash_product = FlashSale.objects.filter(starts_at__lte=timezone.now()).get().items.get().sku.product_id
-    yield {"token": token, "address": address, "cream": cream, "flash_product": flash_product}
+            group_product = GroupBuy.objects.get().sku.product_id
+    yield {"token": token, "address": address, "cream": cream, "flash_product": flash_product,
+           "group_product": group_product}
     drop_store("h5-promo")
 
 
@@ -82,6 +85,20 @@ def test_timed_price_flash_buy_and_the_merchant_calendar(browser, live, promo_st
     assert "/pay/" in page.url
     page.goto(f"{base}/products/{promo_store['flash_product']}/")
     assert "仅剩 9 件" in page.text_content("#flash")
+
+    page.goto(f"{base}/products/{promo_store['group_product']}/")
+    with page.expect_navigation():
+        page.click("#group-buy >> text=发起拼团")
+    page.wait_for_selector("#sums >> text=拼团价")
+    with page.expect_navigation():
+        page.click("button:has-text('提交订单')")
+    number = page.url.rstrip("/").split("/")[-2]
+    page.goto(f"{base}/orders/{number}/")
+    with page.expect_navigation():
+        page.click("#order-group")
+    assert "还差 1 人成团" in page.text_content("#group-team")
+    page.wait_for_function("document.querySelector('#group-team [data-ends]').textContent.includes(':')")
+    shot(page, "h5-group-team")
     context.close()
 
     console = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
