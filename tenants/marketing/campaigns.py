@@ -55,6 +55,14 @@ def campaign_window_problems(name: str, starts_at: datetime | None, ends_at: dat
     return errors
 
 
+def campaign_window_checked(values, problems: dict[str, list[str]]) -> tuple[datetime, datetime]:
+    """A campaign's window once its ``values`` hold together; otherwise the field errors ``problems`` raised."""
+    if problems:
+        raise ValidationFailed(_("请修正标出的字段。"), fields=problems)
+    assert values.starts_at is not None and values.ends_at is not None  # the problems say so otherwise
+    return values.starts_at, values.ends_at
+
+
 def _overlapping(campaign: str, starts_at: datetime, ends_at: datetime) -> Q:
     """Items whose ``campaign`` (the relation's name) is not ended and whose window meets [starts_at, ends_at)."""
     return Q(**{f"{campaign}__status__in": [S.ACTIVE, S.PAUSED], f"{campaign}__starts_at__lt": ends_at,
@@ -117,11 +125,9 @@ def timed_discount_problems(values: TimedDiscountInput) -> dict[str, list[str]]:
 
 @transaction.atomic
 def timed_discount_create(*, values: TimedDiscountInput) -> TimedDiscount:
-    if errors := timed_discount_problems(values):
-        raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
-    assert values.starts_at is not None and values.ends_at is not None  # the problems say so otherwise
-    discount = TimedDiscount.objects.create(name=values.name.strip(), starts_at=values.starts_at,
-                                            ends_at=values.ends_at, per_member_limit=values.per_member_limit)
+    starts_at, ends_at = campaign_window_checked(values, timed_discount_problems(values))
+    discount = TimedDiscount.objects.create(name=values.name.strip(), starts_at=starts_at, ends_at=ends_at,
+                                            per_member_limit=values.per_member_limit)
     discount.items.bulk_create([
         discount.items.model(discount=discount, product_id=i.product_id, sku_id=i.sku_id, price_fen=i.price_fen,
                              percent_off_bp=i.percent_off_bp if i.price_fen is None else 0)
@@ -197,13 +203,11 @@ def full_reduction_problems(values: FullReductionInput) -> dict[str, list[str]]:
 
 @transaction.atomic
 def full_reduction_create(*, values: FullReductionInput) -> FullReduction:
-    if errors := full_reduction_problems(values):
-        raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
+    starts_at, ends_at = campaign_window_checked(values, full_reduction_problems(values))
     worth = "amount_fen" if values.kind == FullReduction.Kind.AMOUNT else "percent_off_bp"
-    assert values.starts_at is not None and values.ends_at is not None  # the problems say so otherwise
     board_forget()
     return FullReduction.objects.create(
-        name=values.name.strip(), starts_at=values.starts_at, ends_at=values.ends_at, kind=values.kind,
+        name=values.name.strip(), starts_at=starts_at, ends_at=ends_at, kind=values.kind,
         tiers=[{"threshold_fen": int(t["threshold_fen"]), worth: int(t[worth])} for t in values.tiers],
         scope=values.scope, scope_ids=sorted(set(values.scope_ids)) if values.scope != Coupon.Scope.ALL else [])
 
@@ -275,10 +279,8 @@ def flash_sale_problems(values: FlashSaleInput) -> dict[str, list[str]]:
 
 @transaction.atomic
 def flash_sale_create(*, values: FlashSaleInput) -> FlashSale:
-    if errors := flash_sale_problems(values):
-        raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
-    assert values.starts_at is not None and values.ends_at is not None  # the problems say so otherwise
-    sale = FlashSale.objects.create(name=values.name.strip(), starts_at=values.starts_at, ends_at=values.ends_at,
+    starts_at, ends_at = campaign_window_checked(values, flash_sale_problems(values))
+    sale = FlashSale.objects.create(name=values.name.strip(), starts_at=starts_at, ends_at=ends_at,
                                     per_member_limit=values.per_member_limit)
     FlashSaleItem.objects.bulk_create([FlashSaleItem(flash_sale=sale, sku_id=i.sku_id, price_fen=i.price_fen,
                                                      quota=i.quota) for i in values.items])

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict
 from core.money import format_fen
 from tenants.catalog.models import Product, Sku
 from tenants.orders.aftersales import merchant_refund
@@ -22,7 +22,7 @@ from tenants.orders.models import Order
 from tenants.orders.services import order_cancel
 
 from .board import board_forget
-from .campaigns import campaign_window_problems
+from .campaigns import campaign_window_checked, campaign_window_problems
 from .error_codes import MarketingCode
 from .models import CampaignPurchase, GroupBuy, GroupTeam, GroupTeamMember
 
@@ -56,11 +56,9 @@ def group_buy_problems(values: GroupBuyInput) -> dict[str, list[str]]:
 
 @transaction.atomic
 def group_buy_create(*, values: GroupBuyInput) -> GroupBuy:
-    if errors := group_buy_problems(values):
-        raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
-    assert values.starts_at is not None and values.ends_at is not None  # the problems say so otherwise
+    starts_at, ends_at = campaign_window_checked(values, group_buy_problems(values))
     board_forget()
-    return GroupBuy.objects.create(name=values.name.strip(), starts_at=values.starts_at, ends_at=values.ends_at,
+    return GroupBuy.objects.create(name=values.name.strip(), starts_at=starts_at, ends_at=ends_at,
                                    sku_id=values.sku_id, price_fen=values.price_fen, group_size=values.group_size,
                                    hours=values.hours)
 
