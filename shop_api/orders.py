@@ -140,7 +140,7 @@ class CheckoutInput(serializers.Serializer):
     address_id = serializers.IntegerField(min_value=1)
     items = ItemSerializer(many=True, required=False, min_length=1)  # type: ignore[call-arg]  # for the list; stubs lag
     coupon_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False, max_length=2,
+        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False, max_length=4,
         help_text="the member's coupons (GET /me/coupons/ ids) to use; left out, the best ones are used; [] for none")
 
 

@@ -712,6 +712,8 @@ class CouponIssueForm(forms.Form):
 
 class MarketingSettingsForm(forms.Form):
     return_coupons_on_refund = forms.BooleanField(label=_("整单退款后退回仍在有效期内的优惠券"), required=False)
+    store_coupons_per_order = WholeNumberField(label=_("每单可叠加店铺优惠券（张）"), low=1, high=3, initial=1,
+                                               help_text=_("另可再用一张包邮券"))
 
 
 class CouponCodesForm(forms.Form):

@@ -109,7 +109,8 @@ def coupons(request: StoreRequest) -> HttpResponse:
     elif request.method == "POST" and chosen == "settings":
         rules = action = MarketingSettingsForm(request.POST)
         if form_done(rules, lambda: marketing_settings_update(
-                return_coupons_on_refund=rules.cleaned_data["return_coupons_on_refund"])):
+                return_coupons_on_refund=rules.cleaned_data["return_coupons_on_refund"],
+                store_coupons_per_order=rules.cleaned_data["store_coupons_per_order"])):
             messages.success(request, _("已保存"))
             return redirect(request.get_full_path())
     elif request.method == "POST" and chosen == "codes":
@@ -124,13 +125,14 @@ def coupons(request: StoreRequest) -> HttpResponse:
             messages.success(request, _("优惠券已创建"))
             return redirect("console-coupons")
     page = Paginator(coupons_for_console(), 20).get_page(request.GET.get("page"))
-    figures = coupon_figures()
+    figures, rules_now = coupon_figures(), marketing_settings_get()
     return render(request, "console_frontend/coupons.html", {
         "store": request.tenant, "nav": "marketing", "tab": "coupons", "form": form, "page": page,
         "rows": [(c, coupon_summary(c), figures.get(c.pk, CampaignFigures())) for c in page],
         "segments": SEGMENTS.items(), "problem": form_message(action) if action is not None else "",
         "settings": MarketingSettingsForm(initial={
-            "return_coupons_on_refund": marketing_settings_get().return_coupons_on_refund})},
+            "return_coupons_on_refund": rules_now.return_coupons_on_refund,
+            "store_coupons_per_order": rules_now.store_coupons_per_order})},
         status=form_status(action) if action is not None else form_status(form if form.is_bound else None))
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.cache import forget_on_commit
 
-from .models import Campaign, FlashSaleItem, FullReduction, GroupBuy, TimedDiscountItem
+from .models import Campaign, FlashSaleItem, FullReduction, GroupBuy, MarketingSettings, TimedDiscountItem
 
 BOARD_KEY = "marketing-board"
 BOARD_SECONDS = 300  # a change forgets it once committed; this bounds a page that put the old one back
@@ -79,6 +79,7 @@ class Board:
     reductions: tuple[Reduction, ...]
     flash: tuple[FlashItem, ...]
     groups: tuple[GroupItem, ...] = ()
+    store_coupons_per_order: int = 1  # the store's stacking rule (MarketingSettings)
 
     def timed_running(self, now: datetime) -> list[TimedItem]:
         return [item for item in self.timed if item.running(now)]
@@ -109,7 +110,8 @@ def _load(now: datetime) -> Board:
         GroupItem(starts_at=g.starts_at, ends_at=g.ends_at, group_buy_id=g.pk, name=g.name, sku_id=g.sku_id,
                   product_id=g.sku.product_id, price_fen=g.price_fen, group_size=g.group_size)
         for g in GroupBuy.objects.select_related("sku").filter(ends_at__gt=now, **live).order_by("pk"))
-    return Board(timed=timed, reductions=reductions, flash=flash, groups=groups)
+    stacking = MarketingSettings.objects.values_list("store_coupons_per_order", flat=True).first() or 1
+    return Board(timed=timed, reductions=reductions, flash=flash, groups=groups, store_coupons_per_order=stacking)
 
 
 def campaigns_board(*, now: datetime | None = None) -> Board:

@@ -239,6 +239,7 @@ class MarketingSettings(models.Model):
     """The store's promotion rules (one row)."""
 
     return_coupons_on_refund = models.BooleanField(default=True)  # a fully refunded order gives its coupons back
+    store_coupons_per_order = models.PositiveSmallIntegerField(default=1)  # stacking (plus one free-shipping coupon)
 
     def __str__(self) -> str:
         return "marketing settings"

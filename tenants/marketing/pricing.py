@@ -7,7 +7,8 @@
    them, allocated by largest remainder (flash lines are not eligible).
 3. ``coupons_step``: the member's usable coupons are weighed against the cart as priced so far; the chosen
    ones (or the best, when the shopper has not chosen) are taken off the eligible lines, allocated by largest
-   remainder. One store coupon and one free-shipping coupon at most per order; flash lines take none.
+   remainder. One store coupon (or as many as the store's stacking rule allows, the best first) and one
+   free-shipping coupon at most per order; flash and group-buy lines take none.
 
 What was applied goes into the order's snapshot (``promotions``, which the order-placed handler takes: flash
 units, limits, coupons); what was on offer, usable or not and why, goes into the offers the checkout shows."""
@@ -22,7 +23,7 @@ from core.money import format_fen
 from tenants.catalog.models import Product
 from tenants.orders.calculations import PriceContext
 
-from .board import Reduction
+from .board import Reduction, campaigns_board
 from .campaigns import full_reductions_running, tier_summary, tier_worth, timed_prices, units_bought
 from .error_codes import MarketingCode
 from .groups import group_team_check
@@ -205,11 +206,11 @@ def coupons_step(ctx: PriceContext) -> None:
                        "discount_fen": worth, "usable": not reason, "reason": reason,
                        "valid_until": mc.valid_until.isoformat()})
     chosen = ctx.choices.get("coupon_ids")
-    if chosen is None:  # the best store coupon (the soonest to expire among equals) and any free shipping
+    stacking = campaigns_board().store_coupons_per_order
+    if chosen is None:  # the best store coupons (the soonest to expire among equals) and any free shipping
         store = [entry for entry in usable.values() if entry[0].coupon.kind != Coupon.Kind.FREE_SHIPPING]
         shipping = [entry for entry in usable.values() if entry[0].coupon.kind == Coupon.Kind.FREE_SHIPPING]
-        picks = [max(store, key=lambda e: e[2])] if store and max(e[2] for e in store) > 0 else []
-        picks += shipping[:1]
+        picks = [e for e in sorted(store, key=lambda e: -e[2]) if e[2] > 0][:stacking] + shipping[:1]
     else:
         unknown = [pk for pk in chosen if pk not in usable]
         if unknown:
@@ -217,8 +218,8 @@ def coupons_step(ctx: PriceContext) -> None:
             raise ValidationFailed(message, code=MarketingCode.COUPON_NOT_USABLE, fields={"coupon_ids": [message]})
         picks = [usable[pk] for pk in chosen]
         kinds = [mc.coupon.kind == Coupon.Kind.FREE_SHIPPING for mc, _i, _w in picks]
-        if kinds.count(False) > 1 or kinds.count(True) > 1:
-            message = _("每笔订单最多使用一张店铺优惠券和一张包邮券。")
+        if kinds.count(False) > stacking or kinds.count(True) > 1:
+            message = _("每笔订单最多使用 %(n)s 张店铺优惠券和一张包邮券。") % {"n": stacking}
             raise ValidationFailed(message, code=MarketingCode.COUPONS_DO_NOT_STACK, fields={"coupon_ids": [message]})
     applied, taken = [], {}
     for mc, indexes, worth in sorted(picks, key=lambda e: e[0].coupon.kind == Coupon.Kind.FREE_SHIPPING):

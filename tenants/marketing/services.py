@@ -18,6 +18,7 @@ from core.money import format_fen
 from core.transitions import Transitions
 from tenants.members.models import Member
 
+from .board import board_forget
 from .error_codes import MarketingCode
 from .models import Coupon, CouponCode, MarketingSettings, MemberCoupon
 
@@ -274,8 +275,15 @@ def coupons_return_on_refund(*, order_id: int, fully_refunded: bool, now: dateti
 
 
 @transaction.atomic
-def marketing_settings_update(*, return_coupons_on_refund: bool) -> MarketingSettings:
+def marketing_settings_update(*, return_coupons_on_refund: bool, store_coupons_per_order: int = 1) -> MarketingSettings:
+    """The store's promotion rules: coupons back on a full refund; how many store coupons an order may stack
+    (1 to 3, with one free-shipping coupon besides)."""
+    if not 1 <= store_coupons_per_order <= 3:
+        message = _("每单可叠加 1 到 3 张店铺优惠券。")
+        raise ValidationFailed(message, fields={"store_coupons_per_order": [message]})
     rules = MarketingSettings.objects.select_for_update().get(pk=marketing_settings_get().pk)
     rules.return_coupons_on_refund = return_coupons_on_refund
-    rules.save(update_fields=["return_coupons_on_refund"])
+    rules.store_coupons_per_order = store_coupons_per_order
+    rules.save(update_fields=["return_coupons_on_refund", "store_coupons_per_order"])
+    board_forget()  # the pricing reads the stacking rule from the kept board
     return rules

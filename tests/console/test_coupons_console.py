@@ -82,9 +82,12 @@ def test_the_store_says_whether_a_refund_returns_coupons(client_a, store_a):
     console_login(client_a, store_a.owner_login)
     box = re.compile(r'<input[^>]*name="return_coupons_on_refund"[^>]*>')
     assert "checked" in box.search(client_a.get(URL).content.decode()).group(0)  # on by default
-    assert client_a.post(URL, {"action": "settings"}).status_code == 302  # unticked
+    wrong = client_a.post(URL, {"action": "settings", "store_coupons_per_order": "5"})
+    assert wrong.status_code == 400
+    assert client_a.post(URL, {"action": "settings", "store_coupons_per_order": "2"}).status_code == 302  # unticked
     with schema_context(store_a.schema):
-        assert marketing_settings_get().return_coupons_on_refund is False
+        rules = marketing_settings_get()
+        assert (rules.return_coupons_on_refund, rules.store_coupons_per_order) == (False, 2)
     connection.set_schema_to_public()
     page = client_a.get(URL).content.decode()
     assert "已保存" in page and "checked" not in box.search(page).group(0)

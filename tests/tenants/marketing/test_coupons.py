@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from core.errors import Conflict, ValidationFailed
 from tenants.marketing.models import Coupon, MemberCoupon
-from tenants.marketing.services import CouponInput, coupon_claim, coupon_create, coupon_summary
+from tenants.marketing.services import (
+    CouponInput,
+    coupon_claim,
+    coupon_create,
+    coupon_summary,
+    marketing_settings_update,
+)
 from tenants.orders.services import checkout_preview, order_cancel, order_create
 from tests.factories import MemberFactory
 
@@ -110,3 +116,18 @@ def test_an_order_uses_its_coupon_once_and_a_cancelled_order_gives_it_back(cart)
     order_cancel(order=order, reason="不要了", actor="member")
     held.refresh_from_db()
     assert (held.status, held.order_id) == ("unused", None)
+
+
+def test_the_store_may_let_coupons_stack(cart, django_capture_on_commit_callbacks):
+    member = cart["member"]
+    for coupon in (make(name="满100减20"), make(name="无门槛5元", amount_fen=500, threshold_fen=0)):
+        coupon_claim(member=member, coupon_id=coupon.pk)
+    one = checkout_preview(member=member, address_id=cart["address"], items=_items(cart))
+    assert one.discount_fen == 2000  # one store coupon by default: the best
+    with django_capture_on_commit_callbacks(execute=True):  # the kept board learns the rule once it commits
+        marketing_settings_update(return_coupons_on_refund=True, store_coupons_per_order=2)
+    both = checkout_preview(member=member, address_id=cart["address"], items=_items(cart))
+    assert both.discount_fen == 2500 and len(both.promotions["coupons"]) == 2
+    assert sum(line.discount_fen for line in both.lines) == 2500
+    with pytest.raises(ValidationFailed):
+        marketing_settings_update(return_coupons_on_refund=True, store_coupons_per_order=4)
