@@ -131,7 +131,7 @@ def product(request: StoreRequest, product_id: int) -> HttpResponse:
     chosen = next((sku for sku in found.skus if sku.stock > 0), found.skus[0] if found.skus else None)
     return render(request, "h5/product.html", {
         "store": request.tenant, "layout": storefront_shown(), "product": found, "promo": promo,
-        "coupons": [(c, coupon_summary(c)) for c in coupons_for_product(product_id=product_id, member=member)],
+        "coupons": [(c, coupon_summary(c)) for c in coupons_for_product(product_id=product_id)],
         "skus": [(sku, deals.get(sku.id)) for sku in found.skus], "deal": deals.get(chosen.id) if chosen else None,
         "member": member, "favourite": member is not None and is_favourite(member_id=member.pk, product_id=product_id),
         "distribution_on": distribution_on_shown(),

@@ -1,7 +1,8 @@
 """The store's campaigns as plain data, kept in the cache until the merchant changes one: every product page
-and every checkout asks which timed discounts, full reductions and flash sales are running, and the answer is a
-handful of rows that change a few times a month. Each entry carries its window, so the one snapshot answers for
-any moment; a campaign created, paused, resumed or ended forgets it once committed."""
+and every checkout asks which timed discounts, full reductions, flash sales, group buys and claimable coupons are
+running, and the answer is a handful of rows that change a few times a month. Each entry carries its window, so
+the one snapshot answers for any moment; a campaign or coupon created, paused, resumed or ended (or a coupon's
+last unit claimed) forgets it once committed."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.cache import forget_on_commit
 
-from .models import Campaign, FlashSaleItem, FullReduction, GroupBuy, MarketingSettings, TimedDiscountItem
+from .models import Campaign, Coupon, FlashSaleItem, FullReduction, GroupBuy, MarketingSettings, TimedDiscountItem
 
 BOARD_KEY = "marketing-board"
 BOARD_SECONDS = 300  # a change forgets it once committed; this bounds a page that put the old one back
@@ -74,12 +76,40 @@ class GroupItem(Window):
 
 
 @dataclass(frozen=True)
+class CouponOffer:
+    """A coupon in the coupon centre, as a product page offers it (claims are counted when made)."""
+
+    coupon_id: int
+    kind: str
+    amount_fen: int
+    percent_off_bp: int
+    max_discount_fen: int | None
+    threshold_fen: int
+    per_member_limit: int
+    scope: str
+    scope_ids: frozenset[int]
+    excluded_product_ids: frozenset[int]
+    valid_until: datetime | None
+
+    def as_coupon(self) -> Coupon:
+        """An unsaved Coupon with these terms, for what shows them (coupon_summary) in the reader's language."""
+        return Coupon(pk=self.coupon_id, kind=self.kind, amount_fen=self.amount_fen,
+                      percent_off_bp=self.percent_off_bp, max_discount_fen=self.max_discount_fen,
+                      threshold_fen=self.threshold_fen, per_member_limit=self.per_member_limit)
+
+    def covers(self, product_id: int, now: datetime) -> bool:
+        return (self.valid_until is None or self.valid_until > now) and product_id not in self.excluded_product_ids \
+            and (self.scope == "all" or (self.scope == "products" and product_id in self.scope_ids))
+
+
+@dataclass(frozen=True)
 class Board:
     timed: tuple[TimedItem, ...]
     reductions: tuple[Reduction, ...]
     flash: tuple[FlashItem, ...]
     groups: tuple[GroupItem, ...] = ()
     store_coupons_per_order: int = 1  # the store's stacking rule (MarketingSettings)
+    coupons: tuple[CouponOffer, ...] = ()  # claimable, not run out when the board was kept
 
     def timed_running(self, now: datetime) -> list[TimedItem]:
         return [item for item in self.timed if item.running(now)]
@@ -111,7 +141,17 @@ def _load(now: datetime) -> Board:
                   product_id=g.sku.product_id, price_fen=g.price_fen, group_size=g.group_size)
         for g in GroupBuy.objects.select_related("sku").filter(ends_at__gt=now, **live).order_by("pk"))
     stacking = MarketingSettings.objects.values_list("store_coupons_per_order", flat=True).first() or 1
-    return Board(timed=timed, reductions=reductions, flash=flash, groups=groups, store_coupons_per_order=stacking)
+    coupons = tuple(
+        CouponOffer(coupon_id=c.pk, kind=c.kind, amount_fen=c.amount_fen, percent_off_bp=c.percent_off_bp,
+                    max_discount_fen=c.max_discount_fen, threshold_fen=c.threshold_fen,
+                    per_member_limit=c.per_member_limit, scope=c.scope, scope_ids=frozenset(c.scope_ids),
+                    excluded_product_ids=frozenset(c.excluded_product_ids), valid_until=c.valid_until)
+        for c in Coupon.objects.filter(status=Coupon.Status.ACTIVE, claimable=True,
+                                       issued_count__lt=F("total_quantity"))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .order_by("-amount_fen", "-percent_off_bp", "pk"))
+    return Board(timed=timed, reductions=reductions, flash=flash, groups=groups, store_coupons_per_order=stacking,
+                 coupons=coupons)
 
 
 def campaigns_board(*, now: datetime | None = None) -> Board:

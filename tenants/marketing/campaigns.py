@@ -21,7 +21,7 @@ from core.transitions import Transitions
 from tenants.catalog.models import Product, Sku
 from tenants.members.models import Member
 
-from .board import Reduction, TimedItem, board_forget, campaigns_board
+from .board import Board, Reduction, TimedItem, board_forget, campaigns_board
 from .error_codes import MarketingCode
 from .flash import flash_state_changed
 from .models import (
@@ -144,13 +144,14 @@ def timed_unit_price(unit_price_fen: int, *, price_fen: int | None, percent_off_
     return unit_price_fen * (10000 - percent_off_bp) // 10000
 
 
-def timed_prices(lines: dict[int, tuple[int, int]], *, now: datetime | None = None) -> dict[int, tuple[TimedItem, int]]:
+def timed_prices(lines: dict[int, tuple[int, int]], *, now: datetime | None = None,
+                 board: Board | None = None) -> dict[int, tuple[TimedItem, int]]:
     """For SKUs ``{sku id: (product id, price)}``, each one's running timed discount and its price there (an item
     naming the SKU beats one for its product). Read from the campaigns board: no query once it is kept."""
     now = now or timezone.now()
     products = {product_id for product_id, _price in lines.values()}
     found: dict[int, tuple[TimedItem, int]] = {}
-    items = [i for i in campaigns_board().timed_running(now) if i.product_id in products]
+    items = [i for i in (board or campaigns_board()).timed_running(now) if i.product_id in products]
     for item in sorted(items, key=lambda i: i.sku_id is not None):  # the SKU's own item last, so it wins
         for sku_id, (product_id, price_fen) in lines.items():
             if product_id == item.product_id and item.sku_id in (None, sku_id):

@@ -40,13 +40,12 @@ def coupons_claimable(*, member: Member | None, now: datetime | None = None) -> 
     return found.order_by("-created_at", "-id")
 
 
-def coupons_for_product(*, product_id: int, member: Member | None, limit: int = 3) -> list[Coupon]:
-    """The coupons a product page offers to claim: claimable ones not run out that cover the product (all
-    products, or this one named), best first."""
-    return list(coupons_claimable(member=member)
-                .filter(Q(scope=Coupon.Scope.ALL) | Q(scope=Coupon.Scope.PRODUCTS, scope_ids__contains=[product_id]))
-                .exclude(excluded_product_ids__contains=[product_id]).filter(issued_count__lt=F("total_quantity"))
-                .order_by("-amount_fen", "-percent_off_bp", "pk")[:limit])
+def coupons_for_product(*, product_id: int, limit: int = 3, now: datetime | None = None) -> list[Coupon]:
+    """The coupons a product page offers to claim, from the kept board (no query): claimable ones not run out
+    when it was kept that cover the product (all products, or this one named), best first. Unsaved copies with
+    their terms; a claim counts what is left and what the member holds."""
+    now = now or timezone.now()
+    return [offer.as_coupon() for offer in campaigns_board().coupons if offer.covers(product_id, now)][:limit]
 
 
 def member_coupons(*, member: Member, state: str, now: datetime | None = None) -> QuerySet[MemberCoupon]:
@@ -168,7 +167,7 @@ def product_promotions(*, product_id: int, skus: dict[int, int], now: datetime |
     but the flash gate's count (one Redis read, for a flash sale on show)."""
     now = now or timezone.now()
     board = campaigns_board()
-    timed = timed_prices({sku_id: (product_id, price) for sku_id, price in skus.items()}, now=now)
+    timed = timed_prices({sku_id: (product_id, price) for sku_id, price in skus.items()}, now=now, board=board)
     flash = next((f for f in board.flash if f.product_id == product_id and f.sku_id in skus and f.ends_at > now
                   and f.starts_at <= now + timedelta(days=7)), None)
     left = None

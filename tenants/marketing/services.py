@@ -82,6 +82,7 @@ def coupon_problems(values: CouponInput) -> dict[str, list[str]]:
 def coupon_create(*, values: CouponInput) -> Coupon:
     if errors := coupon_problems(values):
         raise ValidationFailed(_("请修正标出的字段。"), fields=errors)
+    board_forget()  # the product pages offer claimable coupons from the kept board
     return Coupon.objects.create(
         name=values.name.strip(), kind=values.kind, amount_fen=values.amount_fen if values.kind == C.AMOUNT_OFF else 0,
         percent_off_bp=values.percent_off_bp if values.kind == C.PERCENT_OFF else 0,
@@ -134,6 +135,8 @@ def coupon_claim(*, member: Member, coupon_id: int, now: datetime | None = None,
                                   status=Coupon.Status.ACTIVE).update(issued_count=F("issued_count") + 1)
     if not taken:
         raise Conflict(_("优惠券已被领完。"), code=MarketingCode.COUPON_GONE)
+    if coupon.issued_count + 1 >= coupon.total_quantity:  # (at most) the last unit: the pages stop offering it
+        board_forget()
     valid_from, valid_until = _window(coupon, now)
     return MemberCoupon.objects.create(coupon=coupon, member=member, source=source, valid_from=valid_from,
                                        valid_until=valid_until, claimed_at=now)
@@ -188,6 +191,7 @@ def coupon_act(*, coupon: Coupon, action: str) -> Coupon:
     COUPON.check(action, coupon.status, status_label=coupon.get_status_display())
     coupon.status = _TARGET[action]
     coupon.save(update_fields=["status"])
+    board_forget()
     return coupon
 
 
