@@ -27,7 +27,7 @@ from tenants.catalog.selectors import (
     products_featured,
 )
 from tenants.distribution.selectors import distribution_on_shown
-from tenants.marketing.selectors import coupons_for_product, flash_items_on_show, product_promotions
+from tenants.marketing.selectors import flash_items_on_show, product_promotions
 from tenants.marketing.services import coupon_summary
 from tenants.members.selectors import is_favourite
 from tenants.members.services import history_record
@@ -131,7 +131,7 @@ def product(request: StoreRequest, product_id: int) -> HttpResponse:
     chosen = next((sku for sku in found.skus if sku.stock > 0), found.skus[0] if found.skus else None)
     return render(request, "h5/product.html", {
         "store": request.tenant, "layout": storefront_shown(), "product": found, "promo": promo,
-        "coupons": [(c, coupon_summary(c)) for c in coupons_for_product(product_id=product_id)],
+        "coupons": [(c, coupon_summary(c)) for c in promo.coupons],
         "skus": [(sku, deals.get(sku.id)) for sku in found.skus], "deal": deals.get(chosen.id) if chosen else None,
         "member": member, "favourite": member is not None and is_favourite(member_id=member.pk, product_id=product_id),
         "distribution_on": distribution_on_shown(),

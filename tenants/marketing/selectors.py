@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -38,14 +38,6 @@ def coupons_claimable(*, member: Member | None, now: datetime | None = None) -> 
     if member is not None:
         found = found.annotate(held=Count("issued", filter=Q(issued__member=member)))
     return found.order_by("-created_at", "-id")
-
-
-def coupons_for_product(*, product_id: int, limit: int = 3, now: datetime | None = None) -> list[Coupon]:
-    """The coupons a product page offers to claim, from the kept board (no query): claimable ones not run out
-    when it was kept that cover the product (all products, or this one named), best first. Unsaved copies with
-    their terms; a claim counts what is left and what the member holds."""
-    now = now or timezone.now()
-    return [offer.as_coupon() for offer in campaigns_board().coupons if offer.covers(product_id, now)][:limit]
 
 
 def member_coupons(*, member: Member, state: str, now: datetime | None = None) -> QuerySet[MemberCoupon]:
@@ -156,6 +148,9 @@ class ProductPromotions:
     reductions: list[str]  # tier summaries, "满 300.00 减 30.00"
     ends_at: datetime | None  # when the timed price ends (the soonest, for the countdown)
     group: GroupItem | None = None  # a group buy running on one of its SKUs
+    # Coupons to claim on the page: claimable, not run out when the board was kept, covering the product (all
+    # products, or this one named), best first; unsaved copies with their terms (a claim counts what is left).
+    coupons: list[Coupon] = field(default_factory=list)
 
     @property
     def flash_running(self) -> bool:
@@ -163,8 +158,8 @@ class ProductPromotions:
 
 
 def product_promotions(*, product_id: int, skus: dict[int, int], now: datetime | None = None) -> ProductPromotions:
-    """For a product page (``skus``: {sku id: price}), from the kept campaigns board: no query once it is kept
-    but the flash gate's count (one Redis read, for a flash sale on show)."""
+    """For a product page (``skus``: {sku id: price}), from the kept campaigns board, read once: no query once it
+    is kept but the flash gate's count (one Redis read, for a flash sale on show)."""
     now = now or timezone.now()
     board = campaigns_board()
     timed = timed_prices({sku_id: (product_id, price) for sku_id, price in skus.items()}, now=now, board=board)
@@ -180,8 +175,10 @@ def product_promotions(*, product_id: int, skus: dict[int, int], now: datetime |
                   for tier in r.tiers]
     group = next((g for g in board.groups if g.product_id == product_id and g.sku_id in skus and g.running(now)),
                  None)
+    coupons = [offer.as_coupon() for offer in board.coupons if offer.covers(product_id, now)][:3]
     return ProductPromotions(timed=timed, flash=flash, flash_left=left, reductions=reductions, group=group,
-                             ends_at=min((item.ends_at for item, _price in timed.values()), default=None))
+                             ends_at=min((item.ends_at for item, _price in timed.values()), default=None),
+                             coupons=coupons)
 
 
 SEGMENTS = {"all": gettext_lazy("全部会员"), "buyers_30d": gettext_lazy("近 30 天下过单"),
