@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from control_plane.tenancy.requests import StoreRequest
+from core.cache import kept_together
 from core.money import format_fen
 from tenants.catalog.selectors import (
     LISTING_COLUMNS,
@@ -26,13 +27,14 @@ from tenants.catalog.selectors import (
     product_page_shown,
     products_featured,
 )
-from tenants.distribution.selectors import distribution_on_shown
+from tenants.distribution.selectors import DISTRIBUTION_ON_KEY, distribution_on_shown
+from tenants.marketing.board import BOARD_KEY
 from tenants.marketing.selectors import flash_items_on_show, product_promotions
 from tenants.marketing.services import coupon_summary
 from tenants.members.selectors import is_favourite
 from tenants.members.services import history_record
 from tenants.orders.reviews import reviews_published
-from tenants.storefront.selectors import storefront_shown
+from tenants.storefront.selectors import SHOWN_KEY, storefront_shown
 
 from .forms import SORT_CHOICES, ListingForm
 from .session import h5_member, h5_page
@@ -117,11 +119,7 @@ def _on_sale(product_id: int) -> ProductShown:
     return found
 
 
-@require_GET
-@h5_page
-def product(request: StoreRequest, product_id: int) -> HttpResponse:
-    """A product: its images, every SKU with its price and stock to choose from, its description. A signed-in
-    shopper's view joins their browsing history."""
+def _product_page(request: StoreRequest, product_id: int) -> dict:
     found = _on_sale(product_id)
     member = h5_member(request)
     if member is not None:
@@ -129,14 +127,24 @@ def product(request: StoreRequest, product_id: int) -> HttpResponse:
     promo = product_promotions(product_id=product_id, skus={sku.id: sku.price_fen for sku in found.skus})
     deals = {sku_id: price for sku_id, (_discount, price) in promo.timed.items()}
     chosen = next((sku for sku in found.skus if sku.stock > 0), found.skus[0] if found.skus else None)
-    return render(request, "h5/product.html", {
+    return {
         "store": request.tenant, "layout": storefront_shown(), "product": found, "promo": promo,
         "coupons": [(c, coupon_summary(c)) for c in promo.coupons],
         "skus": [(sku, deals.get(sku.id)) for sku in found.skus], "deal": deals.get(chosen.id) if chosen else None,
         "member": member, "favourite": member is not None and is_favourite(member_id=member.pk, product_id=product_id),
         "distribution_on": distribution_on_shown(),
         "reviews": list(reviews_published(product_id=product_id)[:REVIEWS_SHOWN]) if found.rating_count else [],
-        "chosen": chosen})
+        "chosen": chosen}
+
+
+@require_GET
+@h5_page
+def product(request: StoreRequest, product_id: int) -> HttpResponse:
+    """A product: its images, every SKU with its price and stock to choose from (at its campaign's price), its
+    promotions, its description. A signed-in shopper's view joins their browsing history."""
+    with kept_together(SHOWN_KEY, DISTRIBUTION_ON_KEY, BOARD_KEY):  # what the page keeps, in one round trip
+        page = _product_page(request, product_id)
+    return render(request, "h5/product.html", page)
 
 
 @require_GET

@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
+from core.cache import kept_get
+
 from .calculations import CampaignRate, Override, Rules
 from .models import Application, Binding, Commission, DistributionSettings, Distributor, RuleSet
 
@@ -25,7 +27,7 @@ DISTRIBUTION_ON_SECONDS = 300  # a change deletes it once committed; this bounds
 def distribution_on_shown() -> bool:
     """Whether the store runs distribution, as its product pages ask on every view: kept in the cache until
     the merchant changes the rules (``distribution_settings_update``)."""
-    on = cache.get(DISTRIBUTION_ON_KEY)
+    on = kept_get(DISTRIBUTION_ON_KEY)
     if on is None:
         on = distribution_settings_get().enabled
         cache.set(DISTRIBUTION_ON_KEY, on, timeout=DISTRIBUTION_ON_SECONDS)

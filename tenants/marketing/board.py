@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.cache import forget_on_commit
+from core.cache import forget_on_commit, kept_get
 
 from .models import Campaign, Coupon, FlashSaleItem, FullReduction, GroupBuy, MarketingSettings, TimedDiscountItem
 
@@ -156,7 +156,7 @@ def _load(now: datetime) -> Board:
 
 def campaigns_board(*, now: datetime | None = None) -> Board:
     """Every campaign not ended (running or to come), from the cache or the database."""
-    board = cache.get(BOARD_KEY)
+    board = kept_get(BOARD_KEY)
     if board is None:
         board = _load(now or timezone.now())
         cache.set(BOARD_KEY, board, timeout=BOARD_SECONDS)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
+from core.cache import kept_get
+
 from .models import StorefrontLayout
 
 # A shopper's page reads the layout from the cache; a merchant's change deletes it once committed. A page that
@@ -19,7 +21,7 @@ def storefront_layout_get() -> StorefrontLayout | None:
 def storefront_shown() -> dict | None:
     """The home page's layout and colours as shoppers' pages use them: {"layout": ..., "theme": ...}; None for
     a store that has none yet (that is kept too, until its template is applied)."""
-    shown = cache.get(SHOWN_KEY)
+    shown = kept_get(SHOWN_KEY)
     if shown is None:
         layout = storefront_layout_get()
         shown = {"layout": layout.layout, "theme": layout.theme} if layout else {}
