@@ -18,6 +18,7 @@ from control_plane.tenancy.requests import StoreRequest
 from core.cache import kept_together
 from core.money import format_fen
 from tenants.catalog.selectors import (
+    CATEGORIES_KEY,
     LISTING_COLUMNS,
     ProductShown,
     category_name_shown,
@@ -95,6 +96,11 @@ def categories(request: StoreRequest) -> HttpResponse:
 def products(request: StoreRequest) -> HttpResponse:
     """Search and listing: words in Chinese, a category, a price range, sorted by new, sales or price; pages
     of 20 with a link to the next."""
+    with kept_together(SHOWN_KEY, CATEGORIES_KEY):  # the layout and the category tree in one round trip
+        return _listing(request)
+
+
+def _listing(request: StoreRequest) -> HttpResponse:
     form = ListingForm(request.GET)
     criteria, page = form.criteria(), form.page_number()
     category_id, category = criteria.pop("category_id", None), None

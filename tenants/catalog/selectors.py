@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.cache import kept_get
 from core.images import thumbnail_url
 
 from .models import Product, ProductImage, Sku
@@ -106,7 +107,7 @@ CATEGORIES_SECONDS = 300  # a change deletes it once committed; this bounds a pa
 
 def category_tree_shown() -> list[dict]:
     """``category_tree`` as shoppers' pages use it, kept in the cache until the merchant changes a category."""
-    tree = cache.get(CATEGORIES_KEY)
+    tree = kept_get(CATEGORIES_KEY)
     if tree is None:
         tree = category_tree()
         cache.set(CATEGORIES_KEY, tree, timeout=CATEGORIES_SECONDS)
