@@ -50,19 +50,16 @@ from tenants.marketing.selectors import (
     campaign_figures,
     coupon_figures,
     coupons_for_console,
-    segment_member_ids,
 )
 from tenants.marketing.services import (
-    Issued,
     coupon_act,
     coupon_codes_generate,
     coupon_create,
-    coupon_issue,
+    coupon_issue_to,
     coupon_summary,
     marketing_settings_get,
     marketing_settings_update,
 )
-from tenants.members.models import Member
 
 from .forms import (
     CampaignActionForm,
@@ -79,14 +76,6 @@ from .forms import (
 from .roles import console_area
 
 
-def _issue(form: CouponIssueForm) -> Issued:
-    coupon = form.cleaned_data["coupon"]
-    segment = form.cleaned_data["segment"]
-    member_ids = segment_member_ids(segment) if segment else list(
-        Member.objects.filter(phone__in=form.phone_list()).values_list("pk", flat=True))
-    return coupon_issue(coupon_id=coupon.pk, member_ids=member_ids)
-
-
 @console_area("marketing")
 @require_http_methods(["GET", "POST"])
 def coupons(request: StoreRequest) -> HttpResponse:
@@ -101,7 +90,9 @@ def coupons(request: StoreRequest) -> HttpResponse:
             return redirect(request.get_full_path())
     elif request.method == "POST" and chosen == "issue":
         issue = action = CouponIssueForm(request.POST)
-        issued = form_submit(issue, lambda: _issue(issue))
+        issued = form_submit(issue, lambda: coupon_issue_to(coupon_id=issue.cleaned_data["coupon"].pk,
+                                                            segment=issue.cleaned_data["segment"],
+                                                            phones=issue.phone_list()))
         if issued is not None:
             messages.success(request, _("已发放 %(n)s 张，%(m)s 人未发（已达限领或已发完）。") % {
                 "n": issued.issued, "m": issued.skipped})

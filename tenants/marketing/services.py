@@ -21,6 +21,7 @@ from tenants.members.models import Member
 from .board import board_forget
 from .error_codes import MarketingCode
 from .models import Coupon, CouponCode, MarketingSettings, MemberCoupon
+from .selectors import segment_member_ids
 
 C = Coupon.Kind
 
@@ -218,6 +219,13 @@ def coupon_issue(*, coupon_id: int, member_ids: list[int], source: str = MemberC
                 skipped = len(member_ids) - issued
                 break
     return Issued(issued=issued, skipped=skipped)
+
+
+def coupon_issue_to(*, coupon_id: int, segment: str = "", phones: list[str] | None = None) -> Issued:
+    """The merchant's 发放: to a segment of members (selectors.SEGMENTS), or to the members with these phones."""
+    member_ids = segment_member_ids(segment) if segment else list(
+        Member.objects.filter(phone__in=phones or []).values_list("pk", flat=True))
+    return coupon_issue(coupon_id=coupon_id, member_ids=member_ids)
 
 
 def coupons_auto_issue(*, trigger: str, member_id: int) -> int:

@@ -23,7 +23,7 @@ from tenants.marketing.campaigns import (
     timed_discount_create,
 )
 from tenants.marketing.groups import GroupBuyInput, group_buy_create
-from tenants.marketing.models import GroupTeam
+from tenants.marketing.models import FlashSaleItem, GroupTeam
 from tenants.members.models import Member
 from tenants.orders.models import ShippingTemplate
 from tests.factories import AddressFactory
@@ -107,3 +107,31 @@ def test_group_buy_open_join_and_the_team_page(store_a, wechat_sandbox):
     assert joined.status_code == 201
     assert api(store_a.host).get(f"/api/v1/group-buys/teams/{team}/").json()["places_left"] == 0
     assert api(store_a.host).get("/api/v1/group-buys/teams/999999/").status_code == 404
+
+
+def test_two_stores_flash_gates_never_mix(store_a, store_b, wechat_sandbox):
+    """Both stores' flash item has the same id: store A's sell-out does not close store B's, nor its token buy there."""
+    now = timezone.now()
+    buyers, items = {}, {}
+    for store in (store_a, store_b):
+        token = login(store.host, f"two-stores-{store.schema}")
+        with schema_context(store.schema):
+            ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
+            sku = product_create(title="口红", publish=True, skus=[SkuInput(price_fen=15900, stock=9)]).skus.get()
+            made = flash_sale_create(values=FlashSaleInput(
+                name="秒杀", starts_at=now - HOUR, ends_at=now + HOUR,
+                items=[FlashItemInput(sku_id=sku.pk, price_fen=5900, quota=1)])).items.get().pk
+            FlashSaleItem.objects.filter(pk=made).update(id=77)  # the same id in both schemas
+            items[store.schema] = 77
+            buyers[store.schema] = (token, AddressFactory(member=Member.objects.get()).pk)
+        connection.set_schema_to_public()
+    url = f"/api/v1/flash-sales/items/{items[store_a.schema]}/orders/"
+    token_a, address_a = buyers[store_a.schema]
+    token_b, address_b = buyers[store_b.schema]
+    assert api(store_a.host, token_a).post(url, {"address_id": address_a}, format="json",
+                                           HTTP_IDEMPOTENCY_KEY="two-stores-a1").status_code == 201
+    assert api(store_b.host, token_a).post(url, {"address_id": address_a}, format="json",
+                                           HTTP_IDEMPOTENCY_KEY="two-stores-a2").status_code == 401
+    assert api(store_b.host, token_b).post(url, {"address_id": address_b}, format="json",
+                                           HTTP_IDEMPOTENCY_KEY="two-stores-b1").status_code == 201
+    assert api(store_b.host).get("/api/v1/flash-sales/").json()[0]["left"] == 0
