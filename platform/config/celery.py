@@ -51,6 +51,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(),
         "args": ("tenants.marketing.tick",),
     },
+    "points-accrual-every-10-minutes": {  # received orders earn their points
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(minute="*/10"),
+        "args": ("tenants.loyalty.accrue",),
+    },
+    "points-expiry-daily": {
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(hour=3, minute=40),
+        "args": ("tenants.loyalty.expire",),
+    },
     "payment-sweep-every-minute": {
         "task": "control_plane.tenancy.tasks.fan_out",
         "schedule": crontab(),

@@ -22,6 +22,7 @@ TENANT_PLANE_APPS = [
     "tenants.orders",
     "tenants.payments",
     "tenants.ledger",
+    "tenants.loyalty",
     "tenants.marketing",
     "tenants.distribution",
 ]

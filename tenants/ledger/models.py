@@ -7,6 +7,9 @@ account's balance is the sum of its entries; ``balance_fen`` caches it and recon
 
 Sign convention: an entry's amount is what it adds to the account's balance. Distributor accounts hold
 what the store owes the distributor (positive); the store's own accounts mirror them.
+
+Two units share the books: money (fen) and members' points. A points account's ``balance_fen`` counts points,
+a journal never mixes the two units (``journal_post`` refuses it), and reconciliation sums each unit apart.
 """
 
 from django.db import models
@@ -21,6 +24,11 @@ class Account(models.Model):
         STORE_COMMISSION_EXPENSE = "store_commission_expense", _("店铺佣金支出")
         STORE_PAYOUT_CLEARING = "store_payout_clearing", _("店铺已打款")
         STORE_FEE_INCOME = "store_fee_income", _("店铺提现手续费收入")
+        # Points (积分), counted in points, never in fen.
+        MEMBER_POINTS = "member_points", _("会员积分")
+        STORE_POINTS_ISSUED = "store_points_issued", _("店铺发放积分")
+        STORE_POINTS_REDEEMED = "store_points_redeemed", _("店铺积分抵扣")
+        STORE_POINTS_EXPIRED = "store_points_expired", _("店铺过期积分")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     owner_id = models.BigIntegerField(null=True, blank=True)  # the distributor for distributor accounts
@@ -37,6 +45,11 @@ class Account(models.Model):
         return f"{self.kind}:{self.owner_id or '-'}"
 
 
+POINTS_ACCOUNT_KINDS: frozenset[str] = frozenset(kind.value for kind in (
+    Account.Kind.MEMBER_POINTS, Account.Kind.STORE_POINTS_ISSUED, Account.Kind.STORE_POINTS_REDEEMED,
+    Account.Kind.STORE_POINTS_EXPIRED))
+
+
 class Journal(models.Model):
     class Kind(models.TextChoices):
         ACCRUAL = "accrual", _("佣金计提")
@@ -46,6 +59,13 @@ class Journal(models.Model):
         WITHDRAWAL_REVERSAL = "withdrawal_reversal", _("提现退回")
         PAYOUT = "payout", _("提现打款")
         BONUS = "bonus", _("奖励")
+        POINTS_EARN = "points_earn", _("购物得积分")
+        POINTS_GRANT = "points_grant", _("积分奖励")
+        POINTS_SPEND = "points_spend", _("积分抵扣")
+        POINTS_RETURN = "points_return", _("积分退回")
+        POINTS_REVERSE = "points_reverse", _("积分扣回")
+        POINTS_EXPIRE = "points_expire", _("积分过期")
+        POINTS_ADJUST = "points_adjust", _("积分调整")
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     idempotency_key = models.CharField(max_length=120, unique=True)

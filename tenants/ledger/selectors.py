@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from .models import Account, Entry, Journal
+from .models import POINTS_ACCOUNT_KINDS, Account, Entry, Journal
 
 
 def account_balance_fen(*, account: Account) -> int:
@@ -23,15 +23,18 @@ class Reconciliation:
     journals_checked: int
     balance_mismatches: list[tuple[int, int, int]]  # (account_id, cached, derived)
     unbalanced_journals: list[tuple[int, int]]  # (journal_id, sum)
-    ledger_total_fen: int  # sum of every entry: zero when the books balance
+    ledger_total_fen: int  # sum of every money entry: zero when the books balance
+    points_total: int = 0  # sum of every points entry: zero too (a journal never mixes the two)
 
     @property
     def ok(self) -> bool:
-        return not self.balance_mismatches and not self.unbalanced_journals and self.ledger_total_fen == 0
+        return (not self.balance_mismatches and not self.unbalanced_journals and self.ledger_total_fen == 0
+                and self.points_total == 0)
 
 
 def ledger_reconcile() -> Reconciliation:
-    """Every account's cached balance equals the sum of its entries, every journal sums to zero."""
+    """Every account's cached balance equals the sum of its entries, every journal sums to zero, and so do all
+    money entries and all points entries, each unit apart."""
     accounts, entries, journals = Account._meta.db_table, Entry._meta.db_table, Journal._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -46,11 +49,14 @@ def ledger_reconcile() -> Reconciliation:
         )
         unbalanced = [(int(a), int(b)) for a, b in cursor.fetchall()]
         cursor.execute(f"SELECT (SELECT count(*) FROM {accounts}), (SELECT count(*) FROM {journals}), "  # noqa: S608
-                       f"(SELECT coalesce(sum(amount_fen), 0) FROM {entries})")
-        account_count, journal_count, total = cursor.fetchone()
+                       f"coalesce(sum(e.amount_fen) FILTER (WHERE NOT a.kind = ANY(%s)), 0), "
+                       f"coalesce(sum(e.amount_fen) FILTER (WHERE a.kind = ANY(%s)), 0) "
+                       f"FROM {entries} e JOIN {accounts} a ON a.id = e.account_id",
+                       [sorted(POINTS_ACCOUNT_KINDS), sorted(POINTS_ACCOUNT_KINDS)])
+        account_count, journal_count, total, points = cursor.fetchone()
     return Reconciliation(accounts_checked=int(account_count), journals_checked=int(journal_count),
                           balance_mismatches=mismatches, unbalanced_journals=unbalanced,
-                          ledger_total_fen=int(total))
+                          ledger_total_fen=int(total), points_total=int(points))
 
 
 def account_balances_by_owner() -> dict[int, dict[str, int]]:

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from core.errors import ValidationFailed
 
 from .error_codes import LedgerCode
-from .models import Account, Entry, Journal
+from .models import POINTS_ACCOUNT_KINDS, Account, Entry, Journal
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ def journal_post(*, kind: str, idempotency_key: str, lines: Sequence[Line], refe
         raise ValidationFailed("A journal's entries must sum to zero.", code=LedgerCode.UNBALANCED_JOURNAL)
     if len(lines) < 2 or any(line.amount_fen == 0 for line in lines):
         raise ValidationFailed("A journal needs at least two non-zero entries.", code=LedgerCode.UNBALANCED_JOURNAL)
+    if len({line.account.kind in POINTS_ACCOUNT_KINDS for line in lines}) > 1:
+        raise ValidationFailed("A journal never mixes points and money.", code=LedgerCode.UNBALANCED_JOURNAL)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Journal._meta.db_table} (kind, idempotency_key, reference, memo, created_at) "  # noqa: S608

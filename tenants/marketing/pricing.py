@@ -30,8 +30,7 @@ from .groups import group_team_check
 from .models import Campaign, CampaignPurchase, Coupon, FlashSaleItem, GroupBuy, GroupTeam
 from .services import coupon_summary, usable_coupons
 
-FLASH, DISCOUNT, GROUP = "flash", "discount", "group"
-OWN_PRICE = (FLASH, GROUP)  # lines sold at a campaign's own price: no full reduction, no coupon
+FLASH, DISCOUNT, GROUP = "flash", "discount", "group"  # PriceLine.campaign (flash and group are own prices)
 
 
 def _categories(product_ids: set[int]) -> dict[int, set[int]]:
@@ -49,7 +48,7 @@ def _eligible(offer: Coupon | Reduction, ctx: PriceContext, categories: dict[int
     excluded = getattr(offer, "excluded_product_ids", [])
     indexes = []
     for i, line in enumerate(ctx.lines):
-        if line.campaign in OWN_PRICE or line.product_id in excluded:
+        if line.own_price or line.product_id in excluded:
             continue
         if offer.scope == Coupon.Scope.PRODUCTS and line.product_id not in offer.scope_ids:
             continue

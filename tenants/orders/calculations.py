@@ -25,6 +25,9 @@ from .error_codes import OrdersCode
 from .models import ShippingTemplate
 
 DEFAULT_STEPS: tuple[str, ...] = ()
+# Price campaigns whose lines sell at the campaign's own price: no later discount (full reduction, coupon,
+# points) takes anything more off them.
+OWN_PRICE_CAMPAIGNS = ("flash", "group")
 
 
 @dataclass
@@ -47,6 +50,10 @@ class PriceLine:
     @property
     def paid_fen(self) -> int:
         return self.goods_fen - self.discount_fen
+
+    @property
+    def own_price(self) -> bool:
+        return self.campaign in OWN_PRICE_CAMPAIGNS
 
 
 @dataclass(frozen=True)

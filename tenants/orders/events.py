@@ -47,3 +47,13 @@ class OrderRulesChanging:
     live with them raises ValidationFailed naming the field, and nothing is saved."""
 
     after_sale_days: int
+
+
+@dataclass(frozen=True)
+class ReviewPublished:
+    """A review is shown on its product (at once, or when the merchant approves it); each review is announced
+    once per publication, and a subscriber rewarding it must key the reward by the review."""
+
+    review_id: int
+    member_id: int
+    order_line_id: int

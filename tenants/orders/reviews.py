@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.events import publish
 from core.images import images_store
 from tenants.catalog.models import Product
 from tenants.members.models import Member
 
 from .error_codes import OrdersCode
+from .events import ReviewPublished
 from .models import Order, OrderLine, Review
 from .selectors import order_settings_get
 from .transitions import REVIEW
@@ -67,7 +69,12 @@ def review_create(*, member: Member, order_line_id: int, rating: int, text: str,
         raise Conflict(_("这件商品已经评价过了。"), code=OrdersCode.ALREADY_REVIEWED) from None
     if published:
         _count(review, +1)
+        _announce(review)
     return review
+
+
+def _announce(review: Review) -> None:
+    publish(ReviewPublished(review_id=review.pk, member_id=review.member_id, order_line_id=review.order_line_id))
 
 
 def _locked(review_id: int) -> Review:
@@ -88,6 +95,7 @@ def review_moderate(*, review: Review, action: str, actor: str) -> Review:
     review.save(update_fields=["status", "moderated_by"])
     if review.status == Review.Status.PUBLISHED and not was_published:
         _count(review, +1)
+        _announce(review)
     elif was_published and review.status != Review.Status.PUBLISHED:
         _count(review, -1)
     return review

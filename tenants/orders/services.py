@@ -144,7 +144,7 @@ def _requested_items(member: Member, items: list[dict] | None) -> list[tuple[int
 
 def _price_context(member: Member, pairs: list[tuple[int, int]], address: Address,
                    coupon_ids: list[int] | None = None, flash_item_id: int | None = None,
-                   group_buy: dict | None = None) -> PriceContext:
+                   group_buy: dict | None = None, points: int = 0) -> PriceContext:
     skus = {sku.pk: sku for sku in Sku.objects.select_related("product").prefetch_related("product__images")
             .filter(pk__in=[sku_id for sku_id, _ in pairs])}
     lines = []
@@ -164,27 +164,31 @@ def _price_context(member: Member, pairs: list[tuple[int, int]], address: Addres
         choices["flash_item_id"] = flash_item_id
     if group_buy is not None:
         choices["group_buy"] = group_buy
+    if points:
+        choices["points"] = points
     return price(PriceContext(lines=lines, region_code=address.region_code, member_id=member.pk, choices=choices))
 
 
 def checkout_preview(*, member: Member, address_id: int, items: list[dict] | None = None,
                      coupon_ids: list[int] | None = None, flash_item_id: int | None = None,
-                     group_buy: dict | None = None) -> PriceContext:
+                     group_buy: dict | None = None, points: int = 0) -> PriceContext:
     """Prices, discounts, shipping and total for what the member is about to buy, with the member's coupons
     ``coupon_ids`` (None: the best ones, chosen by the pricing steps; []: none), as a flash-sale purchase of
-    ``flash_item_id`` or a group-buy order (``{"id": group buy, "team": team to join or None}``) when given.
-    Writes nothing."""
+    ``flash_item_id`` or a group-buy order (``{"id": group buy, "team": team to join or None}``) when given,
+    paying ``points`` of the member's points. Writes nothing."""
     address = _address(member, address_id)
-    return _price_context(member, _requested_items(member, items), address, coupon_ids, flash_item_id, group_buy)
+    return _price_context(member, _requested_items(member, items), address, coupon_ids, flash_item_id, group_buy,
+                          points)
 
 
 def _fingerprint(pairs: list[tuple[int, int]], address_id: int, remark: str, device_id: str,
-                 coupon_ids: list[int] | None, flash_item_id: int | None, group_buy: dict | None) -> str:
+                 coupon_ids: list[int] | None, flash_item_id: int | None, group_buy: dict | None, points: int) -> str:
     """Everything the shopper sent: the same key with any of it different is another request, not a retry."""
     chosen = None if coupon_ids is None else sorted(set(coupon_ids))
     sent = [pairs, address_id, remark, device_id] + ([chosen] if chosen is not None else []) + (
         [["flash", flash_item_id]] if flash_item_id is not None else []) + (
-        [["group", group_buy.get("id"), group_buy.get("team")]] if group_buy is not None else [])
+        [["group", group_buy.get("id"), group_buy.get("team")]] if group_buy is not None else []) + (
+        [["points", points]] if points else [])
     return hashlib.sha256(json.dumps(sent).encode()).hexdigest()[:32]
 
 
@@ -192,8 +196,9 @@ def _fingerprint(pairs: list[tuple[int, int]], address_id: int, remark: str, dev
 def order_create(*, member: Member, idempotency_key: str, address_id: int, items: list[dict] | None = None,
                  remark: str = "", device_id: str = "", client_ip: str | None = None,
                  coupon_ids: list[int] | None = None, flash_item_id: int | None = None,
-                 group_buy: dict | None = None, now: datetime | None = None) -> tuple[Order, bool]:
-    """Place an order: price it (with ``coupon_ids``, ``flash_item_id``, ``group_buy`` as in
+                 group_buy: dict | None = None, points: int = 0,
+                 now: datetime | None = None) -> tuple[Order, bool]:
+    """Place an order: price it (with ``coupon_ids``, ``flash_item_id``, ``group_buy``, ``points`` as in
     ``checkout_preview``; a flash purchase comes through marketing's gate, tenants.marketing.flash.flash_buy),
     reserve stock (never oversold), take what the pricing applied (a coupon is used up), empty the bought cart
     rows. Returns (order, created). The same idempotency key returns the same order; reusing a key for a different
@@ -202,7 +207,7 @@ def order_create(*, member: Member, idempotency_key: str, address_id: int, items
     if not 8 <= len(key) <= 64:
         raise ValidationFailed(_("缺少幂等键。"), fields={"idempotency_key": [_("需要 8 到 64 个字符的幂等键。")]})
     pairs = _requested_items(member, items)
-    fingerprint = _fingerprint(pairs, address_id, remark, device_id, coupon_ids, flash_item_id, group_buy)
+    fingerprint = _fingerprint(pairs, address_id, remark, device_id, coupon_ids, flash_item_id, group_buy, points)
     existing = Order.objects.filter(member=member, idempotency_key=key).first()
     if existing is not None:
         if existing.pricing.get("fingerprint") != fingerprint:
@@ -210,7 +215,7 @@ def order_create(*, member: Member, idempotency_key: str, address_id: int, items
         return existing, False
     now = now or timezone.now()
     address = _address(member, address_id)
-    ctx = _price_context(member, pairs, address, coupon_ids, flash_item_id, group_buy)
+    ctx = _price_context(member, pairs, address, coupon_ids, flash_item_id, group_buy, points)
     rules = order_settings_get()
     try:
         with transaction.atomic():
@@ -229,7 +234,7 @@ def order_create(*, member: Member, idempotency_key: str, address_id: int, items
         # The same key raced in from a second request: that one won; answer with its order.
         return order_create(member=member, idempotency_key=key, address_id=address_id, items=items, remark=remark,
                             device_id=device_id, client_ip=client_ip, coupon_ids=coupon_ids,
-                            flash_item_id=flash_item_id, group_buy=group_buy, now=now)
+                            flash_item_id=flash_item_id, group_buy=group_buy, points=points, now=now)
     OrderLine.objects.bulk_create([
         OrderLine(order=order, position=i, sku_id=line.sku_id, product_id=line.product_id, title=line.title,
                   spec_text=line.spec_text, image=line.image, unit_price_fen=line.unit_price_fen,
