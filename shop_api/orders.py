@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from core.client_ip import client_ip
 from core.errors import CoreCode, NotFound
 from tenants.catalog.error_codes import CatalogCode
+from tenants.loyalty.error_codes import LoyaltyCode
 from tenants.marketing.error_codes import MarketingCode
 from tenants.orders.error_codes import OrdersCode
 from tenants.orders.filters import MemberOrderFilter
@@ -142,6 +143,9 @@ class CheckoutInput(serializers.Serializer):
     coupon_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**62), required=False, max_length=4,
         help_text="the member's coupons (GET /me/coupons/ ids) to use; left out, the best ones are used; [] for none")
+    points = serializers.IntegerField(required=False, min_value=0, max_value=10**9, default=0,
+                                      help_text="how many of the member's points to pay with (at most the offer's "
+                                                "max_points); 0 or left out: none")
 
 
 class CheckoutPreviewApi(MemberApi):
@@ -169,9 +173,21 @@ class CheckoutPreviewApi(MemberApi):
             reason = serializers.CharField(help_text="why it cannot be used, when it cannot")
             valid_until = serializers.DateTimeField()
 
+        class PointsOfferOutput(serializers.Serializer):
+            balance = serializers.IntegerField(help_text="the member's points")
+            max_points = serializers.IntegerField(help_text="the most this order can be paid with (0: none)")
+            max_fen = serializers.IntegerField(help_text="what max_points take off")
+            fen_per_point = serializers.IntegerField()
+            min_points = serializers.IntegerField(help_text="fewer points than this cannot be used")
+
         class PromotionsOutput(serializers.Serializer):
+            class PointsUsedOutput(serializers.Serializer):
+                points = serializers.IntegerField()
+                fen = serializers.IntegerField()
+
             coupons = serializers.ListField(child=serializers.IntegerField(), required=False,
                                             help_text="the member coupons applied")
+            points = PointsUsedOutput(required=False, help_text="the points applied")
 
         goods_fen = serializers.IntegerField()
         discount_fen = serializers.IntegerField()
@@ -181,11 +197,14 @@ class CheckoutPreviewApi(MemberApi):
         promotions = PromotionsOutput()
         lines = LineOutput(many=True)
         coupons = CouponOfferOutput(many=True, help_text="every coupon the member holds, usable ones first")
+        points = PointsOfferOutput(allow_null=True, help_text="what the member's points can pay (null: the store "
+                                                              "has no points)")
 
     @extend_schema(summary="Price an order before placing it (the total placing it will charge)",
                    description="Without ``items``, the cart's selected rows.", request=CheckoutInput,
                    responses={200: OutputSerializer, **refusals(
-                       http_400=[MarketingCode.COUPON_NOT_USABLE, MarketingCode.COUPONS_DO_NOT_STACK],
+                       http_400=[MarketingCode.COUPON_NOT_USABLE, MarketingCode.COUPONS_DO_NOT_STACK,
+                                 LoyaltyCode.POINTS_OVER_LIMIT, LoyaltyCode.POINTS_OFF],
                        http_409=[OrdersCode.NOT_SELLABLE, OrdersCode.UNREACHABLE_REGION,
                                  CatalogCode.INSUFFICIENT_STOCK])})
     def post(self, request: Request) -> Response:
@@ -193,11 +212,12 @@ class CheckoutPreviewApi(MemberApi):
         data.is_valid(raise_exception=True)
         ctx = checkout_preview(member=shopper(request), address_id=data.validated_data["address_id"],
                                items=data.validated_data.get("items"),
-                               coupon_ids=data.validated_data.get("coupon_ids"))
+                               coupon_ids=data.validated_data.get("coupon_ids"), points=data.validated_data["points"])
         lines = [{"sku_id": line.sku_id, "title": line.title, "unit_price_fen": line.unit_price_fen,
                   "quantity": line.quantity, "discount_fen": line.discount_fen, "paid_fen": line.paid_fen}
                  for line in ctx.lines]
-        return Response({**ctx.breakdown(), "lines": lines, "coupons": ctx.offers.get("coupons", [])})
+        return Response({**ctx.breakdown(), "lines": lines, "coupons": ctx.offers.get("coupons", []),
+                         "points": ctx.offers.get("points")})
 
 
 class OrderListCreateApi(MemberApi):
@@ -218,10 +238,11 @@ class OrderListCreateApi(MemberApi):
     @extend_schema(summary="Place an order: priced as the preview, stock reserved, the bought cart rows emptied",
                    request=CreateInput, parameters=[IDEMPOTENCY_KEY],
                    responses={201: OrderOutput, 200: OrderOutput, **refusals(
-                       http_400=[MarketingCode.COUPON_NOT_USABLE, MarketingCode.COUPONS_DO_NOT_STACK],
+                       http_400=[MarketingCode.COUPON_NOT_USABLE, MarketingCode.COUPONS_DO_NOT_STACK,
+                                 LoyaltyCode.POINTS_OVER_LIMIT, LoyaltyCode.POINTS_OFF],
                        http_409=[OrdersCode.IDEMPOTENCY_KEY_REUSED, OrdersCode.NOT_SELLABLE,
                                  MarketingCode.COUPON_NOT_USABLE, OrdersCode.UNREACHABLE_REGION,
-                                 CatalogCode.INSUFFICIENT_STOCK],
+                                 CatalogCode.INSUFFICIENT_STOCK, LoyaltyCode.POINTS_NOT_ENOUGH],
                        http_403=[CoreCode.PLAN_LIMIT_REACHED])})
     def post(self, request: Request) -> Response:
         data = self.CreateInput(data=request.data)
@@ -231,6 +252,7 @@ class OrderListCreateApi(MemberApi):
             address_id=data.validated_data["address_id"], items=data.validated_data.get("items"),
             remark=data.validated_data.get("remark", ""), device_id=data.validated_data.get("device_id", ""),
             client_ip=client_ip(request), coupon_ids=data.validated_data.get("coupon_ids"),
+            points=data.validated_data["points"],
         )
         return Response(OrderOutput(order).data, status=201 if created else 200)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import aftersales, catalog, distribution, marketing, members, orders, payments
+from . import aftersales, catalog, distribution, loyalty, marketing, members, orders, payments
 from .storefront import StorefrontLayoutApi
 
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
     path("group-buys/<int:group_buy_id>/orders/", marketing.GroupBuyOrderApi.as_view(), name="api-group-buy-order"),
     path("group-buys/teams/<int:team_id>/", marketing.GroupTeamApi.as_view(), name="api-group-team"),
     path("flash-sales/items/<int:item_id>/orders/", marketing.FlashBuyApi.as_view(), name="api-flash-buy"),
+    path("me/points/", loyalty.PointsApi.as_view(), name="api-points"),
+    path("me/points/history/", loyalty.PointsHistoryApi.as_view(), name="api-points-history"),
+    path("me/points/sign-in/", loyalty.SignInApi.as_view(), name="api-points-sign-in"),
     path("cart/", orders.CartApi.as_view(), name="api-cart"),
     path("cart/<int:item_id>/", orders.CartItemApi.as_view(), name="api-cart-item"),
     path("checkout/preview/", orders.CheckoutPreviewApi.as_view(), name="api-checkout-preview"),
