@@ -17,6 +17,7 @@ from control_plane.tenancy.requests import StoreRequest
 from core.client_ip import client_ip
 from core.errors import DomainError
 from tenants.distribution.selectors import distribution_settings_get, distributor_of
+from tenants.loyalty.points import points_balance
 from tenants.members.models import Member
 from tenants.members.phone_login import login_code_send, member_login_phone
 from tenants.members.selectors import official_account_login_on
@@ -116,4 +117,5 @@ def logout(request: StoreRequest) -> HttpResponse:
 def me(request: StoreRequest, member: Member) -> HttpResponse:
     return render(request, "h5/me.html", {"store": request.tenant, "layout": storefront_shown(), "member": member,
                                           "tab": "me", "distribution_on": distribution_settings_get().enabled,
-                                          "is_distributor": distributor_of(member_id=member.pk) is not None})
+                                          "is_distributor": distributor_of(member_id=member.pk) is not None,
+                                          "points_balance": points_balance(member_id=member.pk)})

@@ -118,6 +118,8 @@ class CheckoutForm(forms.Form):
     # A group-buy order: the group buy, and the team to join (none: the order opens a team).
     group = forms.IntegerField(min_value=1, max_value=2**62, required=False, widget=forms.HiddenInput)
     team = forms.IntegerField(min_value=1, max_value=2**62, required=False, widget=forms.HiddenInput)
+    # How many of the member's points pay (the box offers the most this order can take); empty: none.
+    points = forms.IntegerField(min_value=0, max_value=10**9, required=False)
 
 
 def coupon_ids(choice: str | None) -> list[int] | None:

@@ -139,7 +139,7 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
                     order, _created = order_create(
                         member=member, idempotency_key=data["key"], address_id=data["address"], items=data["items"],
                         remark=data["remark"], coupon_ids=coupon_ids(data["coupon"]), device_id=device_id(request),
-                        client_ip=client_ip(request),
+                        client_ip=client_ip(request), points=data["points"] or 0,
                         group_buy={"id": data["group"], "team": data["team"]} if data["group"] else None)
             except DomainError as error:
                 form_refusal(form, error)
@@ -150,6 +150,7 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
         choice = form.cleaned_data.get("coupon") or ""
         flash = form.cleaned_data.get("flash")
         group, team = form.cleaned_data.get("group"), form.cleaned_data.get("team")
+        points = form.cleaned_data.get("points") or 0
     else:
         items = _checkout_items(request, member)
         if not items:
@@ -161,24 +162,41 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
         choice = request.GET.get("coupon", "") if coupon_ids(request.GET.get("coupon")) is not None else ""
         flash = _single_id(request, "flash") if len(items) == 1 else None
         group, team = (_single_id(request, name) if len(items) == 1 else None for name in ("group", "team"))
+        points = _single_id(request, "points") or 0
         form = CheckoutForm(initial={"items": items_text(items), "address": address_id,
                                      "key": secrets.token_urlsafe(24), "coupon": choice, "flash": flash,
-                                     "group": group, "team": team})
+                                     "group": group, "team": team, "points": points or None})
     preview, problem = None, ""
     if address_id and items:
+        group_buy = {"id": group, "team": team} if group else None
         try:
             preview = checkout_preview(member=member, address_id=address_id, items=items,
-                                       coupon_ids=coupon_ids(choice), flash_item_id=flash,
-                                       group_buy={"id": group, "team": team} if group else None)
+                                       coupon_ids=coupon_ids(choice), flash_item_id=flash, group_buy=group_buy,
+                                       points=points)
         except DomainError as error:
-            problem = error.message
+            if not points:
+                problem = error.message
+            else:  # the points asked for are no longer there (spent, or the cart changed): priced without them
+                problem, points = error.message, 0
+                try:
+                    preview = checkout_preview(member=member, address_id=address_id, items=items,
+                                               coupon_ids=coupon_ids(choice), flash_item_id=flash,
+                                               group_buy=group_buy)
+                except DomainError as again:
+                    problem = again.message
     status = 400 if form.is_bound and form.errors else 200
+    offer = preview.offers.get("points") if preview else None
     response = render(request, "h5/checkout.html", store_context(
         request, form=form, preview=preview, problem=problem, addresses=addresses,
         address=next((a for a in addresses if a.pk == address_id), None), items=items_text(items), coupon=choice,
         items_q=quote(items_text(items)), address_q=str(address_id or ""), flash=flash or "",
-        extra_q="".join(f"&{name}={value}" for name, value in (("flash", flash), ("group", group), ("team", team))
-                        if value),
+        extra_q="".join(f"&{name}={value}" for name, value in (("flash", flash), ("group", group), ("team", team),
+                                                               ("points", points)) if value),
+        points=points, points_offer=offer, points_q=f"&points={points}" if points else "",
+        points_toggle=f"{reverse('h5-checkout')}?items={quote(items_text(items))}&address={address_id or ''}"
+                      f"&coupon={quote(choice)}" + "".join(f"&{name}={value}" for name, value in (
+                          ("flash", flash), ("group", group), ("team", team)) if value) + (
+                          f"&points={offer['max_points']}" if offer and not points else ""),
         coupons=preview.offers.get("coupons", []) if preview else [],
         applied=preview.promotions.get("coupons", []) if preview else [],
         new_address=f"{reverse('h5-address-new')}?next={quote(request.get_full_path())}"), status=status)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, coupons, distribution, groups, me, orders, shopping, views
+from . import accounts, coupons, distribution, groups, me, orders, points, shopping, views
 
 urlpatterns = [
     path("", views.home, name="h5-home"),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("coupons/<int:coupon_id>/claim/", coupons.claim, name="h5-coupon-claim"),
     path("me/coupons/", coupons.mine, name="h5-my-coupons"),
     path("me/coupons/redeem/", coupons.redeem, name="h5-coupon-redeem"),
+    path("me/points/", points.card, name="h5-points"),
+    path("me/points/sign-in/", points.sign_in, name="h5-points-sign-in"),
     path("me/favourites/", me.favourites, name="h5-favourites"),
     path("me/history/", me.history, name="h5-history"),
     path("products/<int:product_id>/favourite/", me.favourite_toggle, name="h5-favourite"),
