@@ -40,7 +40,7 @@ class PointsCardOutput(serializers.Serializer):
 class PointsEntryOutput(serializers.Serializer):
     points = serializers.IntegerField(source="amount_fen", help_text="positive: earned or given back")
     kind = serializers.CharField(source="journal.kind")
-    label = serializers.CharField(source="journal.get_kind_display")
+    label = serializers.CharField(source="journal.get_kind_display")  # type: ignore[assignment]  # a field, not Field.label
     memo = serializers.CharField(source="journal.memo")
     order_number = serializers.CharField(source="journal.reference")
     created_at = serializers.DateTimeField()

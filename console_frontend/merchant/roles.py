@@ -22,13 +22,14 @@ AREAS: dict[str, frozenset[str]] = {
     "orders": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS, R.CUSTOMER_SERVICE}),
     "distribution": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS}),
     "marketing": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS}),
+    "members": frozenset({R.OWNER, R.ADMIN, R.OPERATIONS, R.CUSTOMER_SERVICE}),
     "finance": frozenset({R.OWNER, R.ADMIN, R.FINANCE}),
     "billing": frozenset({R.OWNER, R.ADMIN, R.FINANCE}),
     "staff": frozenset({R.OWNER, R.ADMIN}),
     "settings": frozenset({R.OWNER, R.ADMIN}),
 }
 AREA_LABELS = {"dashboard": _("概况"), "catalog": _("商品"), "orders": _("订单"), "distribution": _("分销"),
-               "marketing": _("营销"),
+               "marketing": _("营销"), "members": _("会员"),
                "finance": _("提现与结算"), "storefront": _("店铺装修"), "billing": _("套餐与账单"), "staff": _("员工"),
                "settings": _("支付与运费")}
 # What each role may open, in words, for the staff page.

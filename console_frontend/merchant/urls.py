@@ -4,7 +4,7 @@ from django.urls import path
 
 from console_frontend import previews
 
-from . import billing, catalog, distribution, home, marketing, orders, payments, reviews, simulator, store
+from . import billing, catalog, distribution, home, marketing, members, orders, payments, reviews, simulator, store
 
 urlpatterns = [
     path("login/", home.console_login, name="console-login"),
@@ -29,6 +29,10 @@ urlpatterns = [
     path("after-sales/", orders.after_sale_list, name="console-after-sales"),
     path("after-sales/export.xlsx", orders.after_sale_export, name="console-after-sales-export"),
     path("reviews/", reviews.reviews, name="console-reviews"),
+    path("members/", members.member_list, name="console-members"),
+    path("members/export.xlsx", members.members_export, name="console-members-export"),
+    path("members/points/", members.points_rules, name="console-points-rules"),
+    path("members/<int:member_id>/", members.member_detail, name="console-member"),
     path("marketing/coupons/", marketing.coupons, name="console-coupons"),
     path("marketing/coupons/<int:coupon_id>/codes/", marketing.coupon_codes_export, name="console-coupon-codes"),
     path("marketing/calendar/", marketing.calendar, name="console-campaign-calendar"),

@@ -21,7 +21,7 @@ from tenants.ledger.services import Line, account_for, journal_post
 from tenants.orders.models import OrderLine
 
 from .error_codes import LoyaltyCode
-from .models import LinePoints, LoyaltySettings, SignIn
+from .models import REDEEM_RATES, LinePoints, LoyaltySettings, SignIn
 
 K = Account.Kind
 
@@ -187,3 +187,36 @@ def points_sign_in(*, member_id: int, now: datetime | None = None) -> SignIn:
     memo = _("连续签到 %(days)d 天") % {"days": streak} if bonus else _("每日签到")
     points_grant(member_id=member_id, points=points, key=f"points:sign-in:{member_id}:{today.isoformat()}", memo=memo)
     return sign_in
+
+
+# --- the store's rules ------------------------------------------------------------------------------------
+
+POINTS_RULE_FIELDS = ("points_enabled", "earn_points_per_yuan", "redeem_points_per_yuan", "redeem_max_share_bp",
+                      "redeem_min_points", "sign_in_points", "sign_in_streak_days", "sign_in_streak_bonus",
+                      "review_points", "expiry", "expiry_days", "allow_negative")
+
+
+@transaction.atomic
+def loyalty_settings_update(**values) -> LoyaltySettings:
+    """The store's points rules, every field checked; nothing is saved unless all are right."""
+    fields: dict[str, list[str]] = {}
+    if values["redeem_points_per_yuan"] not in REDEEM_RATES:
+        fields["redeem_points_per_yuan"] = [_("抵扣比例须为 %(rates)s 之一（1 积分为整数分）。") % {
+            "rates": "、".join(str(rate) for rate in REDEEM_RATES)}]
+    if not 0 <= values["redeem_max_share_bp"] <= 10_000:
+        fields["redeem_max_share_bp"] = [_("最多抵扣比例须在 0% 到 100% 之间。")]
+    if not 0 <= values["earn_points_per_yuan"] <= 100:
+        fields["earn_points_per_yuan"] = [_("每元得积分须在 0 到 100 之间。")]
+    if values["expiry"] not in LoyaltySettings.Expiry.values:
+        fields["expiry"] = [_("请选择过期规则。")]
+    elif values["expiry"] == LoyaltySettings.Expiry.ROLLING and not 30 <= values["expiry_days"] <= 3650:
+        fields["expiry_days"] = [_("有效天数须在 30 到 3650 天之间。")]
+    if values["sign_in_streak_bonus"] and not 2 <= values["sign_in_streak_days"] <= 31:
+        fields["sign_in_streak_days"] = [_("连续签到天数须在 2 到 31 天之间。")]
+    if fields:
+        raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
+    rules = LoyaltySettings.objects.select_for_update().get(pk=loyalty_settings_get().pk)
+    for name in POINTS_RULE_FIELDS:
+        setattr(rules, name, values[name])
+    rules.save(update_fields=list(POINTS_RULE_FIELDS))
+    return rules

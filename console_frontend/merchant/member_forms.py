@@ -1,0 +1,69 @@
+"""Forms of the console's member screens: the member list's filters, the points rules, a staff points adjustment."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.form_fields import PercentField, WholeNumberField, YuanField
+from tenants.analytics.members import MemberFilter
+from tenants.loyalty.models import REDEEM_RATES, LoyaltySettings
+
+CHOICES_ANY = [("", _("不限")), ("yes", _("是")), ("no", _("否"))]
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("手机号 / 昵称 / 会员ID"), max_length=40, required=False)
+    joined_from = forms.DateField(label=_("注册起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    joined_to = forms.DateField(label=_("注册止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    buyers = forms.ChoiceField(label=_("下过单"), choices=CHOICES_ANY, required=False)
+    distributor = forms.ChoiceField(label=_("分销员"), choices=CHOICES_ANY, required=False)
+    min_spend = YuanField(label=_("累计消费不低于（元）"), required=False)
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("joined_from") and data.get("joined_to") and data["joined_from"] > data["joined_to"]:
+            self.add_error("joined_to", _("结束日期不能早于开始日期。"))
+        return data
+
+    def filters(self) -> MemberFilter:
+        if not self.is_valid():
+            return MemberFilter()
+        data = self.cleaned_data
+        return MemberFilter(q=data["q"], joined_from=data["joined_from"], joined_to=data["joined_to"],
+                            buyers=data["buyers"], distributor=data["distributor"], min_spend_fen=data["min_spend"])
+
+
+class PointsRulesForm(forms.Form):
+    points_enabled = forms.BooleanField(label=_("开启积分"), required=False)
+    earn_points_per_yuan = WholeNumberField(label=_("每实付 1 元得积分"), low=0, high=100,
+                                            help_text=_("订单确认收货后发放，退款时按退款金额扣回。"))
+    redeem_points_per_yuan = forms.TypedChoiceField(
+        label=_("多少积分抵 1 元"), coerce=int, choices=[(rate, str(rate)) for rate in REDEEM_RATES])
+    redeem_max_share = PercentField(label=_("最多抵扣商品金额的比例（%）"))
+    redeem_min_points = WholeNumberField(label=_("满多少积分可用"), low=0, high=1_000_000)
+    sign_in_points = WholeNumberField(label=_("每日签到积分"), low=0, high=10_000)
+    sign_in_streak_days = WholeNumberField(label=_("连续签到天数"), low=0, high=31,
+                                           help_text=_("每连续签到这么多天，额外奖励下面的积分。"))
+    sign_in_streak_bonus = WholeNumberField(label=_("连续签到奖励积分"), low=0, high=10_000)
+    review_points = WholeNumberField(label=_("评价奖励积分"), low=0, high=10_000,
+                                     help_text=_("评价展示后发放，每条评价一次。"))
+    expiry = forms.ChoiceField(label=_("积分有效期"), choices=LoyaltySettings.Expiry.choices)
+    expiry_days = WholeNumberField(label=_("有效天数（按天过期时）"), low=1, high=3650)
+    allow_negative = forms.BooleanField(label=_("退款扣回时允许积分为负"), required=False,
+                                        help_text=_("关闭时，已被用掉的积分无法扣回的部分记为核销，余额不会为负。"))
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["redeem_max_share_bp"] = data.pop("redeem_max_share")
+        return data
+
+
+class PointsAdjustForm(forms.Form):
+    direction = forms.ChoiceField(label=_("调整"), choices=[("add", _("增加")), ("remove", _("扣减"))])
+    points = WholeNumberField(label=_("积分"), low=1, high=10_000_000)
+    reason = forms.CharField(label=_("原因"), max_length=200)
+    key = forms.CharField(widget=forms.HiddenInput, min_length=8, max_length=64)
+
+    def signed_points(self) -> int:
+        return self.cleaned_data["points"] * (1 if self.cleaned_data["direction"] == "add" else -1)

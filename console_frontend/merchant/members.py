@@ -1,0 +1,86 @@
+"""The console's members (会员): the member list with filters and its Excel export, one member's record (orders,
+points, coupons, distribution) with a points adjustment, and the store's points rules."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from control_plane.tenancy.requests import StoreRequest
+from core.money import format_fen
+from tenants.analytics.members import member_record, members_for_console
+from tenants.loyalty.points import POINTS_RULE_FIELDS, loyalty_settings_get, loyalty_settings_update, points_adjust
+
+from ..excel import xlsx_response
+from ..forms import form_done, form_status
+from .member_forms import MemberFilterForm, PointsAdjustForm, PointsRulesForm
+from .roles import console_area
+
+PAGE_SIZE = 30
+
+
+def _members(request: StoreRequest):
+    form = MemberFilterForm(request.GET or None)
+    return form, members_for_console(filters=form.filters())
+
+
+@console_area("members")
+@require_GET
+def member_list(request: StoreRequest) -> HttpResponse:
+    form, members = _members(request)
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "console_frontend/members.html", {
+        "store": request.tenant, "nav": "members", "tab": "list", "form": form, "page": page,
+        "query": query.urlencode()}, status=400 if form.is_bound and form.errors else 200)
+
+
+@console_area("members")
+@require_GET
+def members_export(request: StoreRequest) -> HttpResponse:
+    """The filtered member list as Excel (phone numbers masked like on the screen)."""
+    _form, members = _members(request)
+    rows = ([m.pk, m.nickname, f"{m.phone[:3]}****{m.phone[7:]}" if m.phone else "", m.created_at.strftime("%Y-%m-%d"),
+             m.order_count, format_fen(m.spend_fen), m.points, m.distributor_code or "",
+             m.last_paid_at.strftime("%Y-%m-%d") if m.last_paid_at else ""] for m in members.iterator(chunk_size=2000))
+    return xlsx_response(name="members", title="会员", rows=rows, header=[
+        "会员ID", "昵称", "手机号", "注册日期", "订单数", "累计消费（元）", "积分", "分销员编号", "最近下单"])
+
+
+@console_area("members")
+@require_http_methods(["GET", "POST"])
+def member_detail(request: StoreRequest, member_id: int) -> HttpResponse:
+    record = member_record(member_id=member_id)
+    if record is None:
+        raise Http404("No such member")
+    adjust = PointsAdjustForm(request.POST or None, initial={"key": secrets.token_urlsafe(18)})
+    actor = request.user.get_username()
+    if form_done(adjust, lambda: points_adjust(member_id=member_id, points=adjust.signed_points(),
+                                               reason=adjust.cleaned_data["reason"], actor=actor,
+                                               key=f"points:adjust:{adjust.cleaned_data['key']}")):
+        messages.success(request, _("积分已调整"))
+        return redirect("console-member", member_id=member_id)
+    return render(request, "console_frontend/member_detail.html", {
+        "store": request.tenant, "nav": "members", "tab": "list", "r": record, "adjust": adjust},
+        status=form_status(adjust if adjust.is_bound else None))
+
+
+@console_area("members")
+@require_http_methods(["GET", "POST"])
+def points_rules(request: StoreRequest) -> HttpResponse:
+    rules = loyalty_settings_get()
+    initial = {name: getattr(rules, name) for name in POINTS_RULE_FIELDS if name != "redeem_max_share_bp"}
+    form = PointsRulesForm(request.POST or None, initial={**initial,
+                                                          "redeem_max_share": format_fen(rules.redeem_max_share_bp)})
+    if form_done(form, lambda: loyalty_settings_update(**form.values())):
+        messages.success(request, _("积分规则已保存"))
+        return redirect("console-points-rules")
+    return render(request, "console_frontend/points_rules.html", {
+        "store": request.tenant, "nav": "members", "tab": "points", "form": form}, status=form_status(form))

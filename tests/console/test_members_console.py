@@ -1,0 +1,92 @@
+"""The merchant's members screens: the list with what each member bought and holds, filtered (bad filters said in
+place), exported to Excel; one member's record with a points adjustment (a missing reason or taking more than
+there is refused in place); the points rules with field errors; another store's member is not there."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from openpyxl import load_workbook
+
+from tenants.loyalty.points import loyalty_settings_get, points_balance, points_grant
+from tenants.orders.models import Order
+from tests.conftest import console_login
+from tests.factories import MemberFactory
+
+
+def _member_with_an_order(phone: str, nickname: str):
+    member = MemberFactory(phone=phone, nickname=nickname)
+    Order.objects.create(number=f"N{member.pk:012d}", member=member, idempotency_key=f"k-{member.pk:010d}",
+                         goods_fen=12_000, payable_fen=12_000, paid_fen=12_000, status=Order.Status.PAID,
+                         address={}, pay_deadline_at=timezone.now(), paid_at=timezone.now())
+    return member
+
+
+def test_member_list_filters_export_and_detail_with_points(client_a, store_a, store_b):
+    with schema_context(store_a.schema):
+        buyer = _member_with_an_order("13912345678", "小美")
+        MemberFactory(phone="13700000000", nickname="路人")
+        points_grant(member_id=buyer.pk, points=300, key="console:gift", memo="开业礼")
+    with schema_context(store_b.schema):
+        stranger = MemberFactory(phone="13600000000", nickname="别家")
+    connection.set_schema_to_public()
+    console_login(client_a, store_a.owner_login)
+    page = client_a.get("/console/members/").content.decode()
+    assert "小美" in page and "路人" in page and "139****5678" in page and "13912345678" not in page
+    assert "别家" not in page
+    buyers = client_a.get("/console/members/", {"buyers": "yes"}).content.decode()
+    assert "小美" in buyers and "路人" not in buyers and "¥120.00" in buyers
+    assert "路人" in client_a.get("/console/members/", {"q": "1370"}).content.decode()
+    bad = client_a.get("/console/members/", {"joined_from": "2026-12-02", "joined_to": "2026-11-01",
+                                              "min_spend": "abc"})
+    assert bad.status_code == 400 and 'data-field="joined_to"' in bad.content.decode()
+    assert 'data-field="min_spend"' in bad.content.decode()
+    sheet = load_workbook(io.BytesIO(client_a.get("/console/members/export.xlsx", {"buyers": "yes"}).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("会员ID", "昵称", "手机号") and [r[1] for r in rows[1:]] == ["小美"]
+    assert rows[1][2] == "139****5678" and rows[1][6] == 300
+
+    detail = client_a.get(f"/console/members/{buyer.pk}/").content.decode()
+    assert "开业礼" in detail and 'data-points>300<' in detail
+    key = re.search(r'name="key" value="([^"]+)"', detail).group(1)
+    no_reason = client_a.post(f"/console/members/{buyer.pk}/", {"direction": "add", "points": "50", "reason": "",
+                                                                "key": key})
+    assert no_reason.status_code == 400 and 'data-field="reason"' in no_reason.content.decode()
+    too_much = client_a.post(f"/console/members/{buyer.pk}/", {"direction": "remove", "points": "301",
+                                                               "reason": "误发", "key": key})
+    assert too_much.status_code == 400 and "积分不足" in too_much.content.decode()
+    done = client_a.post(f"/console/members/{buyer.pk}/", {"direction": "remove", "points": "100", "reason": "误发",
+                                                           "key": key})
+    assert done.status_code == 302
+    assert client_a.post(f"/console/members/{buyer.pk}/", {"direction": "remove", "points": "100", "reason": "误发",
+                                                           "key": key}).status_code == 302  # a resubmit: once
+    with schema_context(store_a.schema):
+        assert points_balance(member_id=buyer.pk) == 200
+    connection.set_schema_to_public()
+    assert client_a.get(f"/console/members/{stranger.pk + 1000}/").status_code == 404
+
+
+def test_points_rules_are_checked_field_by_field(client_a, store_a):
+    console_login(client_a, store_a.owner_login)
+    page = client_a.get("/console/members/points/")
+    assert page.status_code == 200 and 'value="50.00"' in page.content.decode()
+    fields = {"points_enabled": "on", "earn_points_per_yuan": "2", "redeem_points_per_yuan": "10",
+              "redeem_max_share": "30", "redeem_min_points": "100", "sign_in_points": "5",
+              "sign_in_streak_days": "7", "sign_in_streak_bonus": "20", "review_points": "10",
+              "expiry": "rolling", "expiry_days": "365"}
+    bad = client_a.post("/console/members/points/", {**fields, "redeem_points_per_yuan": "3",
+                                                     "redeem_max_share": "150", "expiry_days": "10"})
+    text = bad.content.decode()
+    assert bad.status_code == 400
+    assert 'data-field="redeem_points_per_yuan"' in text and 'data-field="redeem_max_share"' in text
+    short = client_a.post("/console/members/points/", {**fields, "expiry_days": "10"})
+    assert short.status_code == 400 and 'data-field="expiry_days"' in short.content.decode()
+    assert client_a.post("/console/members/points/", fields).status_code == 302
+    with schema_context(store_a.schema):
+        rules = loyalty_settings_get()
+        assert (rules.earn_points_per_yuan, rules.redeem_points_per_yuan, rules.redeem_max_share_bp,
+                rules.expiry, rules.expiry_days) == (2, 10, 3000, "rolling", 365)
