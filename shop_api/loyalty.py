@@ -1,4 +1,5 @@
-"""Points for shoppers: the points card (balance, sign-in, the store's rules), the history, signing in."""
+"""Points and levels for shoppers: the points card (balance, sign-in, the store's rules), the history, signing in;
+the member's level with the way to the next."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.loyalty.error_codes import LoyaltyCode
+from tenants.loyalty.levels import level_progress, member_levels
 from tenants.loyalty.points import points_sign_in
 from tenants.loyalty.selectors import points_card, points_history
 
@@ -78,3 +80,34 @@ class SignInApi(APIView):
     def post(self, request: Request) -> Response:
         sign_in = points_sign_in(member_id=shopper(request).pk)
         return Response(self.OutputSerializer(sign_in).data, status=201)
+
+
+class LevelOutput(serializers.Serializer):
+    rank = serializers.IntegerField()
+    name = serializers.CharField()
+    spend_fen = serializers.IntegerField(help_text="received spend within the period to reach it")
+    orders = serializers.IntegerField(help_text="received orders within the period to reach it")
+    rule = serializers.CharField(help_text="any: either threshold; all: both")
+    price_off_bp = serializers.IntegerField(help_text="member price: this much off")
+    free_shipping_over_fen = serializers.IntegerField(allow_null=True)
+    points_multiplier_bp = serializers.IntegerField(help_text="10000 = the store's points, 1x")
+
+
+class MemberLevelOutput(serializers.Serializer):
+    level = LevelOutput()
+    next = LevelOutput(allow_null=True, help_text="the next level up (null at the top)")
+    spend_fen = serializers.IntegerField(help_text="received spend within the period, as last evaluated")
+    orders = serializers.IntegerField()
+    spend_left_fen = serializers.IntegerField(help_text="more spend that reaches the next level")
+    orders_left = serializers.IntegerField()
+    levels = LevelOutput(many=True)
+
+
+class MemberLevelApi(APIView):
+    permission_classes = [IsMember]
+
+    @extend_schema(summary="The member's level (会员等级), the way to the next one, and every level's benefits",
+                   responses=MemberLevelOutput)
+    def get(self, request: Request) -> Response:
+        progress = level_progress(member_id=shopper(request).pk)
+        return Response(MemberLevelOutput({**progress, "levels": member_levels()}).data)

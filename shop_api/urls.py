@@ -27,6 +27,7 @@ urlpatterns = [
     path("group-buys/<int:group_buy_id>/orders/", marketing.GroupBuyOrderApi.as_view(), name="api-group-buy-order"),
     path("group-buys/teams/<int:team_id>/", marketing.GroupTeamApi.as_view(), name="api-group-team"),
     path("flash-sales/items/<int:item_id>/orders/", marketing.FlashBuyApi.as_view(), name="api-flash-buy"),
+    path("me/level/", loyalty.MemberLevelApi.as_view(), name="api-member-level"),
     path("me/points/", loyalty.PointsApi.as_view(), name="api-points"),
     path("me/points/history/", loyalty.PointsHistoryApi.as_view(), name="api-points-history"),
     path("me/points/sign-in/", loyalty.SignInApi.as_view(), name="api-points-sign-in"),

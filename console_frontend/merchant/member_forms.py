@@ -1,13 +1,18 @@
-"""Forms of the console's member screens: the member list's filters, the points rules, a staff points adjustment."""
+"""Forms of the console's member screens: the member list's filters, the points rules, a staff points adjustment,
+member levels and a staff level change."""
 
 from __future__ import annotations
+
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.form_fields import PercentField, WholeNumberField, YuanField
+from core.money import format_fen
 from tenants.analytics.members import MemberFilter
-from tenants.loyalty.models import REDEEM_RATES, LoyaltySettings
+from tenants.loyalty.levels import MAX_LEVELS, LevelInput
+from tenants.loyalty.models import REDEEM_RATES, LoyaltySettings, MemberLevel
 
 CHOICES_ANY = [("", _("不限")), ("yes", _("是")), ("no", _("否"))]
 
@@ -67,3 +72,46 @@ class PointsAdjustForm(forms.Form):
 
     def signed_points(self) -> int:
         return self.cleaned_data["points"] * (1 if self.cleaned_data["direction"] == "add" else -1)
+
+
+class LevelForm(forms.Form):
+    rank = WholeNumberField(label=_("等级（1 为起点）"), low=1, high=MAX_LEVELS)
+    name = forms.CharField(label=_("等级名称"), max_length=20)
+    spend_fen = YuanField(label=_("消费满（元）"), required=False, help_text=_("周期内确认收货订单的实付，扣除退款。"))
+    orders = WholeNumberField(label=_("收货订单数"), low=0, high=100_000, required=False)
+    rule = forms.ChoiceField(label=_("升级条件"), choices=MemberLevel.Rule.choices)
+    price_off_bp = PercentField(label=_("会员价立减（%）"), required=False, help_text=_("例如 5 表示 95 折。"))
+    free_shipping_over_fen = YuanField(label=_("满多少元包邮（元）"), required=False,
+                                       help_text=_("留空为不包邮，0 为全场包邮。"))
+    points_multiplier_bp = PercentField(label=_("积分倍数（%）"), max_bp=100_000,
+                                        help_text=_("100 为 1 倍，150 为 1.5 倍。"))
+    early_access_minutes = WholeNumberField(label=_("秒杀提前（分钟）"), low=0, high=1440, required=False)
+
+    @staticmethod
+    def initial_from(level: MemberLevel | None) -> dict:
+        if level is None:
+            return {"rule": MemberLevel.Rule.ANY, "points_multiplier_bp": "100"}
+        return {"rank": level.rank, "name": level.name, "spend_fen": format_fen(level.spend_fen),
+                "orders": level.orders, "rule": level.rule, "price_off_bp": format_fen(level.price_off_bp),
+                "free_shipping_over_fen": None if level.free_shipping_over_fen is None else format_fen(
+                    level.free_shipping_over_fen),
+                "points_multiplier_bp": format_fen(level.points_multiplier_bp), "early_access_minutes":
+                    level.early_access_minutes}
+
+    def values(self, level: MemberLevel | None) -> LevelInput:
+        data = self.cleaned_data
+        return LevelInput(rank=data["rank"], name=data["name"], spend_fen=data["spend_fen"] or 0,
+                          orders=data["orders"] or 0, rule=data["rule"], price_off_bp=data["price_off_bp"] or 0,
+                          free_shipping_over_fen=data["free_shipping_over_fen"],
+                          points_multiplier_bp=data["points_multiplier_bp"],
+                          birthday_coupon_id=level.birthday_coupon_id if level else None,
+                          early_access_minutes=data["early_access_minutes"] or 0)
+
+
+class LevelSetForm(forms.Form):
+    rank = forms.TypedChoiceField(label=_("调整为"), coerce=int, choices=[])
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+    def __init__(self, *args, levels: list[MemberLevel], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["rank"]).choices = [(lv.rank, lv.name) for lv in levels]

@@ -1,5 +1,6 @@
-"""The console's members (会员): the member list with filters and its Excel export, one member's record (orders,
-points, coupons, distribution) with a points adjustment, and the store's points rules."""
+"""The console's members (会员): the member list with filters and its Excel export, one member's record (level,
+orders, points, coupons, distribution) with a points adjustment and a level change, the store's member levels and
+its points rules."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from control_plane.tenancy.requests import StoreRequest
+from core.errors import DomainError
 from core.money import format_fen
 from tenants.analytics.members import member_record, members_for_console
+from tenants.loyalty.levels import level_delete, level_save, member_level, member_level_set, member_levels
+from tenants.loyalty.models import LevelChange
 from tenants.loyalty.points import POINTS_RULE_FIELDS, loyalty_settings_get, loyalty_settings_update, points_adjust
 
 from ..excel import xlsx_response
-from ..forms import form_done, form_status
-from .member_forms import MemberFilterForm, PointsAdjustForm, PointsRulesForm
+from ..forms import form_done, form_status, posted_action
+from .member_forms import LevelForm, LevelSetForm, MemberFilterForm, PointsAdjustForm, PointsRulesForm
 from .roles import console_area
 
 PAGE_SIZE = 30
@@ -60,16 +64,50 @@ def member_detail(request: StoreRequest, member_id: int) -> HttpResponse:
     record = member_record(member_id=member_id)
     if record is None:
         raise Http404("No such member")
-    adjust = PointsAdjustForm(request.POST or None, initial={"key": secrets.token_urlsafe(18)})
+    levels = member_levels()
+    posted = posted_action(request)
+    adjust = PointsAdjustForm(request.POST if posted == "points" else None, initial={"key": secrets.token_urlsafe(18)})
+    moved = LevelSetForm(request.POST if posted == "level" else None, levels=levels)
     actor = request.user.get_username()
-    if form_done(adjust, lambda: points_adjust(member_id=member_id, points=adjust.signed_points(),
-                                               reason=adjust.cleaned_data["reason"], actor=actor,
-                                               key=f"points:adjust:{adjust.cleaned_data['key']}")):
+    if posted == "points" and form_done(adjust, lambda: points_adjust(
+            member_id=member_id, points=adjust.signed_points(), reason=adjust.cleaned_data["reason"], actor=actor,
+            key=f"points:adjust:{adjust.cleaned_data['key']}")):
         messages.success(request, _("积分已调整"))
         return redirect("console-member", member_id=member_id)
+    if posted == "level" and form_done(moved, lambda: member_level_set(
+            member_id=member_id, rank=moved.cleaned_data["rank"], actor=actor, reason=moved.cleaned_data["reason"])):
+        messages.success(request, _("会员等级已调整"))
+        return redirect("console-member", member_id=member_id)
+    bound = adjust if adjust.is_bound else moved if moved.is_bound else None
     return render(request, "console_frontend/member_detail.html", {
-        "store": request.tenant, "nav": "members", "tab": "list", "r": record, "adjust": adjust},
-        status=form_status(adjust if adjust.is_bound else None))
+        "store": request.tenant, "nav": "members", "tab": "list", "r": record, "adjust": adjust, "moved": moved,
+        "level": member_level(member_id=member_id), "levels": {lv.rank: lv.name for lv in levels},
+        "level_changes": LevelChange.objects.filter(member_id=member_id)[:20]}, status=form_status(bound))
+
+
+@console_area("members")
+@require_http_methods(["GET", "POST"])
+def levels(request: StoreRequest) -> HttpResponse:
+    """The store's member levels: each with its thresholds and benefits, edited in place; a new one; removing one
+    above the first."""
+    rows = member_levels()
+    chosen = request.POST.get("level") or request.GET.get("edit") or ""
+    level = next((lv for lv in rows if str(lv.pk) == chosen), None)
+    if posted_action(request) == "delete" and level is not None:
+        try:
+            level_delete(level=level)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("等级已删除"))
+        return redirect("console-levels")
+    form = LevelForm(request.POST or None, initial=LevelForm.initial_from(level))
+    if form_done(form, lambda: level_save(level=level, values=form.values(level))):
+        messages.success(request, _("等级已保存"))
+        return redirect("console-levels")
+    return render(request, "console_frontend/member_levels.html", {
+        "store": request.tenant, "nav": "members", "tab": "levels", "rows": rows, "form": form, "editing": level,
+        "period_days": loyalty_settings_get().level_period_days}, status=form_status(form))
 
 
 @console_area("members")

@@ -56,6 +56,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/10"),
         "args": ("tenants.loyalty.accrue",),
     },
+    "member-levels-hourly": {  # members rise to the levels their received orders reach
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(minute=20),
+        "args": ("tenants.loyalty.levels",),
+    },
     "points-expiry-daily": {
         "task": "control_plane.tenancy.tasks.fan_out",
         "schedule": crontab(hour=3, minute=40),

@@ -38,6 +38,9 @@ from tenants.distribution.rules import rule_set_draft_create, rule_set_publish, 
 from tenants.distribution.selectors import distribution_settings_get, distributor_balances
 from tenants.distribution.settlement import settle_matured
 from tenants.distribution.withdrawals import withdrawal_approve, withdrawal_mark_paid, withdrawal_request
+from tenants.loyalty.accrual import points_accrue
+from tenants.loyalty.levels import levels_evaluate
+from tenants.loyalty.points import loyalty_settings_get
 from tenants.members.models import Member
 from tenants.members.services import AddressInput, address_create, member_login_wechat, member_update_profile
 from tenants.orders.aftersales import after_sale_approve, after_sale_request
@@ -265,10 +268,13 @@ def _complete(story: Story, when: datetime, order_id: int) -> None:
 
 
 def _night(story: Story, when: datetime) -> None:
-    """The store's nightly jobs: settle matured commissions, promote distributors by the grade rules."""
+    """The store's nightly jobs: settle matured commissions, promote distributors by the grade rules; received
+    orders earn their points and members rise to the levels they reach."""
     story.done["released"] += settle_matured(now=when, freeze_days=distribution_settings_get().freeze_days
                                              ).released_count
     grades_evaluate(now=when)
+    story.done["points"] += points_accrue(rules=loyalty_settings_get(), now=when).points
+    story.done["level_rises"] += levels_evaluate(rules=loyalty_settings_get(), now=when).risen
 
 
 def _withdrawals(story: Story, when: datetime) -> None:

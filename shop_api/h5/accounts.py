@@ -17,6 +17,7 @@ from control_plane.tenancy.requests import StoreRequest
 from core.client_ip import client_ip
 from core.errors import DomainError
 from tenants.distribution.selectors import distribution_settings_get, distributor_of
+from tenants.loyalty.levels import member_level
 from tenants.loyalty.points import points_balance
 from tenants.members.models import Member
 from tenants.members.phone_login import login_code_send, member_login_phone
@@ -118,4 +119,5 @@ def me(request: StoreRequest, member: Member) -> HttpResponse:
     return render(request, "h5/me.html", {"store": request.tenant, "layout": storefront_shown(), "member": member,
                                           "tab": "me", "distribution_on": distribution_settings_get().enabled,
                                           "is_distributor": distributor_of(member_id=member.pk) is not None,
-                                          "points_balance": points_balance(member_id=member.pk)})
+                                          "points_balance": points_balance(member_id=member.pk),
+                                          "level": member_level(member_id=member.pk)})

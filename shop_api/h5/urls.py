@@ -20,6 +20,7 @@ urlpatterns = [
     path("coupons/<int:coupon_id>/claim/", coupons.claim, name="h5-coupon-claim"),
     path("me/coupons/", coupons.mine, name="h5-my-coupons"),
     path("me/coupons/redeem/", coupons.redeem, name="h5-coupon-redeem"),
+    path("me/level/", points.level, name="h5-level"),
     path("me/points/", points.card, name="h5-points"),
     path("me/points/sign-in/", points.sign_in, name="h5-points-sign-in"),
     path("me/favourites/", me.favourites, name="h5-favourites"),

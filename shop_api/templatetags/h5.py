@@ -33,3 +33,9 @@ def json_attr(value) -> str:
 def percent(rate_bp: int | None) -> str:
     """Basis points as a rate: 1200 -> "12%", 1250 -> "12.5%"."""
     return "" if rate_bp is None else f"{format_fen(rate_bp).rstrip('0').rstrip('.')}%"
+
+
+@register.filter
+def multiple(rate_bp: int | None) -> str:
+    """Basis points as a multiple: 12000 -> "1.2", 15000 -> "1.5", 20000 -> "2"."""
+    return "" if rate_bp is None else format_fen(rate_bp // 100).rstrip("0").rstrip(".")

@@ -1,11 +1,13 @@
 """Points earned on received orders, and points expiring, set-based (like the settlement of commissions).
 
 Accrual: one SQL statement per batch takes received orders off the work list (``PointsDue``), writes each line's
-points (net paid amount x the store's rate, whole points), posts one journal per member for the batch (keyed by
-the member and the batch's first order, so a batch is posted once) and moves the cached balances — all or
-nothing. The orders are locked for the batch and an order locked by a refund in progress is skipped (taken next
-run), so a refund and the accrual of its order never miss each other: either the accrual sees the refund, or the
-refund sees what was earned and takes it back.
+points (net paid amount x the store's rate x the member's level multiplier, whole points), posts one journal for the
+batch (an entry per member; keyed by the batch's first order, so a batch is posted once) and moves the cached
+balances — all or
+nothing. A refund and the accrual of its order never miss each other: the refund replaces the order's row on the
+list (``points_due_bump``). If the accrual took the row first, the refund waits for it and then takes back what
+was earned; if the refund replaced it first, the accrual's delete finds its row gone, skips the order, and a
+later run accrues it on the refunded amounts.
 
 Expiry: at the store's cut-off (points earned before it expire), a member's expiring points are what the balance
 holds beyond what was credited since the cut-off — the points spent first are the oldest, so this is exact
@@ -21,62 +23,75 @@ from django.utils import timezone
 
 from tenants.ledger.models import Account, Entry, Journal
 from tenants.ledger.services import account_for
-from tenants.orders.models import Order, OrderLine
+from tenants.orders.models import OrderLine
 
-from .models import LinePoints, LoyaltySettings, PointsDue
-
-ACCOUNTS_SQL = """
-INSERT INTO {account} (kind, owner_id, balance_fen, created_at)
-SELECT DISTINCT 'member_points', d.member_id, 0, %(now)s
-  FROM {due} d JOIN {order} o ON o.id = d.order_id
- WHERE o.received_at IS NOT NULL
-ON CONFLICT DO NOTHING
-"""
+from .models import LinePoints, LoyaltySettings, MemberLevel, MemberStanding, PointsDue
 
 ACCRUE_SQL = """
 WITH due AS (
-    SELECT d.order_id, d.member_id
-      FROM {due} d JOIN {order} o ON o.id = d.order_id
-     WHERE o.received_at IS NOT NULL
-     ORDER BY d.order_id
-     LIMIT %(batch)s
-       FOR UPDATE OF o SKIP LOCKED
+    SELECT d.ctid AS row_id FROM {due} d ORDER BY d.order_id LIMIT %(batch)s
 ), taken AS (
-    DELETE FROM {due} d USING due WHERE d.order_id = due.order_id
+    -- By physical row id, like the settlement of commissions: a row a refund replaced meanwhile is skipped.
+    DELETE FROM {due} d WHERE d.ctid = ANY(ARRAY(SELECT row_id FROM due))
     RETURNING d.order_id, d.member_id
 ), lines AS (
+    -- The member's level multiplies the store's rate (10000 = 1x); no standing is the first level.
     SELECT l.id AS line_id, l.order_id, t.member_id, l.paid_fen - l.refunded_fen AS base,
-           (l.paid_fen - l.refunded_fen) * %(rate)s / 100 AS points
+           (l.paid_fen - l.refunded_fen) * %(rate)s * coalesce(lv.points_multiplier_bp, 10000) / 1000000 AS points,
+           EXISTS (SELECT 1 FROM {points} p WHERE p.order_line_id = l.id) AS spent_on
       FROM taken t JOIN {line} l ON l.order_id = t.order_id
+      LEFT JOIN {standing} st ON st.member_id = t.member_id
+      LEFT JOIN {level} lv ON lv.rank = coalesce(st.rank, 1)
      WHERE l.paid_fen > l.refunded_fen
-), earned AS (
-    INSERT INTO {points} AS p (order_line_id, order_id, member_id, spent, spent_fen, spent_returned, earned,
-                               earned_base_fen, earned_at, earned_reversed, reverse_written_off)
-    SELECT line_id, order_id, member_id, 0, 0, 0, points, base, %(now)s, 0, 0 FROM lines WHERE points > 0
-    ON CONFLICT (order_line_id) DO UPDATE
-       SET earned = EXCLUDED.earned, earned_base_fen = EXCLUDED.earned_base_fen, earned_at = EXCLUDED.earned_at
-     WHERE p.earned_at IS NULL
+), added AS (
+    INSERT INTO {points} (order_line_id, order_id, member_id, spent, spent_fen, spent_returned, earned,
+                          earned_base_fen, earned_at, earned_reversed, reverse_written_off)
+    SELECT line_id, order_id, member_id, 0, 0, 0, points, base, %(now)s, 0, 0 FROM lines
+     WHERE points > 0 AND NOT spent_on
+    RETURNING member_id, order_id, earned
+), updated AS (
+    -- Lines that spent points at checkout have their row already.
+    UPDATE {points} p SET earned = l.points, earned_base_fen = l.base, earned_at = %(now)s
+      FROM lines l
+     WHERE p.order_line_id = l.line_id AND l.spent_on AND l.points > 0 AND p.earned_at IS NULL
     RETURNING p.member_id, p.order_id, p.earned
+), earned AS (
+    SELECT * FROM added UNION ALL SELECT * FROM updated
 ), per_member AS (
-    SELECT member_id, sum(earned) AS amount, count(DISTINCT order_id) AS orders, min(order_id) AS first_order,
-           nextval(pg_get_serial_sequence('{journal}', 'id')) AS journal_id
+    SELECT member_id, sum(earned) AS amount, count(DISTINCT order_id) AS orders, min(order_id) AS first_order
       FROM earned GROUP BY member_id
+), batch AS (
+    -- One journal for the batch: an entry per member, and the store's for the whole.
+    SELECT nextval(pg_get_serial_sequence('{journal}', 'id')) AS journal_id, min(first_order) AS first_order,
+           sum(amount) AS amount
+      FROM per_member HAVING count(*) > 0
 ), journals AS (
     INSERT INTO {journal} (id, kind, idempotency_key, reference, memo, created_at)
-    SELECT journal_id, 'points_earn', 'points:earn:' || first_order || ':' || member_id, %(reference)s,
-           orders || ' orders', %(now)s
-      FROM per_member
+    SELECT journal_id, 'points_earn', 'points:earn:' || first_order, %(reference)s, '', %(now)s FROM batch
     RETURNING id
+), known AS (
+    SELECT p.member_id, a.id AS account_id
+      FROM per_member p JOIN {account} a ON a.kind = 'member_points' AND a.owner_id = p.member_id
+), opened AS (
+    -- A member's first points: the account is opened here, its balance already what it holds.
+    INSERT INTO {account} (kind, owner_id, balance_fen, created_at)
+    SELECT 'member_points', p.member_id, p.amount, %(now)s
+      FROM per_member p WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.member_id = p.member_id)
+    ON CONFLICT DO NOTHING
+    RETURNING id, owner_id
+), accounts AS (
+    SELECT member_id, account_id FROM known UNION ALL SELECT owner_id, id FROM opened
 ), entries AS (
     INSERT INTO {entry} (journal_id, account_id, amount_fen, created_at)
-    SELECT p.journal_id, a.id, p.amount, %(now)s
-      FROM per_member p JOIN {account} a ON a.kind = 'member_points' AND a.owner_id = p.member_id
+    SELECT b.journal_id, x.account_id, p.amount, %(now)s
+      FROM per_member p JOIN accounts x ON x.member_id = p.member_id CROSS JOIN batch b
     UNION ALL
-    SELECT p.journal_id, %(issued)s, -p.amount, %(now)s FROM per_member p
+    SELECT journal_id, %(issued)s, -amount, %(now)s FROM batch
     RETURNING account_id, amount_fen
 ), balances AS (
     UPDATE {account} a SET balance_fen = a.balance_fen + d.delta
-      FROM (SELECT account_id, sum(amount_fen) AS delta FROM entries GROUP BY account_id) d
+      FROM (SELECT account_id, sum(amount_fen) AS delta FROM entries
+             WHERE account_id NOT IN (SELECT id FROM opened) GROUP BY account_id) d
      WHERE a.id = d.account_id
     RETURNING a.id
 )
@@ -84,16 +99,20 @@ SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM taken), (SELECT coalesc
        (SELECT count(*) FROM balances)
 """
 
-# Fully refunded before they were received: nothing to earn, off the list.
-DROP_SQL = """
-DELETE FROM {due} d USING {order} o WHERE o.id = d.order_id AND o.status = 'closed' AND o.received_at IS NULL
-"""
+def points_due_bump(*, order_id: int) -> None:
+    """A refund of the order, inside its transaction: its row on the accrual list (if still there) is replaced by
+    a new one, so an accrual that read the order before the refund cannot take it (see the module's note)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH gone AS (DELETE FROM {PointsDue._meta.db_table} WHERE order_id = %s "  # noqa: S608
+                       "RETURNING order_id, member_id) "
+                       f"INSERT INTO {PointsDue._meta.db_table} (order_id, member_id) SELECT * FROM gone", [order_id])
 
 
 def _tables() -> dict[str, str]:
-    return {"due": PointsDue._meta.db_table, "order": Order._meta.db_table, "line": OrderLine._meta.db_table,
+    return {"due": PointsDue._meta.db_table, "line": OrderLine._meta.db_table,
             "points": LinePoints._meta.db_table, "journal": Journal._meta.db_table, "entry": Entry._meta.db_table,
-            "account": Account._meta.db_table}
+            "account": Account._meta.db_table, "standing": MemberStanding._meta.db_table,
+            "level": MemberLevel._meta.db_table}
 
 
 @dataclass(frozen=True)
@@ -103,14 +122,13 @@ class AccrualResult:
     batches: int
 
 
-def points_accrue(*, rules: LoyaltySettings, now: datetime | None = None, batch_size: int = 50_000) -> AccrualResult:
-    """Post the points of every received order on the work list, batch by batch (each its own transaction)."""
+def points_accrue(*, rules: LoyaltySettings, now: datetime | None = None, batch_size: int = 500_000) -> AccrualResult:
+    """Post the points of every order on the work list (they go on it when received), batch by batch (each its
+    own transaction). Large batches: a batch writes one ledger entry per member in it, so the fewer batches a
+    member's orders fall into, the less there is to write."""
     now = now or timezone.now()
     tables = _tables()
     issued = account_for(kind=Account.Kind.STORE_POINTS_ISSUED)
-    with connection.cursor() as cursor:
-        cursor.execute(DROP_SQL.format(**tables))
-        cursor.execute(ACCOUNTS_SQL.format(**tables), {"now": now})
     orders = points = batches = 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:

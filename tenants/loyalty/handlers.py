@@ -1,15 +1,17 @@
-"""Loyalty reacts to orders (core.events): a paid order goes on the accrual list (it earns once received), a placed
-order spends the points its checkout used, a cancelled one gives them back, a refund gives back what the refunded
-units spent and takes back what they earned; a published review earns the store's review points (once)."""
+"""Loyalty reacts to orders (core.events): a received order goes on the accrual list (the worker posts what it
+earned), a placed order spends the points its checkout used, a cancelled one gives them back, a refund gives back
+what the refunded units spent and takes back what they earned; a published review earns the store's review points
+(once)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
 from core.events import subscribe
-from tenants.orders.events import OrderCancelled, OrderPaid, OrderPlaced, OrderRefunded, ReviewPublished
+from tenants.orders.events import OrderCancelled, OrderPlaced, OrderReceived, OrderRefunded, ReviewPublished
 from tenants.orders.models import Order, OrderLine
 
+from .accrual import points_due_bump
 from .models import PointsDue
 from .points import (
     loyalty_settings_get,
@@ -32,9 +34,9 @@ def on_order_placed(event: OrderPlaced) -> None:
                               shares={int(pos): (pts, fen) for pos, (pts, fen) in used["lines"].items()})
 
 
-def on_order_paid(event: OrderPaid) -> None:
-    member_id = Order.objects.filter(pk=event.order_id).values_list("member_id", flat=True).get()
-    PointsDue.objects.bulk_create([PointsDue(order_id=event.order_id, member_id=member_id)], ignore_conflicts=True)
+def on_order_received(event: OrderReceived) -> None:
+    PointsDue.objects.bulk_create([PointsDue(order_id=event.order_id, member_id=event.member_id)],
+                                  ignore_conflicts=True)
 
 
 def on_order_cancelled(event: OrderCancelled) -> None:
@@ -42,9 +44,8 @@ def on_order_cancelled(event: OrderCancelled) -> None:
 
 
 def on_order_refunded(event: OrderRefunded) -> None:
-    order = Order.objects.filter(pk=event.order_id).only("number", "status", "received_at").get()
-    if order.status == Order.Status.CLOSED and order.received_at is None:
-        PointsDue.objects.filter(order_id=order.pk).delete()  # nothing left to earn
+    order = Order.objects.filter(pk=event.order_id).only("number").get()
+    points_due_bump(order_id=order.pk)
     points_settle_refund(order_id=order.pk, order_number=order.number,
                          refunded=OrderLine.objects.filter(order_id=order.pk, pk__in=list(event.lines)),
                          rules=loyalty_settings_get())
@@ -59,7 +60,7 @@ def on_review_published(event: ReviewPublished) -> None:
 
 def connect() -> None:
     subscribe(OrderPlaced, on_order_placed)
-    subscribe(OrderPaid, on_order_paid)
+    subscribe(OrderReceived, on_order_received)
     subscribe(OrderCancelled, on_order_cancelled)
     subscribe(OrderRefunded, on_order_refunded)
     subscribe(ReviewPublished, on_review_published)

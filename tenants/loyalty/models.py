@@ -1,5 +1,6 @@
 """Members' loyalty: the store's points rules, what each order line spent and earned in points, the
-accrual work list, daily sign-ins.
+accrual work list, daily sign-ins; member levels, each member's standing and its history, per-product member
+prices.
 
 Balances live in the ledger (tenants.ledger, ``member_points`` accounts counted in points): every change is a
 balanced journal with an idempotency key, and the rows here say which order line a change belongs to, so that
@@ -35,6 +36,8 @@ class LoyaltySettings(models.Model):
     # A refund takes back the points its order earned; when they are already spent, the balance may go below
     # zero only if the store allows it (otherwise what is missing is written off).
     allow_negative = models.BooleanField(default=False)
+    # Levels are reached on what was received within this many days (0: since the member joined).
+    level_period_days = models.PositiveIntegerField(default=365)
 
     def __str__(self) -> str:
         return "loyalty settings"
@@ -45,8 +48,8 @@ class LoyaltySettings(models.Model):
 
 
 class PointsDue(models.Model):
-    """Accrual's work list: a paid order earns its points once it is received (the store's worker takes the row
-    off the list and posts them, set-based); a fully refunded order leaves the list without earning."""
+    """Accrual's work list: an order received (the store's worker takes the row off the list and posts its points,
+    set-based, on what its lines paid net of refunds then)."""
 
     order_id = models.BigIntegerField(primary_key=True)
     member_id = models.BigIntegerField()
@@ -60,8 +63,8 @@ class LinePoints(models.Model):
     on receipt, with what a refund has since returned and taken back."""
 
     order_line_id = models.BigIntegerField(primary_key=True)
-    order_id = models.BigIntegerField(db_index=True)
-    member_id = models.BigIntegerField(db_index=True)
+    order_id = models.BigIntegerField()
+    member_id = models.BigIntegerField()
     spent = models.PositiveBigIntegerField(default=0)
     spent_fen = models.PositiveBigIntegerField(default=0)  # what the spent points took off the line
     spent_returned = models.PositiveBigIntegerField(default=0)
@@ -98,3 +101,74 @@ class SignIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} signed in {self.day}"
+
+
+class MemberLevel(models.Model):
+    """会员等级: reached by what a member spent on received orders (net of refunds) and how many they received,
+    within the store's period; each level's benefits go into the price of the member's orders and their points."""
+
+    class Rule(models.TextChoices):
+        ANY = "any", _("满足任一条件")
+        ALL = "all", _("同时满足")
+
+    rank = models.PositiveSmallIntegerField(unique=True)  # 1 is where every member starts
+    name = models.CharField(max_length=20)
+    spend_fen = models.PositiveBigIntegerField(default=0)  # received spend within the period to reach it
+    orders = models.PositiveIntegerField(default=0)  # received orders within the period to reach it
+    rule = models.CharField(max_length=3, choices=Rule.choices, default=Rule.ANY)
+    price_off_bp = models.PositiveIntegerField(default=0)  # member price: this much off the usual price
+    free_shipping_over_fen = models.PositiveBigIntegerField(null=True, blank=True)  # goods paid at least this
+    points_multiplier_bp = models.PositiveIntegerField(default=10_000)  # 10000 = 1x the store's points
+    birthday_coupon_id = models.BigIntegerField(null=True, blank=True)  # a marketing coupon for the birthday
+    early_access_minutes = models.PositiveIntegerField(default=0)  # flash sales open this much earlier
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return f"L{self.rank} {self.name}"
+
+
+class MemberStanding(models.Model):
+    """A member's level, as the worker last evaluated it (or staff set it). No row: the first level."""
+
+    member_id = models.BigIntegerField(primary_key=True)
+    rank = models.PositiveSmallIntegerField(default=1)
+    spend_fen = models.BigIntegerField(default=0)  # within the period, when last evaluated
+    orders = models.PositiveIntegerField(default=0)
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.member_id} at L{self.rank}"
+
+
+class LevelChange(models.Model):
+    """Every change of a member's level: by the worker's evaluation, or by staff with their reason."""
+
+    member_id = models.BigIntegerField(db_index=True)
+    from_rank = models.PositiveSmallIntegerField()
+    to_rank = models.PositiveSmallIntegerField()
+    actor = models.CharField(max_length=150, default="system")
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: L{self.from_rank} -> L{self.to_rank}"
+
+
+class ProductLevelPrice(models.Model):
+    """A product's own member discount for a level, instead of the level's (0: no member price on it)."""
+
+    product_id = models.BigIntegerField()
+    rank = models.PositiveSmallIntegerField()
+    price_off_bp = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["product_id", "rank"], name="loyalty_one_price_per_level")]
+
+    def __str__(self) -> str:
+        return f"product {self.product_id} L{self.rank}: -{self.price_off_bp}bp"

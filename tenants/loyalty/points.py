@@ -112,7 +112,9 @@ def points_spend_on_order(*, member_id: int, order_id: int, order_number: str, p
 
 
 def _locked_lines(order_id: int) -> list[LinePoints]:
-    return list(LinePoints.objects.select_for_update().filter(order_id=order_id).order_by("order_line_id"))
+    """The order's line points, locked (found by its lines' ids: the table keeps no index of orders)."""
+    line_ids = list(OrderLine.objects.filter(order_id=order_id).values_list("pk", flat=True))
+    return list(LinePoints.objects.select_for_update().filter(order_line_id__in=line_ids).order_by("order_line_id"))
 
 
 def points_return_on_cancel(*, order_id: int, order_number: str) -> int:

@@ -1,5 +1,6 @@
-"""Per-store points jobs, fanned out by beat: received orders earn their points (every few minutes); points past
-the store's cut-off expire (nightly). Both are safe to rerun at any point."""
+"""Per-store loyalty jobs, fanned out by beat: received orders earn their points (every few minutes); members'
+levels follow their received orders (hourly); points past the store's cut-off expire (nightly). Each is safe to
+rerun at any point."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from core.schema import current_schema
 from core.tasks import TenantOnlyTask
 
 from .accrual import points_accrue, points_expire
+from .levels import levels_evaluate
 from .points import loyalty_settings_get
 
 
@@ -28,3 +30,10 @@ def accrue() -> dict:
 def expire() -> dict:
     result = points_expire(rules=loyalty_settings_get())
     return {"schema": current_schema(), "members": result.members, "points": result.points}
+
+
+@shared_task(base=TenantOnlyTask, name="tenants.loyalty.levels", acks_late=True, autoretry_for=(DatabaseError,),
+             retry_backoff=True, max_retries=5)
+def levels() -> dict:
+    result = levels_evaluate(rules=loyalty_settings_get())
+    return {"schema": current_schema(), "orders": result.orders, "members": result.members, "risen": result.risen}

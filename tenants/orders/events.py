@@ -21,6 +21,14 @@ class OrderPlaced:
 
 
 @dataclass(frozen=True)
+class OrderReceived:
+    """The shopper (or the auto-receive job) confirmed receipt, inside that transaction."""
+
+    order_id: int
+    member_id: int
+
+
+@dataclass(frozen=True)
 class OrderCancelled:
     order_id: int
 

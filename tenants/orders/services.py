@@ -22,7 +22,7 @@ from tenants.members.models import Address, Member
 
 from .calculations import PriceContext, PriceLine, price
 from .error_codes import OrdersCode
-from .events import OrderCancelled, OrderPaid, OrderPlaced, OrderRulesChanging
+from .events import OrderCancelled, OrderPaid, OrderPlaced, OrderReceived, OrderRulesChanging
 from .models import CartItem, Order, OrderEvent, OrderLine, OrderSettings
 from .selectors import order_settings_get, orders_this_month_count
 from .transitions import ORDER
@@ -398,6 +398,7 @@ def order_confirm_receipt(*, order: Order, actor: str, now: datetime | None = No
     order.status, order.received_at = Order.Status.RECEIVED, now or timezone.now()
     order.save(update_fields=["status", "received_at"])
     _event(order, "received", actor=actor, from_status=before)
+    publish(OrderReceived(order_id=order.pk, member_id=order.member_id))
     return order
 
 

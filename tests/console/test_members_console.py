@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
+from tenants.loyalty.models import MemberLevel
 from tenants.loyalty.points import loyalty_settings_get, points_balance, points_grant
 from tenants.orders.models import Order
 from tests.conftest import console_login
@@ -54,16 +55,14 @@ def test_member_list_filters_export_and_detail_with_points(client_a, store_a, st
     assert "开业礼" in detail and 'data-points>300<' in detail
     key = re.search(r'name="key" value="([^"]+)"', detail).group(1)
     no_reason = client_a.post(f"/console/members/{buyer.pk}/", {"direction": "add", "points": "50", "reason": "",
-                                                                "key": key})
+                                                                "key": key, "action": "points"})
     assert no_reason.status_code == 400 and 'data-field="reason"' in no_reason.content.decode()
     too_much = client_a.post(f"/console/members/{buyer.pk}/", {"direction": "remove", "points": "301",
-                                                               "reason": "误发", "key": key})
+                                                               "reason": "误发", "key": key, "action": "points"})
     assert too_much.status_code == 400 and "积分不足" in too_much.content.decode()
-    done = client_a.post(f"/console/members/{buyer.pk}/", {"direction": "remove", "points": "100", "reason": "误发",
-                                                           "key": key})
-    assert done.status_code == 302
-    assert client_a.post(f"/console/members/{buyer.pk}/", {"direction": "remove", "points": "100", "reason": "误发",
-                                                           "key": key}).status_code == 302  # a resubmit: once
+    deduct = {"direction": "remove", "points": "100", "reason": "误发", "key": key, "action": "points"}
+    assert client_a.post(f"/console/members/{buyer.pk}/", deduct).status_code == 302
+    assert client_a.post(f"/console/members/{buyer.pk}/", deduct).status_code == 302  # a resubmit: once
     with schema_context(store_a.schema):
         assert points_balance(member_id=buyer.pk) == 200
     connection.set_schema_to_public()
@@ -90,3 +89,42 @@ def test_points_rules_are_checked_field_by_field(client_a, store_a):
         rules = loyalty_settings_get()
         assert (rules.earn_points_per_yuan, rules.redeem_points_per_yuan, rules.redeem_max_share_bp,
                 rules.expiry, rules.expiry_days) == (2, 10, 3000, "rolling", 365)
+
+
+def test_levels_screen_and_a_members_level_change(client_a, store_a):
+    with schema_context(store_a.schema):
+        member = MemberFactory(nickname="老客")
+    connection.set_schema_to_public()
+    console_login(client_a, store_a.owner_login)
+    page = client_a.get("/console/members/levels/").content.decode()
+    assert "粉丝" in page and "VIP" in page and "合伙人" in page and "消费满 ¥500.00" in page
+    blank = client_a.post("/console/members/levels/", {"rank": "2", "name": "", "rule": "any",
+                                                       "points_multiplier_bp": "abc"})
+    assert blank.status_code == 400 and 'data-field="name"' in blank.content.decode()
+    assert 'data-field="points_multiplier_bp"' in blank.content.decode()
+    bad = client_a.post("/console/members/levels/", {
+        "rank": "2", "name": "黑卡", "spend_fen": "", "orders": "", "rule": "any", "price_off_bp": "60",
+        "points_multiplier_bp": "100"})
+    text = bad.content.decode()
+    assert bad.status_code == 400  # the service's refusals in place: the rank is taken, no threshold, too much off
+    assert all(f'data-field="{name}"' in text for name in ("rank", "spend_fen", "price_off_bp"))
+    made = client_a.post("/console/members/levels/", {"rank": "4", "name": "至尊", "spend_fen": "10000",
+                                                      "orders": "", "rule": "any", "price_off_bp": "15",
+                                                      "free_shipping_over_fen": "0", "points_multiplier_bp": "200"})
+    assert made.status_code == 302
+    with schema_context(store_a.schema):
+        top = MemberLevel.objects.get(rank=4)
+        assert (top.spend_fen, top.price_off_bp, top.free_shipping_over_fen, top.points_multiplier_bp) == (
+            1_000_000, 1500, 0, 20_000)
+    connection.set_schema_to_public()
+    edit = client_a.get(f"/console/members/levels/?edit={top.pk}").content.decode()
+    assert 'value="至尊"' in edit and "编辑等级：至尊" in edit
+    no_reason = client_a.post(f"/console/members/{member.pk}/", {"rank": "4", "reason": "", "action": "level"})
+    assert no_reason.status_code == 400 and 'data-field="reason"' in no_reason.content.decode()
+    moved = client_a.post(f"/console/members/{member.pk}/", {"rank": "4", "reason": "品牌大使", "action": "level"})
+    assert moved.status_code == 302
+    detail = client_a.get(f"/console/members/{member.pk}/").content.decode()
+    assert 'data-level="4">至尊<' in detail and "品牌大使" in detail and "粉丝 → 至尊" in detail
+    assert client_a.post("/console/members/levels/", {"level": top.pk, "action": "delete"}).status_code == 302
+    with schema_context(store_a.schema):
+        assert not MemberLevel.objects.filter(rank=4).exists()

@@ -1,6 +1,7 @@
-"""Points on the H5 pages: 我的 shows the balance, the points card signs in once a day and lists every change,
-the checkout offers the points in a box that re-prices the order, and the order placed with it pays with them
-(a balance spent in the meantime is said in place, not a 500)."""
+"""Points and levels on the H5 pages: 我的 shows the balance and the level, the points card signs in once a day
+and lists every change, the checkout offers the points in a box that re-prices the order, and the order placed
+with it pays with them (a balance spent in the meantime is said in place, not a 500); the level card shows the way
+to the next level and every level's benefits."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from tenants.catalog.services import SkuInput, product_create
+from tenants.loyalty.levels import member_level_set
 from tenants.loyalty.points import points_balance, points_grant
 from tenants.members.models import Member
 from tenants.orders.models import Order, ShippingTemplate
@@ -58,3 +60,17 @@ def test_points_card_sign_in_and_paying_with_points_at_checkout(client_a, store_
                                        "coupon": "", "points": 1505})
     assert again.status_code == 400 and "最多可用 1 积分。" in again.content.decode()
     assert "使用 1 积分抵 ¥0.01" in again.content.decode()
+
+
+def test_level_card_shows_the_way_to_the_next_level(client_a, store_a, sms_sandbox):
+    phone_login(client_a, "13800000012", sms_sandbox)
+    me = client_a.get("/me/").content.decode()
+    assert 'data-level="1">粉丝 ›<' in me
+    card = client_a.get("/me/level/").content.decode()
+    assert "当前等级" in card and "再消费 ¥500.00 升级为VIP" in card and 'aria-valuenow="0"' in card
+    assert "会员价：立减 10%" in card and "全场包邮" in card and "购物积分 1.5 倍" in card
+    with schema_context(store_a.schema):
+        member = Member.objects.get(phone="13800000012")
+        member_level_set(member_id=member.pk, rank=3, actor="owner", reason="老客户")
+    connection.set_schema_to_public()
+    assert "已是最高等级" in client_a.get("/me/level/").content.decode()

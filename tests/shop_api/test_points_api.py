@@ -49,6 +49,9 @@ def test_points_card_sign_in_history_and_paying_with_points(store_a, store_b, we
     assert [(h["points"], h["kind"]) for h in history] == [(-2000, "points_spend"), (5, "points_grant"),
                                                            (3000, "points_grant")]
     assert history[0]["order_number"] == order.json()["number"] and history[0]["label"] == "积分抵扣"
+    level = client.get("/api/v1/me/level/").json()
+    assert (level["level"]["name"], level["next"]["name"], level["spend_left_fen"]) == ("粉丝", "VIP", 50_000)
+    assert [lv["rank"] for lv in level["levels"]] == [1, 2, 3]
     other = api(store_b.host, login(store_b.host, "points-shopper"))
     assert other.get("/api/v1/me/points/").json()["balance"] == 0
     assert other.get("/api/v1/me/points/history/").json()["results"] == []

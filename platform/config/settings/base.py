@@ -266,9 +266,11 @@ TRACKING_PROVIDER = env_str("TRACKING_PROVIDER", "tenants.orders.tracking.FakeTr
 
 # Promotion steps of the order price pipeline (tenants.orders.calculations), in order, as dotted paths.
 ORDER_PRICING_STEPS: list[str] = ["tenants.marketing.pricing.prices_step",
+                                  "tenants.loyalty.pricing.member_price_step",
                                   "tenants.marketing.pricing.full_reduction_step",
                                   "tenants.marketing.pricing.coupons_step",
-                                  "tenants.loyalty.pricing.points_step"]
+                                  "tenants.loyalty.pricing.points_step",
+                                  "tenants.loyalty.pricing.member_shipping_step"]
 
 # Stripe billing of merchants (billing/). Development and tests talk to the local Stripe sandbox.
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_sandbox")
