@@ -93,7 +93,8 @@ def test_log_lines_carry_the_schema(store_a):
 NOT_PERSONAL = {
     "action", "appid", "application_fields", "auto_issue", "barcode", "billing_reason", "binding_mode", "cancel_reason",
     "channel",
-    "carrier_code", "cover_image", "currency", "data", "domain", "event_id", "event_type", "exception", "expiry", "rule",
+    "carrier_code", "cover_image", "currency", "data", "domain", "event_id", "event_type", "exception", "expiry",
+    "rule",
     "exchange_carrier_code", "failure_reason", "fingerprint", "from_status", "frozen_reason", "h5_url", "hosted_url",
     "icon",
     "idempotency_key", "image", "industry", "interval", "inviter_code", "kind", "layout", "lines", "location",
