@@ -830,3 +830,14 @@ class GroupBuyForm(CampaignWindowForm):
 class CampaignActionForm(forms.Form):
     campaign = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     action = forms.ChoiceField(choices=[("pause", _("暂停")), ("resume", _("恢复")), ("end", _("结束"))])
+
+
+class ShareRewardsForm(forms.Form):
+    enabled = forms.BooleanField(label=_("开启分享奖励"), required=False)
+    new_member_points = WholeNumberField(label=_("邀请新会员奖励积分"), low=0, high=100_000)
+    new_member_coupons = forms.BooleanField(label=_("邀请新会员也发分享奖励券"), required=False)
+    order_points = WholeNumberField(label=_("好友首单付款奖励积分"), low=0, high=100_000)
+    order_coupons = forms.BooleanField(label=_("好友首单付款发分享奖励券"), required=False,
+                                       help_text=_("分享奖励券：自动发放设为“分享奖励”的优惠券。"))
+    daily_cap = WholeNumberField(label=_("每人每天最多奖励（次）"), low=1, high=1000)
+    window_days = WholeNumberField(label=_("注册后多少天内的首单计入"), low=1, high=365)

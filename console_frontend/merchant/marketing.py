@@ -60,6 +60,13 @@ from tenants.marketing.services import (
     marketing_settings_get,
     marketing_settings_update,
 )
+from tenants.marketing.sharing import (
+    REFUSALS,
+    share_figures,
+    share_rewards_latest,
+    share_settings_get,
+    share_settings_update,
+)
 
 from .forms import (
     CampaignActionForm,
@@ -71,6 +78,7 @@ from .forms import (
     FullReductionForm,
     GroupBuyForm,
     MarketingSettingsForm,
+    ShareRewardsForm,
     TimedDiscountForm,
 )
 from .roles import console_area
@@ -255,3 +263,19 @@ def calendar(request: StoreRequest) -> HttpResponse:
         "store": request.tenant, "nav": "marketing", "tab": "calendar", "month": first, "weeks": days,
         "previous": f"{previous:%Y-%m}", "following": f"{following:%Y-%m}", "count": len(entries),
         "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")]})
+
+
+@console_area("marketing")
+@require_http_methods(["GET", "POST"])
+def share_rewards(request: StoreRequest) -> HttpResponse:
+    """分享奖励: the rules, what invitations brought (new members, first orders, points given and taken back), and
+    the latest rewards with why any was not given."""
+    rules = share_settings_get()
+    form = ShareRewardsForm(request.POST or None,
+                            initial={name: getattr(rules, name) for name in ShareRewardsForm.base_fields})
+    if form_done(form, lambda: share_settings_update(**form.cleaned_data)):
+        messages.success(request, _("已保存"))
+        return redirect("console-share-rewards")
+    return render(request, "console_frontend/share_rewards.html", {
+        "store": request.tenant, "nav": "marketing", "tab": "share", "form": form, "figures": share_figures(),
+        "rewards": share_rewards_latest(), "refusals": REFUSALS}, status=form_status(form))

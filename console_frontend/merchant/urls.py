@@ -37,6 +37,7 @@ urlpatterns = [
     path("marketing/coupons/", marketing.coupons, name="console-coupons"),
     path("marketing/coupons/<int:coupon_id>/codes/", marketing.coupon_codes_export, name="console-coupon-codes"),
     path("marketing/calendar/", marketing.calendar, name="console-campaign-calendar"),
+    path("marketing/share/", marketing.share_rewards, name="console-share-rewards"),
     path("marketing/<slug:kind>/", marketing.campaigns, name="console-campaigns"),
     path("marketing/<slug:kind>/export/", marketing.campaigns_export, name="console-campaigns-export"),
     path("orders/<str:number>/", orders.order_detail, name="console-order"),

@@ -4,7 +4,8 @@ A signed-in shopper carries their member token (the shop API's, bound to this st
 member's token version) in an HttpOnly cookie: the pages read one member row per request and no session.
 A share link's ``?dc=`` (a distributor's share token) is kept in a signed cookie until the shopper is
 signed in, then bound by the store's binding rules (``binding_record_visit``): at once for a signed-in
-shopper, at login for the others.
+shopper, at login for the others. A member's invitation link's ``?sc=`` (their share code) is kept the same way
+until the sign-in, where a shopper who has just joined becomes the sharer's referral (分享奖励).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.errors import ValidationFailed
 from tenants.distribution.network import binding_record_visit, distributor_from_share_token
+from tenants.marketing.sharing import share_referral_record
 from tenants.members.models import Member
 from tenants.members.tokens import MAX_AGE_S, member_from_token
 
@@ -31,6 +33,8 @@ SHARE_COOKIE = "h5_dc"
 SHARE_SALT = "h5.share"
 SHARE_MAX_AGE_S = 60 * 60 * 24 * 7  # a link opened and not followed by a login within a week is forgotten
 SHARE_SOURCES = {"link", "qr", "poster"}
+INVITE_COOKIE = "h5_sc"
+INVITE_SALT = "h5.invite"
 DEVICE_COOKIE = "h5_device"
 DEVICE_SALT = "h5.device"
 DEVICE_MAX_AGE_S = 60 * 60 * 24 * 730
@@ -81,6 +85,10 @@ def h5_sign_in(request: HttpRequest, response: HttpResponse, *, member: Member, 
     if shared:
         _bind(member, shared)
         response.delete_cookie(SHARE_COOKIE)
+    invited = request.get_signed_cookie(INVITE_COOKIE, default=None, salt=INVITE_SALT, max_age=SHARE_MAX_AGE_S)
+    if invited:
+        share_referral_record(member=member, code=invited, device_id=device_id(request))
+        response.delete_cookie(INVITE_COOKIE)
     return response
 
 
@@ -119,9 +127,13 @@ def h5_page(view):
                     remember = shared
             else:
                 request.share_refused = True  # type: ignore[attr-defined]
+        invite = request.GET.get("sc", "")
         response = view(request, *args, **kwargs)
         if remember:
             response.set_signed_cookie(SHARE_COOKIE, remember, salt=SHARE_SALT, max_age=SHARE_MAX_AGE_S,
+                                       **_cookie_options(request))
+        if invite and len(invite) <= 12 and invite.isalnum() and h5_member(request) is None:
+            response.set_signed_cookie(INVITE_COOKIE, invite, salt=INVITE_SALT, max_age=SHARE_MAX_AGE_S,
                                        **_cookie_options(request))
         return response
 

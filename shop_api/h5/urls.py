@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, coupons, distribution, groups, me, orders, points, shopping, views
+from . import accounts, coupons, distribution, groups, invite, me, orders, points, shopping, views
 
 urlpatterns = [
     path("", views.home, name="h5-home"),
@@ -21,6 +21,8 @@ urlpatterns = [
     path("me/coupons/", coupons.mine, name="h5-my-coupons"),
     path("me/coupons/redeem/", coupons.redeem, name="h5-coupon-redeem"),
     path("me/level/", points.level, name="h5-level"),
+    path("me/invite/", invite.invite, name="h5-invite"),
+    path("me/invite/qr.png", invite.invite_qr, name="h5-invite-qr"),
     path("me/points/", points.card, name="h5-points"),
     path("me/points/sign-in/", points.sign_in, name="h5-points-sign-in"),
     path("me/favourites/", me.favourites, name="h5-favourites"),

@@ -222,3 +222,10 @@ def loyalty_settings_update(**values) -> LoyaltySettings:
         setattr(rules, name, values[name])
     rules.save(update_fields=list(POINTS_RULE_FIELDS))
     return rules
+
+
+def points_reclaim(*, member_id: int, points: int, key: str, memo: str, reference: str = "") -> int:
+    """Take back points given earlier whose cause was undone (a reward for an order since refunded): as many as
+    the member still has, never below zero. Returns what was taken."""
+    return _debit(member_id=member_id, points=points, key=key, kind=Journal.Kind.POINTS_REVERSE,
+                  counter=K.STORE_POINTS_ISSUED, memo=memo, reference=reference, allow_short=True)

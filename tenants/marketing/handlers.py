@@ -1,6 +1,7 @@
 """Marketing reacts to orders and members (core.events): a placed order takes what its campaigns gave (flash units,
 limited units) and uses up its coupons; a cancelled one returns them all, a fully refunded one its coupons (store
-setting); a new member gets the 新人券, a first payment the 首单奖励."""
+setting); a new member gets the 新人券, a first payment the 首单奖励 (and the sharer who brought the member their
+分享奖励, taken back if the order is refunded in full)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from .flash import flash_units_returned
 from .groups import group_order_cancelled, group_order_paid, group_order_placed
 from .models import Coupon
 from .services import coupons_auto_issue, coupons_return, coupons_return_on_refund, coupons_use
+from .sharing import share_order_paid, share_order_refunded
 
 
 def on_order_placed(event: OrderPlaced) -> None:
@@ -43,11 +45,14 @@ def on_order_paid(event: OrderPaid) -> None:
     member_id, seq = Order.objects.filter(pk=event.order_id).values_list("member_id", "member_paid_seq").get()
     if seq == 1:
         coupons_auto_issue(trigger=Coupon.AutoIssue.FIRST_ORDER, member_id=member_id)
+        share_order_paid(order_id=event.order_id)
 
 
 def on_order_refunded(event: OrderRefunded) -> None:
     closed = Order.objects.filter(pk=event.order_id, status=Order.Status.CLOSED).exists()
     coupons_return_on_refund(order_id=event.order_id, fully_refunded=closed)
+    if closed:
+        share_order_refunded(order_id=event.order_id)
 
 
 def connect() -> None:

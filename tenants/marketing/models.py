@@ -17,6 +17,7 @@ class Coupon(models.Model):
         NONE = "", _("不自动发放")
         NEW_MEMBER = "new_member", _("新人券：注册即发")
         FIRST_ORDER = "first_order", _("首单奖励：首次付款后发")
+        SHARE_REWARD = "share_reward", _("分享奖励：邀请的好友注册或首单付款后发给分享者")
 
     class Kind(models.TextChoices):
         AMOUNT_OFF = "amount_off", _("满减券")  # a threshold of 0 makes it a no-threshold coupon
@@ -290,3 +291,76 @@ class GroupTeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} in team {self.team_id}"
+
+
+class ShareRewardSettings(models.Model):
+    """分享奖励 (one row): what a member earns when their shared link brings a new member, and when that member pays
+    a first order. Never for clicks alone; at most ``daily_cap`` rewards a sharer a store day; none for oneself or
+    from the sharer's own device. A coupon reward is every active coupon set to be given as a share reward."""
+
+    enabled = models.BooleanField(default=False)
+    new_member_points = models.PositiveIntegerField(default=50)
+    new_member_coupons = models.BooleanField(default=False)  # also the share-reward coupons, on a new member
+    order_points = models.PositiveIntegerField(default=100)
+    order_coupons = models.BooleanField(default=True)  # the share-reward coupons, on the first paid order
+    daily_cap = models.PositiveSmallIntegerField(default=10)
+    window_days = models.PositiveSmallIntegerField(default=30)  # a first order counts this long after joining
+
+    def __str__(self) -> str:
+        return "share reward settings"
+
+
+class ShareCode(models.Model):
+    """A member's code for share links (``?sc=``), with the devices the member used (no reward comes from them)."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="share_code")
+    code = models.CharField(max_length=12, unique=True)
+    devices = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ShareReferral(models.Model):
+    """A new member who joined through another member's share link."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="referral")
+    sharer = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="referrals")
+    device_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.sharer_id} brought {self.member_id}"
+
+
+class ShareReward(models.Model):
+    """What a sharer was given (or refused, and why) for one referral's joining or first paid order; an order's
+    reward is taken back when the order is refunded in full."""
+
+    class Kind(models.TextChoices):
+        NEW_MEMBER = "new_member", _("邀请新会员")
+        ORDER = "order", _("好友首单")
+
+    class Status(models.TextChoices):
+        GIVEN = "given", _("已发放")
+        REFUSED = "refused", _("未发放")
+        REVERSED = "reversed", _("已撤回")
+
+    referral = models.ForeignKey(ShareReferral, on_delete=models.CASCADE, related_name="rewards")
+    sharer = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="share_rewards")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    order_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    points = models.PositiveIntegerField(default=0)
+    member_coupon_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    reason = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["referral", "kind"], name="marketing_one_reward_per_kind")]
+        indexes = [models.Index(fields=["sharer", "created_at"], name="marketing_share_rewards_by_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.sharer_id}: {self.status}"

@@ -1,5 +1,6 @@
 """The merchant's coupons screen: a new coupon from the form (refusals by field, in place), listed with what was
-claimed and used; paused, resumed and ended; a customer-service login cannot open it."""
+claimed and used; paused, resumed and ended; a customer-service login cannot open it. The share-rewards screen
+saves its rules with field errors."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 
 from tenants.marketing.models import Coupon, MemberCoupon
 from tenants.marketing.services import coupon_claim, marketing_settings_get
+from tenants.marketing.sharing import share_settings_get
 from tests.conftest import console_login
 from tests.factories import MemberFactory
 
@@ -91,3 +93,20 @@ def test_the_store_says_whether_a_refund_returns_coupons(client_a, store_a):
     connection.set_schema_to_public()
     page = client_a.get(URL).content.decode()
     assert "已保存" in page and "checked" not in box.search(page).group(0)
+
+
+def test_share_rewards_screen_saves_the_rules_and_shows_the_figures(client_a, store_a):
+    console_login(client_a, store_a.owner_login)
+    page = client_a.get("/console/marketing/share/")
+    assert page.status_code == 200 and "邀请新会员" in page.content.decode()
+    rules = {"enabled": "on", "new_member_points": "50", "order_points": "100", "order_coupons": "on",
+             "daily_cap": "0", "window_days": "30"}
+    bad = client_a.post("/console/marketing/share/", rules)
+    assert bad.status_code == 400 and 'data-field="daily_cap"' in bad.content.decode()
+    nothing = client_a.post("/console/marketing/share/", {**rules, "daily_cap": "5", "new_member_points": "0",
+                                                          "order_points": "0", "order_coupons": ""})
+    assert nothing.status_code == 400 and 'data-field="order_points"' in nothing.content.decode()
+    assert client_a.post("/console/marketing/share/", {**rules, "daily_cap": "5"}).status_code == 302
+    with schema_context(store_a.schema):
+        saved = share_settings_get()
+        assert (saved.enabled, saved.daily_cap, saved.order_points) == (True, 5, 100)
