@@ -13,14 +13,16 @@ from core.money import format_fen
 from tenants.analytics.members import MemberFilter
 from tenants.loyalty.levels import MAX_LEVELS, LevelInput
 from tenants.loyalty.models import REDEEM_RATES, LoyaltySettings, MemberLevel
+from tenants.marketing.models import Coupon
 
+DAY = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the ISO form a date input takes
 CHOICES_ANY = [("", _("不限")), ("yes", _("是")), ("no", _("否"))]
 
 
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("手机号 / 昵称 / 会员ID"), max_length=40, required=False)
-    joined_from = forms.DateField(label=_("注册起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    joined_to = forms.DateField(label=_("注册止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    joined_from = forms.DateField(label=_("注册起"), required=False, widget=DAY)
+    joined_to = forms.DateField(label=_("注册止"), required=False, widget=DAY)
     buyers = forms.ChoiceField(label=_("下过单"), choices=CHOICES_ANY, required=False)
     distributor = forms.ChoiceField(label=_("分销员"), choices=CHOICES_ANY, required=False)
     min_spend = YuanField(label=_("累计消费不低于（元）"), required=False)
@@ -86,6 +88,13 @@ class LevelForm(forms.Form):
     points_multiplier_bp = PercentField(label=_("积分倍数（%）"), max_bp=100_000,
                                         help_text=_("100 为 1 倍，150 为 1.5 倍。"))
     early_access_minutes = WholeNumberField(label=_("秒杀提前（分钟）"), low=0, high=1440, required=False)
+    birthday_coupon = forms.TypedChoiceField(label=_("生日礼券"), coerce=int, empty_value=None, required=False,
+                                             help_text=_("会员生日当天自动发放一张（每年一次）。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["birthday_coupon"]).choices = [("", _("不发"))] + [
+            (c.pk, c.name) for c in Coupon.objects.filter(status=Coupon.Status.ACTIVE).order_by("-pk")]
 
     @staticmethod
     def initial_from(level: MemberLevel | None) -> dict:
@@ -96,7 +105,7 @@ class LevelForm(forms.Form):
                 "free_shipping_over_fen": None if level.free_shipping_over_fen is None else format_fen(
                     level.free_shipping_over_fen),
                 "points_multiplier_bp": format_fen(level.points_multiplier_bp), "early_access_minutes":
-                    level.early_access_minutes}
+                    level.early_access_minutes, "birthday_coupon": level.birthday_coupon_id}
 
     def values(self, level: MemberLevel | None) -> LevelInput:
         data = self.cleaned_data
@@ -104,7 +113,7 @@ class LevelForm(forms.Form):
                           orders=data["orders"] or 0, rule=data["rule"], price_off_bp=data["price_off_bp"] or 0,
                           free_shipping_over_fen=data["free_shipping_over_fen"],
                           points_multiplier_bp=data["points_multiplier_bp"],
-                          birthday_coupon_id=level.birthday_coupon_id if level else None,
+                          birthday_coupon_id=data["birthday_coupon"],
                           early_access_minutes=data["early_access_minutes"] or 0)
 
 

@@ -56,6 +56,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/10"),
         "args": ("tenants.loyalty.accrue",),
     },
+    "birthday-gifts-daily": {  # the birthday coupon of each member's level, in the morning
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(hour=8, minute=5),
+        "args": ("tenants.marketing.birthdays",),
+    },
     "member-levels-hourly": {  # members rise to the levels their received orders reach
         "task": "control_plane.tenancy.tasks.fan_out",
         "schedule": crontab(minute=20),

@@ -234,6 +234,9 @@ class ReturnShipmentForm(forms.Form):
 
 class ProfileForm(forms.Form):
     nickname = forms.CharField(label=_("昵称"), max_length=64, error_messages={"required": _("请填写昵称。")})
+    birthday = forms.DateField(label=_("生日"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               help_text=_("生日当天可获得会员生日礼，设置后不能修改。"))
     avatar = forms.FileField(label=_("头像"), required=False, widget=forms.ClearableFileInput(attrs={
         "accept": "image/*"}))
 

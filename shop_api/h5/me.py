@@ -26,12 +26,14 @@ PAGE_SIZE = 20
 @require_http_methods(["GET", "POST"])
 @h5_login_required
 def profile(request: StoreRequest, member: Member) -> HttpResponse:
-    form = ProfileForm(request.POST or None, request.FILES or None, initial={"nickname": member.nickname})
+    form = ProfileForm(request.POST or None, request.FILES or None,
+                       initial={"nickname": member.nickname, "birthday": member.birthday})
     if form.is_bound and form.is_valid():
         try:
             if form.cleaned_data["avatar"]:
                 member_avatar_store(member=member, upload=form.cleaned_data["avatar"])
-            member_update_profile(member=member, nickname=form.cleaned_data["nickname"])
+            member_update_profile(member=member, nickname=form.cleaned_data["nickname"],
+                                  birthday=form.cleaned_data["birthday"])
         except DomainError as error:
             form_refusal(form, error)
         else:

@@ -364,3 +364,18 @@ class ShareReward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.sharer_id}: {self.status}"
+
+
+class BirthdayGift(models.Model):
+    """The birthday coupon a member's level gives, once a year."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="birthday_gifts")
+    year = models.PositiveSmallIntegerField()
+    member_coupon = models.ForeignKey(MemberCoupon, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="marketing_one_birthday_gift_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}"

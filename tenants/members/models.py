@@ -46,6 +46,7 @@ class Member(models.Model):
     nickname = models.CharField(max_length=64, blank=True)
     avatar_url = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=20, blank=True, db_index=True)
+    birthday = models.DateField(null=True, blank=True)  # set once by the member (the birthday gift's day)
     # Bumped to revoke every token the member holds.
     token_version = models.PositiveIntegerField(default=1)
     is_active = models.BooleanField(default=True)

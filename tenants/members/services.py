@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import requests
 from django.conf import settings
@@ -246,7 +247,18 @@ MAX_HISTORY = 100
 
 
 @transaction.atomic
-def member_update_profile(*, member: Member, nickname: str | None = None, avatar_url: str | None = None) -> Member:
+def member_update_profile(*, member: Member, nickname: str | None = None, avatar_url: str | None = None,
+                          birthday: date | None = None, today: date | None = None) -> Member:
+    """The member's own profile. A birthday is set once (it brings a yearly gift): changing it is refused."""
+    if birthday is not None and birthday != member.birthday:
+        today = today or timezone.localdate()
+        if member.birthday is not None:
+            message = _("生日设置后不能修改，如需更正请联系客服。")
+            raise ValidationFailed(message, fields={"birthday": [message]})
+        if not today.replace(year=today.year - 120) <= birthday <= today:
+            message = _("请填写真实的生日。")
+            raise ValidationFailed(message, fields={"birthday": [message]})
+        member.birthday = birthday
     if nickname is not None:
         if len(nickname.strip()) > 64:
             raise ValidationFailed(_("昵称最多 64 个字。"), fields={"nickname": [_("昵称最多 64 个字。")]})
@@ -255,7 +267,7 @@ def member_update_profile(*, member: Member, nickname: str | None = None, avatar
         if avatar_url and not avatar_url.startswith(("https://", "/")):
             raise ValidationFailed(_("头像地址无效。"), fields={"avatar_url": [_("头像地址无效。")]})
         member.avatar_url = avatar_url[:300]
-    member.save(update_fields=["nickname", "avatar_url"])
+    member.save(update_fields=["nickname", "avatar_url", "birthday"])
     return member
 
 

@@ -1,6 +1,6 @@
-"""The shopper's own pages: the profile (nickname, an avatar checked as an image), favourites kept from the
-product page, the products seen lately (newest first, cleared on request); a visitor is sent to log in, and
-another shopper sees none of it."""
+"""The shopper's own pages: the profile (nickname, an avatar checked as an image, a birthday set once), favourites
+kept from the product page, the products seen lately (newest first, cleared on request); a visitor is sent to log
+in, and another shopper sees none of it."""
 
 from __future__ import annotations
 
@@ -58,6 +58,16 @@ def test_the_profile_takes_a_nickname_and_an_avatar(shopper, store_a):
     assert member.nickname == "小雨" and member.avatar_url.startswith(f"/media/{store_a.schema}/avatars/")
     page = _text(saved)
     assert "资料已保存" in page and "小雨" in page and f'src="{member.avatar_url}"' in page
+
+
+def test_the_birthday_is_set_once_from_the_profile(shopper, store_a):
+    assert shopper.post("/me/profile/", {"nickname": "小雨", "birthday": "1995-06-01"}).status_code == 302
+    assert 'value="1995-06-01"' in _text(shopper.get("/me/profile/"))
+    changed = shopper.post("/me/profile/", {"nickname": "小雨", "birthday": "1995-06-02"})
+    assert changed.status_code == 400 and "生日设置后不能修改" in _text(changed)
+    with schema_context(store_a.schema):
+        assert str(Member.objects.get(phone=PHONE).birthday) == "1995-06-01"
+    connection.set_schema_to_public()
 
 
 def test_favourites_are_kept_from_the_product_page(shopper, store_a, products, client_b):
