@@ -4,6 +4,7 @@ its points rules."""
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from django.contrib import messages
@@ -20,6 +21,8 @@ from tenants.analytics.members import member_record, members_for_console
 from tenants.loyalty.levels import level_delete, level_save, member_level, member_level_set, member_levels
 from tenants.loyalty.models import LevelChange
 from tenants.loyalty.points import POINTS_RULE_FIELDS, loyalty_settings_get, loyalty_settings_update, points_adjust
+from tenants.privacy.models import PrivacyRequest
+from tenants.privacy.services import member_data_export, member_erase, privacy_requests
 
 from ..excel import xlsx_response
 from ..forms import form_done, form_status, posted_action
@@ -78,11 +81,45 @@ def member_detail(request: StoreRequest, member_id: int) -> HttpResponse:
             member_id=member_id, rank=moved.cleaned_data["rank"], actor=actor, reason=moved.cleaned_data["reason"])):
         messages.success(request, _("会员等级已调整"))
         return redirect("console-member", member_id=member_id)
+    if posted == "export":
+        return _data_file(member_id, actor)
+    if posted == "erase":
+        done = member_erase(member_id=member_id, actor=actor)
+        if done.status == PrivacyRequest.Status.PENDING:
+            messages.error(request, _("暂时无法注销：%(why)s。") % {"why": done.blocked_reason})
+        else:
+            messages.success(request, _("会员已注销，个人信息已删除。"))
+        return redirect("console-member", member_id=member_id)
     bound = adjust if adjust.is_bound else moved if moved.is_bound else None
     return render(request, "console_frontend/member_detail.html", {
         "store": request.tenant, "nav": "members", "tab": "list", "r": record, "adjust": adjust, "moved": moved,
         "level": member_level(member_id=member_id), "levels": {lv.rank: lv.name for lv in levels},
-        "level_changes": LevelChange.objects.filter(member_id=member_id)[:20]}, status=form_status(bound))
+        "level_changes": LevelChange.objects.filter(member_id=member_id)[:20],
+        "privacy": privacy_requests(member_id=member_id)}, status=form_status(bound))
+
+
+def _data_file(member_id: int, actor: str) -> HttpResponse:
+    data = member_data_export(member_id=member_id, actor=actor)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="member-{member_id}.json"'
+    return response
+
+
+@console_area("members")
+@require_http_methods(["GET", "POST"])
+def privacy(request: StoreRequest) -> HttpResponse:
+    """Members' data requests (PIPL): every download and deletion asked, and the deletions still waiting for
+    business to finish, to carry out again."""
+    if posted_action(request) == "erase" and (chosen := request.POST.get("member", "")).isdigit():
+        done = member_erase(member_id=int(chosen), actor=request.user.get_username())
+        if done.status == PrivacyRequest.Status.PENDING:
+            messages.error(request, _("暂时无法注销：%(why)s。") % {"why": done.blocked_reason})
+        else:
+            messages.success(request, _("会员已注销，个人信息已删除。"))
+        return redirect("console-privacy")
+    page = Paginator(privacy_requests(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "console_frontend/privacy_requests.html", {
+        "store": request.tenant, "nav": "members", "tab": "privacy", "page": page})
 
 
 @console_area("members")

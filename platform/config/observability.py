@@ -25,8 +25,8 @@ PERSONAL_KEYS = frozenset(
         "address", "recipient", "detail", "province", "city", "district", "tracking_no", "return_tracking_no",
         "exchange_tracking_no",
         # Staff and operators named in records; where a request came from.
-        "actor", "actor_label", "reviewed_by", "resolved_by", "suspended_by", "moderated_by", "client_ip", "ip_address",
-        "device_id",
+        "actor", "actor_label", "reviewed_by", "resolved_by", "suspended_by", "moderated_by", "requested_by", "done_by",
+        "client_ip", "ip_address", "device_id", "devices",
         # Free text a shopper writes, and what they upload.
         "remark", "description", "photos", "text", "reply",
         # Money and credentials.

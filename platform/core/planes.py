@@ -25,6 +25,7 @@ TENANT_PLANE_APPS = [
     "tenants.loyalty",
     "tenants.marketing",
     "tenants.distribution",
+    "tenants.privacy",
 ]
 
 # Django's own apps live in both planes on purpose: each schema has its own users, sessions and content

@@ -237,6 +237,8 @@ class ProfileForm(forms.Form):
     birthday = forms.DateField(label=_("生日"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                help_text=_("生日当天可获得会员生日礼，设置后不能修改。"))
+    marketing_consent = forms.BooleanField(label=_("接收优惠活动消息（短信、订阅消息、邮件）"), required=False,
+                                           help_text=_("可随时关闭；订单与物流通知不受影响。"))
     avatar = forms.FileField(label=_("头像"), required=False, widget=forms.ClearableFileInput(attrs={
         "accept": "image/*"}))
 

@@ -1,12 +1,16 @@
-"""The shopper's own pages beyond orders: the profile (nickname, avatar), favourite products (favourited on the
-product page) and the products seen lately (recorded by the product page for a signed-in shopper)."""
+"""The shopper's own pages beyond orders: the profile (nickname, avatar, birthday, marketing consent) with the
+member's data rights (download, 注销), favourite products (favourited on the product page) and the products seen
+lately (recorded by the product page for a signed-in shopper)."""
 
 from __future__ import annotations
+
+import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,10 +18,12 @@ from control_plane.tenancy.requests import StoreRequest
 from core.errors import DomainError
 from tenants.members.models import Member
 from tenants.members.services import favourite_set, history_clear, member_avatar_store, member_update_profile
+from tenants.privacy.models import PrivacyRequest
+from tenants.privacy.services import member_data_export, member_erase
 
 from .forms import ProfileForm, form_refusal
 from .pages import render_page
-from .session import h5_login_required, safe_next
+from .session import h5_login_required, h5_sign_out, safe_next
 
 PAGE_SIZE = 20
 
@@ -27,13 +33,15 @@ PAGE_SIZE = 20
 @h5_login_required
 def profile(request: StoreRequest, member: Member) -> HttpResponse:
     form = ProfileForm(request.POST or None, request.FILES or None,
-                       initial={"nickname": member.nickname, "birthday": member.birthday})
+                       initial={"nickname": member.nickname, "birthday": member.birthday,
+                                "marketing_consent": member.marketing_consent})
     if form.is_bound and form.is_valid():
         try:
             if form.cleaned_data["avatar"]:
                 member_avatar_store(member=member, upload=form.cleaned_data["avatar"])
             member_update_profile(member=member, nickname=form.cleaned_data["nickname"],
-                                  birthday=form.cleaned_data["birthday"])
+                                  birthday=form.cleaned_data["birthday"],
+                                  marketing_consent=form.cleaned_data["marketing_consent"])
         except DomainError as error:
             form_refusal(form, error)
         else:
@@ -76,3 +84,27 @@ def history(request: StoreRequest, member: Member) -> HttpResponse:
     found = member.history.select_related("product").order_by("-viewed_at")
     return render_page(request, "h5/history.html", tab="me",
                        page=Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")))
+
+
+@require_GET
+@h5_login_required
+def my_data(request: StoreRequest, member: Member) -> HttpResponse:
+    """The member's personal data as a JSON file (PIPL), the download recorded."""
+    data = member_data_export(member_id=member.pk, actor="member")
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y%m%d}.json"'
+    return response
+
+
+@require_POST
+@h5_login_required
+def erase(request: StoreRequest, member: Member) -> HttpResponse:
+    """注销: the member's personal data deleted now and the browser signed out, or the request kept waiting for
+    business to finish, said on the profile page."""
+    done = member_erase(member_id=member.pk, actor="member")
+    if done.status == PrivacyRequest.Status.PENDING:
+        messages.error(request, _("暂时无法注销：%(why)s。处理完成后商家会为你完成注销。") % {
+            "why": done.blocked_reason})
+        return HttpResponseRedirect(reverse("h5-profile"))
+    messages.success(request, _("账号已注销，你的个人信息已删除。"))
+    return h5_sign_out(HttpResponseRedirect(reverse("h5-home")))

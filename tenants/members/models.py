@@ -47,6 +47,9 @@ class Member(models.Model):
     avatar_url = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=20, blank=True, db_index=True)
     birthday = models.DateField(null=True, blank=True)  # set once by the member (the birthday gift's day)
+    # Consent to marketing messages (PIPL): off until the member turns it on; when they last changed it.
+    marketing_consent = models.BooleanField(default=False)
+    marketing_consent_at = models.DateTimeField(null=True, blank=True)
     # Bumped to revoke every token the member holds.
     token_version = models.PositiveIntegerField(default=1)
     is_active = models.BooleanField(default=True)

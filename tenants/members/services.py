@@ -248,7 +248,8 @@ MAX_HISTORY = 100
 
 @transaction.atomic
 def member_update_profile(*, member: Member, nickname: str | None = None, avatar_url: str | None = None,
-                          birthday: date | None = None, today: date | None = None) -> Member:
+                          birthday: date | None = None, today: date | None = None,
+                          marketing_consent: bool | None = None) -> Member:
     """The member's own profile. A birthday is set once (it brings a yearly gift): changing it is refused."""
     if birthday is not None and birthday != member.birthday:
         today = today or timezone.localdate()
@@ -267,7 +268,9 @@ def member_update_profile(*, member: Member, nickname: str | None = None, avatar
         if avatar_url and not avatar_url.startswith(("https://", "/")):
             raise ValidationFailed(_("头像地址无效。"), fields={"avatar_url": [_("头像地址无效。")]})
         member.avatar_url = avatar_url[:300]
-    member.save(update_fields=["nickname", "avatar_url", "birthday"])
+    if marketing_consent is not None and marketing_consent != member.marketing_consent:
+        member.marketing_consent, member.marketing_consent_at = marketing_consent, timezone.now()
+    member.save(update_fields=["nickname", "avatar_url", "birthday", "marketing_consent", "marketing_consent_at"])
     return member
 
 

@@ -128,3 +128,17 @@ def test_levels_screen_and_a_members_level_change(client_a, store_a):
     assert client_a.post("/console/members/levels/", {"level": top.pk, "action": "delete"}).status_code == 302
     with schema_context(store_a.schema):
         assert not MemberLevel.objects.filter(rank=4).exists()
+
+
+def test_the_merchant_exports_and_erases_a_member_and_sees_the_requests(client_a, store_a):
+    with schema_context(store_a.schema):
+        member = MemberFactory(nickname="要注销的", phone="13500000000")
+    connection.set_schema_to_public()
+    console_login(client_a, store_a.owner_login)
+    exported = client_a.post(f"/console/members/{member.pk}/", {"action": "export"})
+    assert exported["Content-Type"] == "application/json" and "要注销的" in exported.content.decode()
+    assert client_a.post(f"/console/members/{member.pk}/", {"action": "erase"}).status_code == 302
+    detail = client_a.get(f"/console/members/{member.pk}/").content.decode()
+    assert "已注销用户" in detail and 'value="erase"' not in detail
+    listed = client_a.get("/console/members/privacy/").content.decode()
+    assert listed.count('data-request="done"') == 2 and "ann@alpha.test" in listed

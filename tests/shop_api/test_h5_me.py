@@ -4,6 +4,7 @@ in, and another shopper sees none of it."""
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 
@@ -16,6 +17,7 @@ from django_tenants.utils import schema_context
 from tenants.catalog.models import Product
 from tenants.catalog.services import SkuInput, product_create
 from tenants.members.models import BrowsingHistory, Favourite, Member
+from tenants.privacy.models import PrivacyRequest
 from tests.shop_api.test_h5_login import phone_login
 from tests.shop_api.test_h5_reviews import photo
 
@@ -111,3 +113,17 @@ def test_products_seen_are_remembered_newest_first_and_cleared(shopper, store_a,
         assert not Favourite.objects.exists()
     connection.set_schema_to_public()
     assert Client(HTTP_HOST=store_a.host).get("/me/history/")["Location"].startswith("/login/")
+
+
+def test_the_shopper_downloads_their_data_and_deletes_their_account(shopper, store_a):
+    assert "下载我的个人信息" in _text(shopper.get("/me/profile/"))
+    download = shopper.get("/me/data.json")
+    assert download["Content-Disposition"].startswith('attachment; filename="my-data-')
+    assert json.loads(download.content)["profile"]["phone"] == PHONE
+    erased = shopper.post("/me/erase/")
+    assert erased.status_code == 302 and erased["Location"] == "/"
+    assert shopper.get("/me/")["Location"].startswith("/login/")  # signed out, the token no longer works
+    with schema_context(store_a.schema):
+        assert not Member.objects.filter(phone=PHONE).exists()
+        assert PrivacyRequest.objects.filter(kind="delete", status="done").count() == 1
+    connection.set_schema_to_public()

@@ -94,3 +94,8 @@ const tickClocks = () => {
   }
 };
 if (clocks.length) { tickClocks(); setInterval(tickClocks, 1000); }
+// A form that cannot be undone asks first.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
