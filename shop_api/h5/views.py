@@ -3,6 +3,8 @@ layout with its real products, the category tree, search and listings, and produ
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -29,6 +31,7 @@ from tenants.catalog.selectors import (
     products_featured,
 )
 from tenants.distribution.selectors import DISTRIBUTION_ON_KEY, distribution_on_shown
+from tenants.loyalty.levels import member_level
 from tenants.marketing.board import BOARD_KEY
 from tenants.marketing.selectors import flash_items_on_show, product_promotions
 from tenants.marketing.services import coupon_summary
@@ -132,6 +135,10 @@ def _product_page(request: StoreRequest, product_id: int) -> dict:
         history_record(member=member, product_id=product_id)
     promo = product_promotions(product_id=product_id, skus={sku.id: sku.price_fen for sku in found.skus})
     deals = {sku_id: price for sku_id, (_discount, price) in promo.timed.items()}
+    # A flash sale still to start that the member's level lets them into already.
+    early = member is not None and promo.flash is not None and not promo.flash_running and (
+        promo.flash.starts_at - timedelta(minutes=member_level(member_id=member.pk).early_access_minutes)
+        <= timezone.now())
     chosen = next((sku for sku in found.skus if sku.stock > 0), found.skus[0] if found.skus else None)
     return {
         "store": request.tenant, "layout": storefront_shown(), "product": found, "promo": promo,
@@ -140,7 +147,7 @@ def _product_page(request: StoreRequest, product_id: int) -> dict:
         "member": member, "favourite": member is not None and is_favourite(member_id=member.pk, product_id=product_id),
         "distribution_on": distribution_on_shown(),
         "reviews": list(reviews_published(product_id=product_id)[:REVIEWS_SHOWN]) if found.rating_count else [],
-        "chosen": chosen}
+        "chosen": chosen, "flash_early": early}
 
 
 @require_GET

@@ -28,6 +28,7 @@ from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 from core.errors import Conflict, NotFound
+from tenants.loyalty.levels import member_level
 from tenants.members.models import Member
 from tenants.orders.models import Order
 from tenants.orders.services import order_create
@@ -35,7 +36,7 @@ from tenants.orders.services import order_create
 from .error_codes import MarketingCode
 from .models import CampaignPurchase, FlashSale, FlashSaleItem
 
-# KEYS[1] the gate; ARGV: now (epoch s), member id, units, idempotency key.
+# KEYS[1] the gate; ARGV: now (epoch s), member id, units, idempotency key, early access (s, the member's level).
 # -> {verdict, generation, sku}: 1 admitted, 2 a retry of an admitted key, 0 gate not loaded, -1 sold out,
 # -2 over the buyer's limit, -3 not started, -4 closed.
 _ADMIT = """
@@ -45,7 +46,7 @@ if not g[6] then return {0, '', ''} end
 if redis.call('HEXISTS', h, 'k:' .. ARGV[4]) == 1 then return {2, g[6], g[7]} end
 local now, units = tonumber(ARGV[1]), tonumber(ARGV[3])
 if g[1] ~= 'active' or now >= tonumber(g[3]) then return {-4, g[6], g[7]} end
-if now < tonumber(g[2]) then return {-3, g[6], g[7]} end
+if now + tonumber(ARGV[5]) < tonumber(g[2]) then return {-3, g[6], g[7]} end
 if tonumber(g[4]) < units then return {-1, g[6], g[7]} end
 local had = tonumber(redis.call('HGET', h, 'm:' .. ARGV[2]) or '0')
 if had + units > tonumber(g[5]) then return {-2, g[6], g[7]} end
@@ -118,12 +119,13 @@ class Admission:
 
 
 def flash_admit(*, item_id: int, member_id: int, quantity: int, idempotency_key: str,
-                now: datetime | None = None) -> Admission:
-    """A unit (or ``quantity``) from the gate, or the refusal (Conflict) that costs no database work."""
+                now: datetime | None = None, early_s: int = 0) -> Admission:
+    """A unit (or ``quantity``) from the gate, or the refusal (Conflict) that costs no database work. ``early_s``:
+    the member's level lets them in this many seconds before the sale starts."""
     now = now or timezone.now()
     try:
         redis = get_redis_connection("default")
-        args: list[int | str] = [_epoch(now), member_id, quantity, idempotency_key]
+        args: list[int | str] = [_epoch(now), member_id, quantity, idempotency_key, early_s]
         verdict, generation, sku = _ADMIT_SCRIPT([_key(item_id)], args, client=redis)
         if verdict == 0:
             if not flash_gate_load(item_id):
@@ -173,7 +175,18 @@ def flash_buy(*, member_id: int, load_member: Callable[[], Member | None], item_
     lock). Returns (order, created) as order_create does, a retry with the same key included."""
     key = (idempotency_key or "").strip()
     try:
-        admission = flash_admit(item_id=item_id, member_id=member_id, quantity=quantity, idempotency_key=key)
+        try:
+            admission = flash_admit(item_id=item_id, member_id=member_id, quantity=quantity, idempotency_key=key)
+        except Conflict as early:
+            # Not started: a member whose level opens flash sales early may come in now (one small read, and only
+            # before the start).
+            if early.code != MarketingCode.FLASH_NOT_STARTED:
+                raise
+            minutes = member_level(member_id=member_id).early_access_minutes
+            if not minutes:
+                raise
+            admission = flash_admit(item_id=item_id, member_id=member_id, quantity=quantity, idempotency_key=key,
+                                    early_s=minutes * 60)
     except Conflict as refusal:
         if refusal.code == MarketingCode.FLASH_LIMIT_REACHED:  # a retry after the gate was reloaded
             order = Order.objects.filter(member_id=member_id, idempotency_key=key).first()

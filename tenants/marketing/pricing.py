@@ -15,12 +15,15 @@ units, limits, coupons); what was on offer, usable or not and why, goes into the
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
 from core.money import format_fen
 from tenants.catalog.models import Product
+from tenants.loyalty.levels import member_level
 from tenants.orders.calculations import PriceContext
 
 from .board import Reduction, campaigns_board
@@ -61,6 +64,8 @@ def _eligible(offer: Coupon | Reduction, ctx: PriceContext, categories: dict[int
 def _flash_price(ctx: PriceContext, item_id: int) -> None:
     item = FlashSaleItem.objects.select_related("flash_sale").filter(pk=item_id).first()
     now = timezone.now()
+    if item is not None and now < item.flash_sale.starts_at and ctx.member_id is not None:
+        now += timedelta(minutes=member_level(member_id=ctx.member_id).early_access_minutes)  # the level's early access
     if item is None or item.flash_sale.status != Campaign.Status.ACTIVE or \
             not item.flash_sale.starts_at <= now < item.flash_sale.ends_at:
         message = _("秒杀未在进行中。")

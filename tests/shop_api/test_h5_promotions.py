@@ -1,7 +1,8 @@
 """Promotions on the H5 pages: a product in a timed discount shows its price, the usual one struck through and a
 countdown, and the full-reduction tiers that cover it; a flash sale shows on the product page and in 秒杀专区, and
 the shopper buys it at the flash price through the checkout (once, however often the button is pressed); then
-it is sold out for the next; a group buy is opened from the product page and its team page invites others."""
+it is sold out for the next; a group buy is opened from the product page and its team page invites others; a
+member whose level opens flash sales early sees the sale open before its start."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenants.catalog.services import SkuInput, product_create
+from tenants.loyalty.levels import member_level_set, member_levels
+from tenants.loyalty.models import MemberLevel
 from tenants.marketing.campaigns import (
     DiscountItemInput,
     FlashItemInput,
@@ -124,3 +127,24 @@ def test_a_group_buy_opened_and_joined_in_the_browser_pages(client_a, store_a, s
     assert "还差 1 人成团" in mine and "邀请好友参团" in mine
     visitor = _text(Client(HTTP_HOST=store_a.host).get(f"/groups/teams/{team.pk}/"))
     assert f"team={team.pk}" in visitor and "¥49.00 参团" in visitor
+
+
+def test_a_level_with_early_access_sees_the_flash_sale_open_before_the_start(client_a, store_a, sms_sandbox):
+    now = timezone.now()
+    phone_login(client_a, "13800000031", sms_sandbox)
+    with schema_context(store_a.schema):
+        ShippingTemplate.objects.create(name="包邮", mode="flat", flat_fee_fen=0, is_default=True)
+        lipstick = product_create(title="口红", publish=True, skus=[SkuInput(price_fen=15900, stock=9)])
+        flash_sale_create(values=FlashSaleInput(name="整点秒杀", starts_at=now + timedelta(minutes=20),
+                                                ends_at=now + 2 * HOUR, items=[FlashItemInput(
+                                                    sku_id=lipstick.skus.get().pk, price_fen=5900, quota=3)]))
+        member_levels()
+        MemberLevel.objects.filter(rank=3).update(early_access_minutes=30)
+        member = Member.objects.get(phone="13800000031")
+    connection.set_schema_to_public()
+    assert "会员提前抢" not in _text(client_a.get(f"/products/{lipstick.pk}/"))  # 粉丝: wait for the start
+    with schema_context(store_a.schema):
+        member_level_set(member_id=member.pk, rank=3, actor="owner", reason="合伙人")
+    connection.set_schema_to_public()
+    page = _text(client_a.get(f"/products/{lipstick.pk}/"))
+    assert 'id="flash-early"' in page and "会员提前抢" in page

@@ -16,6 +16,8 @@ from django_tenants.utils import schema_context
 
 from core.errors import Conflict, ValidationFailed
 from tenants.catalog.services import SkuInput, product_create
+from tenants.loyalty.levels import member_level_set, member_levels
+from tenants.loyalty.models import MemberLevel
 from tenants.marketing.campaigns import FlashItemInput, FlashSaleInput, campaign_act, flash_sale_create
 from tenants.marketing.flash import _key, flash_buy, flash_gate_drop, flash_gate_left, flash_reconcile
 from tenants.marketing.models import CampaignPurchase, FlashSaleItem
@@ -175,3 +177,19 @@ def test_a_crowd_gets_exactly_the_quota_and_each_buyer_the_limit(crowd):
         assert Order.objects.filter(lines__sku_id=item.sku_id).count() == 5
         assert CampaignPurchase.objects.filter(campaign_id=item.pk, kind="flash").count() == 5
         assert flash_gate_left(item.pk) == 0
+
+
+def test_a_level_with_early_access_buys_before_the_start(in_alpha):
+    _campaign, item = _sale(quota=5, starts_in=timedelta(minutes=20))
+    member_levels()
+    MemberLevel.objects.filter(rank=3).update(early_access_minutes=30)
+    partner, partner_address = _buyer()
+    member_level_set(member_id=partner.pk, rank=3, actor="owner", reason="合伙人")
+    fan, fan_address = _buyer()
+    with pytest.raises(Conflict) as not_yet:
+        _buy_as(fan, item_id=item.pk, quantity=1, address_id=fan_address, idempotency_key="early-fan-0001")
+    assert not_yet.value.code == "flash_not_started"
+    order, created = _buy_as(partner, item_id=item.pk, quantity=1, address_id=partner_address,
+                             idempotency_key="early-partner-0001")
+    assert created and order.pricing["promotions"]["flash"]["item_id"] == item.pk
+    assert flash_gate_left(item.pk) == 4
