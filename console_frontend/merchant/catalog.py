@@ -28,6 +28,8 @@ from tenants.catalog.editing import (
 from tenants.catalog.models import Category, Product, StockMovement
 from tenants.catalog.services import product_put_on_sale, product_take_off_sale
 from tenants.catalog.stock import stock_adjust
+from tenants.loyalty.levels import member_levels, product_level_prices, product_level_prices_set
+from tenants.loyalty.models import MemberLevel
 
 from .forms import (
     BulkListingForm,
@@ -39,6 +41,7 @@ from .forms import (
     SkuMatrixFormSet,
     StockAdjustForm,
 )
+from .member_forms import MemberPricesForm
 from .roles import console_area
 
 PAGE_SIZE = 20
@@ -106,7 +109,15 @@ def _product_page(request: StoreRequest, product: Product | None, details: Produ
         "store": request.tenant, "nav": "catalog", "product": product, "matrix": matrix,
         "categories": Category.objects.filter(is_active=True), "saved": request.GET.get("saved") == "1",
         "chosen_categories": [str(pk) for pk in details["categories"].value() or []],
-        "movements": _recent_movements(product), **page}, status=status)
+        "movements": _recent_movements(product), "member_prices": _member_prices(product), **page}, status=status)
+
+
+def _member_prices(product: Product | None) -> list[tuple[MemberLevel, int | None]]:
+    """Each level with the product's own member discount for it (None: the level's own)."""
+    if product is None:
+        return []
+    own = product_level_prices(product_id=product.pk)
+    return [(level, own.get(level.rank)) for level in member_levels()]
 
 
 def _edit(request: StoreRequest, product: Product | None) -> HttpResponse:
@@ -133,8 +144,8 @@ def _edit(request: StoreRequest, product: Product | None) -> HttpResponse:
 
 
 def _side_action(request: StoreRequest, product: Product, action: str) -> tuple[forms.Form, str] | None:
-    """The saved product's other forms: images (upload, move, remove), a stock adjustment, listing. The form
-    that was posted and the part of the page to go back to, or None for an action this page does not have."""
+    """The saved product's other forms: images (upload, move, remove), a stock adjustment, member prices, listing.
+    The form that was posted and the part of the page to go back to, or None for an action this page does not have."""
     user = request.user.get_username()
     if action == "upload":
         upload = ImagesUploadForm(request.POST, request.FILES)
@@ -155,6 +166,10 @@ def _side_action(request: StoreRequest, product: Product, action: str) -> tuple[
                                                  delta=adjust.cleaned_data["delta"], actor=user,
                                                  note=adjust.cleaned_data["note"]))
         return adjust, "stock"
+    if action == "member_prices":
+        prices = MemberPricesForm(request.POST, levels=member_levels())
+        form_done(prices, lambda: product_level_prices_set(product_id=product.pk, prices=prices.prices()))
+        return prices, "member-prices"
     if action in {"on", "off"}:
         listing = forms.Form(request.POST)
         form_done(listing, lambda: (product_put_on_sale if action == "on" else product_take_off_sale)(

@@ -124,3 +124,15 @@ class LevelSetForm(forms.Form):
     def __init__(self, *args, levels: list[MemberLevel], **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["rank"]).choices = [(lv.rank, lv.name) for lv in levels]
+
+
+class MemberPricesForm(forms.Form):
+    """A product's member discount per level: a percent off (0: no member price on it), blank for the level's own."""
+
+    def __init__(self, *args, levels: list[MemberLevel], **kwargs):
+        super().__init__(*args, **kwargs)
+        for level in levels:
+            self.fields[f"level_{level.rank}"] = PercentField(label=level.name, required=False, max_bp=10_000)
+
+    def prices(self) -> dict[int, int | None]:
+        return {int(name.removeprefix("level_")): value for name, value in self.cleaned_data.items()}

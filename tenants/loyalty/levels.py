@@ -18,7 +18,7 @@ from core.errors import NotFound, ValidationFailed
 from core.money import BP_DENOMINATOR
 from tenants.orders.models import Order
 
-from .models import LevelChange, LoyaltySettings, MemberLevel, MemberStanding
+from .models import LevelChange, LoyaltySettings, MemberLevel, MemberStanding, ProductLevelPrice
 
 MAX_LEVELS = 10
 DEFAULT_LEVELS = (  # rank, name, spend (fen), orders, rule, price off (bp), free shipping over, points x (bp)
@@ -215,3 +215,27 @@ def level_named(*, level_id: int) -> MemberLevel:
     if level is None:
         raise NotFound(_("没有这个等级。"))
     return level
+
+
+def product_level_prices(*, product_id: int) -> dict[int, int]:
+    """The product's own member discounts, by level rank (a level not here gives its own)."""
+    return dict(ProductLevelPrice.objects.filter(product_id=product_id).values_list("rank", "price_off_bp"))
+
+
+@transaction.atomic
+def product_level_prices_set(*, product_id: int, prices: dict[int, int | None]) -> dict[int, int]:
+    """Set the product's member discount per level rank: a share off (0 for no member price on it), or None for
+    the level's own. Every level's share is checked before anything is saved."""
+    ranks = {level.rank for level in member_levels()}
+    fields = {f"level_{rank}": [_("没有这个等级。")] for rank in prices if rank not in ranks}
+    fields.update({f"level_{rank}": [_("会员折扣须在 0% 到 50% 之间。")] for rank, bp in prices.items()
+                   if bp is not None and not 0 <= bp <= 5000})
+    if fields:
+        raise ValidationFailed(_("请修正标出的字段。"), fields=fields)
+    for rank, bp in prices.items():
+        if bp is None:
+            ProductLevelPrice.objects.filter(product_id=product_id, rank=rank).delete()
+        else:
+            ProductLevelPrice.objects.update_or_create(product_id=product_id, rank=rank,
+                                                       defaults={"price_off_bp": bp})
+    return product_level_prices(product_id=product_id)

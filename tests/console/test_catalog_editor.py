@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from tenants.catalog.models import Product, Sku, StockMovement
+from tenants.loyalty.levels import product_level_prices
 from tests.conftest import assert_refused_in_place, console_login
 
 
@@ -126,6 +127,22 @@ def test_stock_adjustments_need_a_reason(owner, store_a):
         assert red.stock == 7
         assert StockMovement.objects.filter(sku=red, reason="adjustment").values_list("delta", "note").get() == (
             -3, "破损")
+
+
+def test_member_prices_per_level_in_the_product_editor(owner, store_a):
+    product = create(owner)
+    url = f"/console/catalog/{product.pk}/"
+    page = owner.get(url).content.decode()
+    assert 'id="member-prices"' in page and "默认立减 5.00%" in page  # VIP's own
+    refused = owner.post(url, {"action": "member_prices", "level_2": "80", "level_3": ""})
+    assert refused.status_code == 400 and 'data-field="level_2"' in refused.content.decode()
+    assert owner.post(url, {"action": "member_prices", "level_2": "8", "level_3": "0"}).status_code == 302
+    with schema_context(store_a.schema):
+        assert product_level_prices(product_id=product.pk) == {2: 800, 3: 0}
+    connection.set_schema_to_public()
+    assert owner.post(url, {"action": "member_prices", "level_2": "", "level_3": "0"}).status_code == 302
+    with schema_context(store_a.schema):
+        assert product_level_prices(product_id=product.pk) == {3: 0}  # VIP back to the level's own
 
 
 def test_bulk_listing_and_export(owner, store_a, client_a):
