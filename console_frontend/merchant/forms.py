@@ -19,6 +19,7 @@ from core.text import ascii_digits
 from tenants.catalog.editing import MAX_SORT_ORDER, parse_spec_options, spec_matrix
 from tenants.catalog.models import Category, Product, Sku
 from tenants.catalog.services import SkuInput, spec_key
+from tenants.crm.models import Segment
 from tenants.distribution.configuration import COUNTS, MAX_FEE_BP, MAX_TEAM_BONUS_BP, DistributionRules
 from tenants.distribution.grades import MAX_RANK, RULE_FIELDS
 from tenants.distribution.models import Application, DistributionSettings, Distributor, Grade, Withdrawal
@@ -691,12 +692,17 @@ class CouponForm(forms.Form):
             auto_issue=data["auto_issue"] or Coupon.AutoIssue.NONE)
 
 
+def issue_audiences() -> list[tuple[str, str]]:
+    """Whom a coupon can be given to: the phone numbers typed, a fixed segment, or one of the store's segments."""
+    return [("", str(_("下面的手机号"))), *((key, str(label)) for key, label in SEGMENTS.items()),
+            *((f"seg:{s.pk}", str(s.name)) for s in Segment.objects.all())]
+
+
 class CouponIssueForm(forms.Form):
     """发放: the coupon to a segment of members, or to the members with the phone numbers given."""
 
     coupon = forms.ModelChoiceField(queryset=Coupon.objects.all(), widget=forms.HiddenInput)
-    segment = forms.ChoiceField(label=_("发给"), required=False, choices=[("", _("下面的手机号")),
-                                                                         *SEGMENTS.items()])
+    segment = forms.ChoiceField(label=_("发给"), required=False, choices=lambda: issue_audiences())
     phones = forms.CharField(label=_("手机号"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("每行一个，或用逗号分开"))
 

@@ -25,6 +25,7 @@ from console_frontend.excel import xlsx_response
 from console_frontend.forms import form_done, form_message, form_status, form_submit
 from control_plane.tenancy.requests import StoreRequest
 from core.money import format_fen
+from tenants.crm.services import segment_member_ids
 from tenants.marketing.campaigns import (
     CAMPAIGN,
     campaign_act,
@@ -45,7 +46,6 @@ from tenants.marketing.models import (
     TimedDiscount,
 )
 from tenants.marketing.selectors import (
-    SEGMENTS,
     CampaignFigures,
     campaign_figures,
     coupon_figures,
@@ -55,6 +55,7 @@ from tenants.marketing.services import (
     coupon_act,
     coupon_codes_generate,
     coupon_create,
+    coupon_issue,
     coupon_issue_to,
     coupon_summary,
     marketing_settings_get,
@@ -80,6 +81,7 @@ from .forms import (
     MarketingSettingsForm,
     ShareRewardsForm,
     TimedDiscountForm,
+    issue_audiences,
 )
 from .roles import console_area
 
@@ -98,9 +100,14 @@ def coupons(request: StoreRequest) -> HttpResponse:
             return redirect(request.get_full_path())
     elif request.method == "POST" and chosen == "issue":
         issue = action = CouponIssueForm(request.POST)
-        issued = form_submit(issue, lambda: coupon_issue_to(coupon_id=issue.cleaned_data["coupon"].pk,
-                                                            segment=issue.cleaned_data["segment"],
-                                                            phones=issue.phone_list()))
+        audience = issue.data.get("segment", "")
+        if audience.startswith("seg:") and audience[4:].isdigit():  # one of the store's own segments
+            issued = form_submit(issue, lambda: coupon_issue(
+                coupon_id=issue.cleaned_data["coupon"].pk, member_ids=segment_member_ids(segment_id=int(audience[4:]))))
+        else:
+            issued = form_submit(issue, lambda: coupon_issue_to(coupon_id=issue.cleaned_data["coupon"].pk,
+                                                                segment=issue.cleaned_data["segment"],
+                                                                phones=issue.phone_list()))
         if issued is not None:
             messages.success(request, _("已发放 %(n)s 张，%(m)s 人未发（已达限领或已发完）。") % {
                 "n": issued.issued, "m": issued.skipped})
@@ -128,7 +135,7 @@ def coupons(request: StoreRequest) -> HttpResponse:
     return render(request, "console_frontend/coupons.html", {
         "store": request.tenant, "nav": "marketing", "tab": "coupons", "form": form, "page": page,
         "rows": [(c, coupon_summary(c), figures.get(c.pk, CampaignFigures())) for c in page],
-        "segments": SEGMENTS.items(), "problem": form_message(action) if action is not None else "",
+        "segments": issue_audiences()[1:], "problem": form_message(action) if action is not None else "",
         "settings": MarketingSettingsForm(initial={
             "return_coupons_on_refund": rules_now.return_coupons_on_refund,
             "store_coupons_per_order": rules_now.store_coupons_per_order})},

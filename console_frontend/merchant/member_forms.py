@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.form_fields import PercentField, WholeNumberField, YuanField
 from core.money import format_fen
 from tenants.analytics.members import MemberFilter
+from tenants.crm.models import Tag
 from tenants.loyalty.levels import MAX_LEVELS, LevelInput
 from tenants.loyalty.models import REDEEM_RATES, LoyaltySettings, MemberLevel
 from tenants.marketing.models import Coupon
@@ -136,3 +137,39 @@ class MemberPricesForm(forms.Form):
 
     def prices(self) -> dict[int, int | None]:
         return {int(name.removeprefix("level_")): value for name, value in self.cleaned_data.items()}
+
+
+class RulesForm(forms.Form):
+    """RFM-style rules, for a segment or a rule tag; every field may be left blank."""
+
+    paid_within_days = WholeNumberField(label=_("近 N 天购买过"), low=1, high=3650, required=False)
+    not_paid_days = WholeNumberField(label=_("近 N 天未购买"), low=1, high=3650, required=False)
+    min_orders = WholeNumberField(label=_("订单数不少于"), low=0, high=100_000, required=False)
+    max_orders = WholeNumberField(label=_("订单数不多于"), low=0, high=100_000, required=False)
+    min_spend_fen = YuanField(label=_("累计消费不低于（元）"), required=False)
+    max_spend_fen = YuanField(label=_("累计消费不高于（元）"), required=False)
+    level_ranks = forms.TypedMultipleChoiceField(label=_("会员等级"), coerce=int, required=False,
+                                                 widget=forms.CheckboxSelectMultiple)
+    distributor = forms.ChoiceField(label=_("分销员"), choices=CHOICES_ANY, required=False)
+    tag_ids = forms.TypedMultipleChoiceField(label=_("同时带有标签"), coerce=int, required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, levels: list[MemberLevel], tags: list[Tag], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedMultipleChoiceField, self.fields["level_ranks"]).choices = [(lv.rank, lv.name) for lv in levels]
+        cast(forms.TypedMultipleChoiceField, self.fields["tag_ids"]).choices = [(t.pk, t.name) for t in tags]
+
+    def rules(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name in RULE_FIELDS}
+
+
+RULE_FIELDS = ("paid_within_days", "not_paid_days", "min_orders", "max_orders", "min_spend_fen", "max_spend_fen",
+               "level_ranks", "distributor", "tag_ids")
+
+
+class AudienceForm(RulesForm):
+    """A segment, or a tag (by hand when ``by_rule`` is off, its rules ignored)."""
+
+    name = forms.CharField(label=_("名称"), max_length=30)
+    by_rule = forms.BooleanField(label=_("按条件自动打标签"), required=False)
+    field_order = ["name", "by_rule"]

@@ -18,6 +18,15 @@ from control_plane.tenancy.requests import StoreRequest
 from core.errors import DomainError
 from core.money import format_fen
 from tenants.analytics.members import member_record, members_for_console
+from tenants.crm.models import Tag
+from tenants.crm.services import (
+    audiences_counted,
+    member_tag_set,
+    member_tags,
+    segment_save,
+    tag_save,
+    tags_counted,
+)
 from tenants.loyalty.levels import level_delete, level_save, member_level, member_level_set, member_levels
 from tenants.loyalty.models import LevelChange
 from tenants.loyalty.points import POINTS_RULE_FIELDS, loyalty_settings_get, loyalty_settings_update, points_adjust
@@ -26,7 +35,14 @@ from tenants.privacy.services import member_data_export, member_erase, privacy_r
 
 from ..excel import xlsx_response
 from ..forms import form_done, form_status, posted_action
-from .member_forms import LevelForm, LevelSetForm, MemberFilterForm, PointsAdjustForm, PointsRulesForm
+from .member_forms import (
+    AudienceForm,
+    LevelForm,
+    LevelSetForm,
+    MemberFilterForm,
+    PointsAdjustForm,
+    PointsRulesForm,
+)
 from .roles import console_area
 
 PAGE_SIZE = 30
@@ -81,6 +97,12 @@ def member_detail(request: StoreRequest, member_id: int) -> HttpResponse:
             member_id=member_id, rank=moved.cleaned_data["rank"], actor=actor, reason=moved.cleaned_data["reason"])):
         messages.success(request, _("会员等级已调整"))
         return redirect("console-member", member_id=member_id)
+    if posted in ("tag_on", "tag_off") and (tag_id := request.POST.get("tag", "")).isdigit():
+        try:
+            member_tag_set(member_id=member_id, tag_id=int(tag_id), on=posted == "tag_on")
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("console-member", member_id=member_id)
     if posted == "export":
         return _data_file(member_id, actor)
     if posted == "erase":
@@ -95,7 +117,8 @@ def member_detail(request: StoreRequest, member_id: int) -> HttpResponse:
         "store": request.tenant, "nav": "members", "tab": "list", "r": record, "adjust": adjust, "moved": moved,
         "level": member_level(member_id=member_id), "levels": {lv.rank: lv.name for lv in levels},
         "level_changes": LevelChange.objects.filter(member_id=member_id)[:20],
-        "privacy": privacy_requests(member_id=member_id)}, status=form_status(bound))
+        "privacy": privacy_requests(member_id=member_id), "tags": member_tags(member_id=member_id),
+        "manual_tags": Tag.objects.filter(rules={})}, status=form_status(bound))
 
 
 def _data_file(member_id: int, actor: str) -> HttpResponse:
@@ -159,3 +182,29 @@ def points_rules(request: StoreRequest) -> HttpResponse:
         return redirect("console-points-rules")
     return render(request, "console_frontend/points_rules.html", {
         "store": request.tenant, "nav": "members", "tab": "points", "form": form}, status=form_status(form))
+
+
+@console_area("members")
+@require_http_methods(["GET", "POST"])
+def audiences(request: StoreRequest) -> HttpResponse:
+    """标签与分群: tags (by hand, or by rules applied every night) and segments from RFM-style rules, each with how
+    many members it holds now; a segment is offered as the audience of a coupon's 发放."""
+    levels, tags = member_levels(), list(Tag.objects.all())
+    posted = posted_action(request)
+    segment_form = AudienceForm(request.POST if posted == "segment" else None, levels=levels, tags=tags,
+                                prefix="segment")
+    tag_form = AudienceForm(request.POST if posted == "tag" else None, levels=levels, tags=tags, prefix="tag")
+    if posted == "segment" and form_done(segment_form, lambda: segment_save(
+            segment=None, name=segment_form.cleaned_data["name"], rules=segment_form.rules())):
+        messages.success(request, _("分群已保存"))
+        return redirect("console-audiences")
+    if posted == "tag" and form_done(tag_form, lambda: tag_save(
+            tag=None, name=tag_form.cleaned_data["name"],
+            rules=tag_form.rules() if tag_form.cleaned_data["by_rule"] else None)):
+        messages.success(request, _("标签已保存"))
+        return redirect("console-audiences")
+    bound = segment_form if segment_form.is_bound else tag_form if tag_form.is_bound else None
+    return render(request, "console_frontend/audiences.html", {
+        "store": request.tenant, "nav": "members", "tab": "audiences", "segment_form": segment_form,
+        "tag_form": tag_form, "segments": audiences_counted(), "tags": tags_counted()},
+        status=form_status(bound))

@@ -34,6 +34,7 @@ urlpatterns = [
     path("members/points/", members.points_rules, name="console-points-rules"),
     path("members/levels/", members.levels, name="console-levels"),
     path("members/privacy/", members.privacy, name="console-privacy"),
+    path("members/audiences/", members.audiences, name="console-audiences"),
     path("members/<int:member_id>/", members.member_detail, name="console-member"),
     path("marketing/coupons/", marketing.coupons, name="console-coupons"),
     path("marketing/coupons/<int:coupon_id>/codes/", marketing.coupon_codes_export, name="console-coupon-codes"),

@@ -66,6 +66,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=20),
         "args": ("tenants.loyalty.levels",),
     },
+    "crm-tags-daily": {  # rule tags follow their rules
+        "task": "control_plane.tenancy.tasks.fan_out",
+        "schedule": crontab(hour=4, minute=30),
+        "args": ("tenants.crm.tags",),
+    },
     "points-expiry-daily": {
         "task": "control_plane.tenancy.tasks.fan_out",
         "schedule": crontab(hour=3, minute=40),

@@ -26,6 +26,7 @@ TENANT_PLANE_APPS = [
     "tenants.marketing",
     "tenants.distribution",
     "tenants.privacy",
+    "tenants.crm",
 ]
 
 # Django's own apps live in both planes on purpose: each schema has its own users, sessions and content

@@ -25,6 +25,7 @@ from core.locks import advisory_session_unlock, advisory_try_session_lock
 from core.schema import current_schema
 from core.tasks import TenantOnlyTask
 from tenants.ledger.models import Account, Entry, Journal
+from tenants.ledger.sql import BALANCES_CTE
 from tenants.orders.models import AfterSale, Order
 
 from .models import Commission, DistributionSettings, DueCommission, SettlementRun
@@ -67,12 +68,7 @@ WITH due AS (
       JOIN {account} a ON a.owner_id = p.distributor_id
                       AND a.kind IN ('distributor_frozen', 'distributor_available')
     RETURNING account_id, amount_fen
-), balances AS (
-    UPDATE {account} a SET balance_fen = a.balance_fen + d.delta
-      FROM (SELECT account_id, sum(amount_fen) AS delta FROM entries GROUP BY account_id) d
-     WHERE a.id = d.account_id
-    RETURNING a.id
-)
+), {balances}
 -- Every data-changing step above runs in full whether or not this reads it.
 SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM released), (SELECT coalesce(sum(amount), 0) FROM released)
 """
@@ -89,7 +85,8 @@ def _release_sql() -> str:
     return RELEASE_SQL.format(due=DueCommission._meta.db_table, commission=Commission._meta.db_table,
                               after_sale=AfterSale._meta.db_table,
                               journal=Journal._meta.db_table, entry=Entry._meta.db_table,
-                              account=Account._meta.db_table)
+                              account=Account._meta.db_table,
+                              balances=BALANCES_CTE.format(account=Account._meta.db_table))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from tenants.ledger.models import Account, Entry, Journal
 from tenants.ledger.services import account_for
+from tenants.ledger.sql import BALANCES_CTE
 from tenants.orders.models import OrderLine
 
 from .models import LinePoints, LoyaltySettings, MemberLevel, MemberStanding, PointsDue
@@ -112,7 +113,8 @@ def _tables() -> dict[str, str]:
     return {"due": PointsDue._meta.db_table, "line": OrderLine._meta.db_table,
             "points": LinePoints._meta.db_table, "journal": Journal._meta.db_table, "entry": Entry._meta.db_table,
             "account": Account._meta.db_table, "standing": MemberStanding._meta.db_table,
-            "level": MemberLevel._meta.db_table}
+            "level": MemberLevel._meta.db_table,
+            "balances": BALANCES_CTE.format(account=Account._meta.db_table)}
 
 
 @dataclass(frozen=True)
@@ -171,12 +173,7 @@ WITH locked AS (
     UNION ALL
     SELECT journal_id, %(expired)s, amount, %(now)s FROM expiring
     RETURNING account_id, amount_fen
-), balances AS (
-    UPDATE {account} a SET balance_fen = a.balance_fen + d.delta
-      FROM (SELECT account_id, sum(amount_fen) AS delta FROM entries GROUP BY account_id) d
-     WHERE a.id = d.account_id
-    RETURNING a.id
-)
+), {balances}
 SELECT (SELECT count(*) FROM locked), (SELECT max(id) FROM locked), (SELECT count(*) FROM expiring),
        (SELECT coalesce(sum(amount), 0) FROM expiring), (SELECT count(*) FROM balances)
 """

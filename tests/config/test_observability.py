@@ -94,7 +94,7 @@ NOT_PERSONAL = {
     "action", "appid", "application_fields", "auto_issue", "barcode", "billing_reason", "binding_mode", "cancel_reason",
     "channel",
     "carrier_code", "cover_image", "currency", "data", "domain", "event_id", "event_type", "exception", "expiry",
-    "rule", "blocked_reason",
+    "rule", "rules", "blocked_reason",
     "exchange_carrier_code", "failure_reason", "fingerprint", "from_status", "frozen_reason", "h5_url", "hosted_url",
     "icon",
     "idempotency_key", "image", "industry", "interval", "inviter_code", "kind", "layout", "lines", "location",

@@ -12,8 +12,11 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
+from tenants.crm.models import Segment, Tag
 from tenants.loyalty.models import MemberLevel
 from tenants.loyalty.points import loyalty_settings_get, points_balance, points_grant
+from tenants.marketing.models import MemberCoupon
+from tenants.marketing.services import CouponInput, coupon_create
 from tenants.orders.models import Order
 from tests.conftest import console_login
 from tests.factories import MemberFactory
@@ -142,3 +145,35 @@ def test_the_merchant_exports_and_erases_a_member_and_sees_the_requests(client_a
     assert "已注销用户" in detail and 'value="erase"' not in detail
     listed = client_a.get("/console/members/privacy/").content.decode()
     assert listed.count('data-request="done"') == 2 and "ann@alpha.test" in listed
+
+
+def test_segments_and_tags_screen_and_a_coupon_given_to_a_segment(client_a, store_a):
+    with schema_context(store_a.schema):
+        buyer = _member_with_an_order("13912340000", "老客")
+        MemberFactory(nickname="新客")
+        coupon = coupon_create(values=CouponInput(name="回馈券", kind="amount_off", amount_fen=500, total_quantity=10,
+                                                  valid_days=7))
+    connection.set_schema_to_public()
+    console_login(client_a, store_a.owner_login)
+    assert "还没有分群" in client_a.get("/console/members/audiences/").content.decode()
+    bad = client_a.post("/console/members/audiences/", {"action": "segment", "segment-name": "空"})
+    assert bad.status_code == 400 and 'data-field="segment-paid_within_days"' in bad.content.decode()
+    made = client_a.post("/console/members/audiences/", {"action": "segment", "segment-name": "下过单",
+                                                         "segment-min_orders": "1"})
+    assert made.status_code == 302
+    assert client_a.post("/console/members/audiences/", {"action": "tag", "tag-name": "美学推荐官"}).status_code == 302
+    page = client_a.get("/console/members/audiences/").content.decode()
+    assert 'data-segment="下过单"' in page and 'data-tag="美学推荐官"' in page
+    with schema_context(store_a.schema):
+        segment = Segment.objects.get(name="下过单")
+        tag = Tag.objects.get(name="美学推荐官")
+    connection.set_schema_to_public()
+    assert client_a.post(f"/console/members/{buyer.pk}/", {"action": "tag_on", "tag": tag.pk}).status_code == 302
+    assert "美学推荐官" in client_a.get(f"/console/members/{buyer.pk}/").content.decode()
+    coupons = client_a.get("/console/marketing/coupons/").content.decode()
+    assert f'value="seg:{segment.pk}"' in coupons
+    issued = client_a.post("/console/marketing/coupons/", {"action": "issue", "coupon": coupon.pk,
+                                                           "segment": f"seg:{segment.pk}"})
+    assert issued.status_code == 302
+    with schema_context(store_a.schema):
+        assert list(MemberCoupon.objects.values_list("member_id", flat=True)) == [buyer.pk]
