@@ -23,7 +23,9 @@ from tenants.crm.services import (
     audiences_counted,
     member_tag_set,
     member_tags,
+    segment_delete,
     segment_save,
+    tag_delete,
     tag_save,
     tags_counted,
 )
@@ -191,6 +193,15 @@ def audiences(request: StoreRequest) -> HttpResponse:
     many members it holds now; a segment is offered as the audience of a coupon's 发放."""
     levels, tags = member_levels(), list(Tag.objects.all())
     posted = posted_action(request)
+    if posted in ("segment_delete", "tag_delete") and (chosen := request.POST.get("id", "")).isdigit():
+        try:
+            (segment_delete if posted == "segment_delete" else tag_delete)(**{
+                "segment_id" if posted == "segment_delete" else "tag_id": int(chosen)})
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已删除"))
+        return redirect("console-audiences")
     segment_form = AudienceForm(request.POST if posted == "segment" else None, levels=levels, tags=tags,
                                 prefix="segment")
     tag_form = AudienceForm(request.POST if posted == "tag" else None, levels=levels, tags=tags, prefix="tag")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound, ValidationFailed
+from core.money import format_fen
 from tenants.analytics.members import members_for_console
 from tenants.loyalty.levels import member_levels
 from tenants.loyalty.models import MemberStanding
@@ -175,14 +176,54 @@ def tags_apply_rules(*, tag_ids: list[int] | None = None, now: datetime | None =
     return changed
 
 
-def audiences_counted() -> list[tuple[Segment, int]]:
-    """Each segment with how many members it holds now."""
-    return [(segment, members_matching(Rules(**segment.rules)).count()) for segment in Segment.objects.all()]
+def audiences_counted() -> list[tuple[Segment, str, int]]:
+    """Each segment with its rules in words and how many members it holds now."""
+    return [(segment, rules_described(segment.rules), members_matching(Rules(**segment.rules)).count())
+            for segment in Segment.objects.all()]
 
 
-def tags_counted() -> QuerySet[Tag]:
-    return Tag.objects.annotate(member_count=Count("members"))
+def tags_counted() -> list[tuple[Tag, str, int]]:
+    """Each tag with its rules in words ("" for a manual tag) and how many members hold it."""
+    return [(tag, rules_described(tag.rules) if tag.rules else "", tag.member_count)
+            for tag in Tag.objects.annotate(member_count=Count("members"))]
 
 
 def member_tags(*, member_id: int) -> list[Tag]:
     return list(Tag.objects.filter(members__member_id=member_id))
+
+
+@transaction.atomic
+def segment_delete(*, segment_id: int) -> None:
+    Segment.objects.filter(pk=segment_id).delete()
+
+
+@transaction.atomic
+def tag_delete(*, tag_id: int) -> None:
+    """Remove a tag and take it from its members; refused while a segment's or a rule tag's rules use it."""
+    users = [s.name for s in Segment.objects.all() if tag_id in s.rules.get("tag_ids", [])]
+    users += [t.name for t in Tag.objects.exclude(pk=tag_id) if tag_id in t.rules.get("tag_ids", [])]
+    if users:
+        message = _("标签正被「%(names)s」的条件使用，请先修改它们。") % {"names": "、".join(users)}
+        raise ValidationFailed(message, fields={"tag": [message]})
+    Tag.objects.filter(pk=tag_id).delete()
+
+
+def rules_described(rules: dict) -> str:
+    """The rules in words, for the screens: "近 30 天购买过 · 订单数 ≥ 2"."""
+    names = {level.rank: level.name for level in member_levels()}
+    tag_names = dict(Tag.objects.filter(pk__in=rules.get("tag_ids", [])).values_list("pk", "name"))
+    parts = []
+    for key, text in (("paid_within_days", _("近 %(v)s 天购买过")), ("not_paid_days", _("近 %(v)s 天未购买")),
+                      ("min_orders", _("订单数 ≥ %(v)s")), ("max_orders", _("订单数 ≤ %(v)s"))):
+        if rules.get(key) is not None:
+            parts.append(text % {"v": rules[key]})
+    for key, text in (("min_spend_fen", _("消费 ≥ ¥%(v)s")), ("max_spend_fen", _("消费 ≤ ¥%(v)s"))):
+        if rules.get(key) is not None:
+            parts.append(text % {"v": format_fen(rules[key])})
+    if rules.get("level_ranks"):
+        parts.append(_("等级：%(v)s") % {"v": "、".join(names.get(rank, str(rank)) for rank in rules["level_ranks"])})
+    if rules.get("distributor"):
+        parts.append(_("分销员") if rules["distributor"] == "yes" else _("非分销员"))
+    if rules.get("tag_ids"):
+        parts.append(_("标签：%(v)s") % {"v": "、".join(tag_names.get(pk, "?") for pk in rules["tag_ids"])})
+    return " · ".join(parts)

@@ -1,8 +1,9 @@
 """Members, points and invitations in headless Chromium: at 390 px a shopper signs in for today's points on 我的积分,
 sees the level card with the way to VIP, pays part of an order with points by ticking the box at checkout, and
-opens 邀请有礼; the merchant's member list, a member's record, the levels and the share rewards screens show them.
+opens 邀请有礼; the merchant's member list, a member's record, the levels and the share rewards screens show them,
+and a segment is made on 标签与分群.
 Screenshots h5-points, h5-level, h5-checkout-points, h5-invite, console-members, console-member, console-levels,
-console-share-rewards."""
+console-share-rewards, console-audiences."""
 
 from __future__ import annotations
 
@@ -95,4 +96,12 @@ def test_points_level_invitations_and_the_merchant_screens(browser, live, member
     shot(merchant, "console-levels")
     merchant.goto(f"{base}/console/marketing/share/")
     shot(merchant, "console-share-rewards")
+    merchant.goto(f"{base}/console/members/audiences/")
+    merchant.fill("#id_segment-name", "近 30 天复购")
+    merchant.fill("#id_segment-paid_within_days", "30")
+    merchant.fill("#id_segment-min_orders", "2")
+    with merchant.expect_navigation():
+        merchant.click("button[value=segment]")
+    assert "近 30 天复购" in merchant.text_content("#segments")
+    shot(merchant, "console-audiences")
     console.close()

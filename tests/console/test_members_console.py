@@ -177,3 +177,9 @@ def test_segments_and_tags_screen_and_a_coupon_given_to_a_segment(client_a, stor
     assert issued.status_code == 302
     with schema_context(store_a.schema):
         assert list(MemberCoupon.objects.values_list("member_id", flat=True)) == [buyer.pk]
+    connection.set_schema_to_public()
+    assert client_a.post("/console/members/audiences/", {"action": "tag_delete", "id": tag.pk}).status_code == 302
+    assert client_a.post("/console/members/audiences/", {"action": "segment_delete",
+                                                         "id": segment.pk}).status_code == 302
+    with schema_context(store_a.schema):
+        assert not Tag.objects.exists() and not Segment.objects.exists()

@@ -1,7 +1,7 @@
 """Segments and tags: rules are checked field by field (a lapse shorter than the recency, a range upside down, an
 unknown level or tag, no rule at all); a segment holds the active members its rules match now — recency, frequency,
 spend net of refunds, level, distributing or not, tags; a rule tag follows its rules (given and taken away); a
-manual tag only by hand."""
+manual tag only by hand; a tag that rules use is not deleted."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ import pytest
 from django.utils import timezone
 
 from core.errors import ValidationFailed
-from tenants.crm.models import MemberTag
+from tenants.crm.models import MemberTag, Tag
 from tenants.crm.services import (
     member_tag_set,
+    segment_delete,
     segment_member_ids,
     segment_save,
+    tag_delete,
     tag_save,
     tags_apply_rules,
 )
@@ -80,3 +82,14 @@ def test_a_rule_tag_follows_its_rules_and_only_manual_tags_are_set_by_hand(cart)
     big.rules = {"min_spend_fen": 50000}
     big.save()
     assert tags_apply_rules() == 1 and not MemberTag.objects.filter(tag=big).exists()
+
+
+def test_a_tag_in_use_is_not_deleted(in_alpha):
+    star = tag_save(tag=None, name="美学推荐官")
+    users = segment_save(segment=None, name="推荐官", rules={"tag_ids": [star.pk]})
+    with pytest.raises(ValidationFailed) as in_use:
+        tag_delete(tag_id=star.pk)
+    assert "推荐官" in in_use.value.fields["tag"][0]
+    segment_delete(segment_id=users.pk)
+    tag_delete(tag_id=star.pk)
+    assert not Tag.objects.exists()
