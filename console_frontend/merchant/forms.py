@@ -712,6 +712,11 @@ class CouponIssueForm(forms.Form):
             self.add_error("phones", _("请选择发放对象，或填写手机号。"))
         return data
 
+    def store_segment_id(self) -> int | None:
+        """The store's own segment chosen (``seg:<id>``), or None for a fixed segment or the phones."""
+        chosen = self.cleaned_data.get("segment") or ""
+        return int(chosen[4:]) if chosen.startswith("seg:") else None
+
     def phone_list(self) -> list[str]:
         return [p for p in re.split(r"[\s,，]+", self.cleaned_data.get("phones") or "") if p]
 

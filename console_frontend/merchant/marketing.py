@@ -100,14 +100,11 @@ def coupons(request: StoreRequest) -> HttpResponse:
             return redirect(request.get_full_path())
     elif request.method == "POST" and chosen == "issue":
         issue = action = CouponIssueForm(request.POST)
-        audience = issue.data.get("segment", "")
-        if audience.startswith("seg:") and audience[4:].isdigit():  # one of the store's own segments
-            issued = form_submit(issue, lambda: coupon_issue(
-                coupon_id=issue.cleaned_data["coupon"].pk, member_ids=segment_member_ids(segment_id=int(audience[4:]))))
-        else:
-            issued = form_submit(issue, lambda: coupon_issue_to(coupon_id=issue.cleaned_data["coupon"].pk,
-                                                                segment=issue.cleaned_data["segment"],
-                                                                phones=issue.phone_list()))
+        issued = form_submit(issue, lambda: coupon_issue(
+            coupon_id=issue.cleaned_data["coupon"].pk, member_ids=segment_member_ids(segment_id=segment_id))
+            if (segment_id := issue.store_segment_id()) is not None else coupon_issue_to(
+                coupon_id=issue.cleaned_data["coupon"].pk, segment=issue.cleaned_data["segment"],
+                phones=issue.phone_list()))
         if issued is not None:
             messages.success(request, _("已发放 %(n)s 张，%(m)s 人未发（已达限领或已发完）。") % {
                 "n": issued.issued, "m": issued.skipped})

@@ -195,8 +195,10 @@ def audiences(request: StoreRequest) -> HttpResponse:
     posted = posted_action(request)
     if posted in ("segment_delete", "tag_delete") and (chosen := request.POST.get("id", "")).isdigit():
         try:
-            (segment_delete if posted == "segment_delete" else tag_delete)(**{
-                "segment_id" if posted == "segment_delete" else "tag_id": int(chosen)})
+            if posted == "segment_delete":
+                segment_delete(segment_id=int(chosen))
+            else:
+                tag_delete(tag_id=int(chosen))
         except DomainError as error:
             messages.error(request, error.message)
         else:

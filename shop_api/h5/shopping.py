@@ -169,21 +169,16 @@ def checkout(request: StoreRequest, member: Member) -> HttpResponse:
     preview, problem = None, ""
     if address_id and items:
         group_buy = {"id": group, "team": team} if group else None
-        try:
-            preview = checkout_preview(member=member, address_id=address_id, items=items,
-                                       coupon_ids=coupon_ids(choice), flash_item_id=flash, group_buy=group_buy,
-                                       points=points)
-        except DomainError as error:
-            if not points:
-                problem = error.message
-            else:  # the points asked for are no longer there (spent, or the cart changed): priced without them
+        # Points asked for that are no longer there (spent, or the cart changed): said, and priced without them.
+        for asked in dict.fromkeys([points, 0]):
+            try:
+                preview = checkout_preview(member=member, address_id=address_id, items=items,
+                                           coupon_ids=coupon_ids(choice), flash_item_id=flash, group_buy=group_buy,
+                                           points=asked)
+            except DomainError as error:
                 problem, points = error.message, 0
-                try:
-                    preview = checkout_preview(member=member, address_id=address_id, items=items,
-                                               coupon_ids=coupon_ids(choice), flash_item_id=flash,
-                                               group_buy=group_buy)
-                except DomainError as again:
-                    problem = again.message
+            else:
+                break
     status = 400 if form.is_bound and form.errors else 200
     offer = preview.offers.get("points") if preview else None
     response = render(request, "h5/checkout.html", store_context(

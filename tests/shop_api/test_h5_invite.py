@@ -1,5 +1,6 @@
 """邀请有礼 on the H5 pages: a member's invitation page gives their link and QR code; a visitor who opens the link
-is rewarded to nobody until they sign in as a new member, and then the sharer sees the reward on their page."""
+is rewarded to nobody until they sign in as a new member, and then the sharer sees the reward on their page; a code
+of another store brings nobody in either."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from tenants.loyalty.points import points_balance
-from tenants.marketing.models import ShareReferral
-from tenants.marketing.sharing import share_settings_update
+from tenants.marketing.models import ShareReferral, ShareReward
+from tenants.marketing.sharing import share_code_for, share_settings_update
 from tenants.members.models import Member
+from tests.factories import MemberFactory
 from tests.shop_api.test_h5_login import phone_login
 
 
@@ -39,3 +41,22 @@ def test_an_invitation_link_rewards_the_sharer_when_a_new_member_signs_in(client
     connection.set_schema_to_public()
     mine = client_a.get("/me/invite/").content.decode()
     assert "邀请新会员" in mine and "+50" in mine and "已获得 50 积分" in mine
+
+
+def test_another_stores_invitation_code_brings_nobody(client_a, store_a, store_b, sms_sandbox):
+    with schema_context(store_a.schema):
+        share_settings_update(enabled=True, new_member_points=50, new_member_coupons=False, order_points=100,
+                              order_coupons=False, daily_cap=10, window_days=30)
+        code = share_code_for(member=MemberFactory()).code
+    with schema_context(store_b.schema):
+        share_settings_update(enabled=True, new_member_points=50, new_member_coupons=False, order_points=100,
+                              order_coupons=False, daily_cap=10, window_days=30)
+    connection.set_schema_to_public()
+    visitor = Client(HTTP_HOST=store_b.host)
+    assert visitor.get(f"/?sc={code}").status_code == 200
+    phone_login(visitor, "13800000023", sms_sandbox)
+    for schema in (store_a.schema, store_b.schema):
+        with schema_context(schema):
+            assert not ShareReferral.objects.exists()
+            assert not ShareReward.objects.exists()
+    connection.set_schema_to_public()
